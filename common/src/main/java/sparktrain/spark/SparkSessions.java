@@ -1,0 +1,56 @@
+package sparktrain.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates the {@link SparkSession} of a job.
+ *
+ * <p>Spark's own settings stay with Spark: whatever {@code spark-submit}, {@code
+ * spark-defaults.conf} or {@code --conf} set wins. This class only fills in what DL4J needs when
+ * nobody set it (Kryo with ND4J's registrator: without it INDArrays serialize wrongly) and a
+ * {@code local[*]} master for the embedded runner when no master is given at all.
+ */
+public final class SparkSessions {
+  /** Master used by the embedded runner when neither {@code --master} nor Spark conf names one. */
+  public static final String EMBEDDED_MASTER = "local[*]";
+
+  /** System property naming the application jar to ship to a cluster's executors. */
+  public static final String APP_JAR_PROPERTY = "sparktrain.app.jar";
+
+  private SparkSessions() {}
+
+  /**
+   * Returns the active session, or creates one.
+   *
+   * @param masterOverride master URL from the command line, or {@code null} to keep Spark's
+   * @param appName application name shown in the Spark UI
+   */
+  public static SparkSession getOrCreate(String masterOverride, String appName) {
+    SparkConf conf = new SparkConf(); // loads spark.* system properties set by spark-submit
+    if (masterOverride != null && !masterOverride.isBlank()) {
+      conf.setMaster(masterOverride);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster(EMBEDDED_MASTER);
+    }
+    if (!conf.contains("spark.app.name")) {
+      conf.setAppName(appName);
+    }
+    applyDl4jDefaults(conf);
+    // The embedded runner names its shaded jar; executors of a real cluster need it.
+    String appJar = System.getProperty(APP_JAR_PROPERTY, "");
+    if (!conf.get("spark.master").startsWith("local") && !appJar.isEmpty()) {
+      conf.setIfMissing("spark.jars", appJar);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** Sets the serializer settings DL4J needs, unless the user configured them already. */
+  public static SparkConf applyDl4jDefaults(SparkConf conf) {
+    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    return conf;
+  }
+}

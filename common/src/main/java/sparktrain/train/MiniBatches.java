@@ -1,0 +1,102 @@
+package sparktrain.train;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import sparktrain.data.Example;
+
+/**
+ * Turns a distributed set of {@link Example}s into DL4J minibatches, partition by partition on the
+ * executors: features scaled, labels encoded the way the loss function expects.
+ */
+public final class MiniBatches {
+  private MiniBatches() {}
+
+  /** How labels are laid out in a minibatch. */
+  public enum LabelLayout {
+    /** One column holding the class index or the regression target ({@code [batch, 1]}). */
+    COLUMN,
+    /** One-hot class indicators ({@code [batch, numClasses]}). */
+    ONE_HOT
+  }
+
+  /**
+   * Groups consecutive examples of each partition into minibatches of {@code batchSize} (the last
+   * one of a partition may be smaller). The order of examples is kept.
+   *
+   * @param featureScale every feature is multiplied by this (e.g. 1/255 for pixels)
+   */
+  public static JavaRDD<DataSet> of(
+      JavaRDD<Example> examples,
+      int batchSize,
+      LabelLayout layout,
+      int numClasses,
+      float featureScale) {
+    return examples.mapPartitions(new Batcher(batchSize, layout, numClasses, featureScale));
+  }
+
+  /** Builds one minibatch from a list of examples; exposed for single-process baselines. */
+  public static DataSet toDataSet(
+      List<Example> batch, LabelLayout layout, int numClasses, float featureScale) {
+    int n = batch.size();
+    int width = batch.get(0).features().length;
+    float[] features = new float[n * width];
+    int labelWidth = layout == LabelLayout.ONE_HOT ? numClasses : 1;
+    float[] labels = new float[n * labelWidth];
+    for (int i = 0; i < n; i++) {
+      Example e = batch.get(i);
+      float[] f = e.features();
+      for (int j = 0; j < width; j++) {
+        features[i * width + j] = f[j] * featureScale;
+      }
+      if (layout == LabelLayout.ONE_HOT) {
+        labels[i * labelWidth + (int) e.label()] = 1f;
+      } else {
+        labels[i] = (float) e.label();
+      }
+    }
+    INDArray x = Nd4j.create(features, new long[] {n, width}, 'c');
+    INDArray y = Nd4j.create(labels, new long[] {n, labelWidth}, 'c');
+    return new DataSet(x, y);
+  }
+
+  private static final class Batcher implements FlatMapFunction<Iterator<Example>, DataSet> {
+    private static final long serialVersionUID = 1L;
+    private final int batchSize;
+    private final LabelLayout layout;
+    private final int numClasses;
+    private final float featureScale;
+
+    Batcher(int batchSize, LabelLayout layout, int numClasses, float featureScale) {
+      this.batchSize = batchSize;
+      this.layout = layout;
+      this.numClasses = numClasses;
+      this.featureScale = featureScale;
+    }
+
+    @Override
+    public Iterator<DataSet> call(Iterator<Example> it) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public DataSet next() {
+          List<Example> batch = new ArrayList<>(batchSize);
+          while (it.hasNext() && batch.size() < batchSize) {
+            batch.add(it.next());
+          }
+          return toDataSet(batch, layout, numClasses, featureScale);
+        }
+      };
+    }
+  }
+
+}

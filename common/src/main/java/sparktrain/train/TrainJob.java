@@ -1,0 +1,420 @@
+package sparktrain.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.checkpoint.CheckpointInfo;
+import sparktrain.checkpoint.CheckpointMetadata;
+import sparktrain.checkpoint.CheckpointStore;
+import sparktrain.checkpoint.LoadedCheckpoint;
+import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.config.JobConfig;
+import sparktrain.config.LossFunction;
+import sparktrain.config.Normalization;
+import sparktrain.data.Example;
+import sparktrain.data.IdxDataset;
+import sparktrain.data.InputFingerprint;
+import sparktrain.eval.TestEvaluator;
+import sparktrain.model.NetworkFactory;
+import sparktrain.report.Json;
+import sparktrain.report.Versions;
+import sparktrain.spark.SparkPhase;
+
+/**
+ * The {@code train} job: read the data, build (or resume) the network, train it with DL4J's
+ * synchronous parameter averaging for the configured epochs, evaluate and checkpoint after each
+ * epoch, then write the final model and {@code summary.json}.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** Options of a run that are not part of the model's config. */
+  public record Options(boolean resume, boolean force) {
+    /** A fresh run: no resume, no force. */
+    public static Options defaults() {
+      return new Options(false, false);
+    }
+  }
+
+  private final JobConfig config;
+  private final SparkSession spark;
+  private final JavaSparkContext sc;
+  private final Options options;
+  private final RunDirectory run;
+
+  private TrainJob(JobConfig config, SparkSession spark, Options options) {
+    this.config = config;
+    this.spark = spark;
+    this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    this.options = options;
+    this.run = RunDirectory.of(config, sc.hadoopConfiguration());
+  }
+
+  /**
+   * Runs the job. On failure after the run directory was created, {@code summary.json} says
+   * "failed" and the exception is rethrown; published checkpoints and models are never partial.
+   */
+  public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
+    return new TrainJob(config, spark, options).run();
+  }
+
+  private TrainSummary run() {
+    long start = System.nanoTime();
+    CheckpointStore store = new CheckpointStore(checkpointDir(), hadoopConf(), keepLast());
+    Optional<LoadedCheckpoint> resumeFrom = prepareRunDirectory(store);
+    State state = new State();
+    try {
+      return train(store, resumeFrom, state, start);
+    } catch (RuntimeException | Error e) {
+      writeFailedSummary(state, e, start);
+      throw e;
+    }
+  }
+
+  private Configuration hadoopConf() {
+    return sc.hadoopConfiguration();
+  }
+
+  private int keepLast() {
+    return config.checkpoint().keepLast();
+  }
+
+  private String checkpointDir() {
+    String d = config.checkpoint().dir();
+    return d == null || d.isBlank() ? run.child("checkpoints").toString() : d;
+  }
+
+  /** Decides between a fresh run and a resume; refuses to mix runs of different configs. */
+  private Optional<LoadedCheckpoint> prepareRunDirectory(CheckpointStore store) {
+    try {
+      if (!run.existsNonEmpty()) {
+        run.create();
+        run.writeText("config.conf", config.render());
+        return Optional.empty();
+      }
+      Optional<LoadedCheckpoint> latest = store.loadLatest();
+      if (latest.isEmpty()) {
+        if (!options.force()) {
+          throw new RunDirectoryException(
+              "run directory "
+                  + run.uri()
+                  + " exists and holds no checkpoint to resume from; choose another --output,"
+                  + " or pass --force to start over in it");
+        }
+        run.writeText("config.conf", config.render());
+        return Optional.empty();
+      }
+      Object fp = latest.get().manifest().provenance().get("config_fingerprint");
+      if (!config.fingerprint().equals(fp) && !options.force()) {
+        throw new RunDirectoryException(
+            "run directory "
+                + run.uri()
+                + " was written by a different model/training config (fingerprint "
+                + fp
+                + ", this config "
+                + config.fingerprint()
+                + "); use another --output, or --force to resume anyway");
+      }
+      LOG.info(
+          "Resuming {} from checkpoint {} (epoch {})",
+          run.uri(),
+          latest.get().name(),
+          latest.get().manifest().epoch());
+      run.writeText("config.conf", config.render());
+      return latest;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare run directory " + run.uri(), e);
+    }
+  }
+
+  /** Mutable progress of the run, for the summary written on failure. */
+  private static final class State {
+    final List<Double> epochSeconds = new ArrayList<>();
+    int epochsCompleted;
+    Integer resumedFrom;
+    long trainExamples;
+    long testExamples;
+    int workers;
+    Map<String, Double> testMetrics = Map.of();
+    String checkpoint;
+  }
+
+  private TrainSummary train(
+      CheckpointStore store, Optional<LoadedCheckpoint> resumeFrom, State state, long start) {
+    var data = config.data();
+    var training = config.training();
+    int workers = training.workers() > 0 ? training.workers() : sc.defaultParallelism();
+    state.workers = workers;
+    int partitions = data.partitions() > 0 ? data.partitions() : workers;
+    MiniBatches.LabelLayout layout = labelLayout();
+    float scale = data.normalization() == Normalization.IMAGE_SCALE ? 1f / 255f : 1f;
+
+    JavaRDD<DataSet> trainBatches;
+    JavaRDD<DataSet> testBatches;
+    try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
+      JavaRDD<Example> trainEx =
+          IdxDataset.read(
+              sc, data.train().images(), data.train().labels(), data.trainLimit(), partitions);
+      JavaRDD<Example> testEx =
+          IdxDataset.read(
+              sc, data.test().images(), data.test().labels(), data.testLimit(), partitions);
+      if (training.shuffle()) {
+        trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
+      }
+      trainBatches =
+          MiniBatches.of(
+              trainEx, training.batchSizePerWorker(), layout, data.numClasses(), scale);
+      testBatches =
+          MiniBatches.of(testEx, training.batchSizePerWorker(), layout, data.numClasses(), scale)
+              .persist(StorageLevel.MEMORY_ONLY_SER());
+      state.trainExamples = trainEx.count();
+      state.testExamples = testEx.count();
+    }
+    LOG.info(
+        "Data: {} training examples, {} test examples, {} partitions, {} workers",
+        state.trainExamples,
+        state.testExamples,
+        partitions,
+        workers);
+
+    MultiLayerNetwork net;
+    int startEpoch = 0;
+    long iterations = 0;
+    String parent = null;
+    if (resumeFrom.isPresent()) {
+      LoadedCheckpoint ck = resumeFrom.get();
+      net = ck.network();
+      startEpoch = ck.manifest().epoch();
+      iterations = ck.manifest().iteration();
+      parent = ck.name();
+      state.resumedFrom = startEpoch;
+      state.epochsCompleted = startEpoch;
+      state.checkpoint = ck.uri();
+    } else {
+      net = NetworkFactory.create(config.model(), training.seed());
+    }
+    LOG.info("Network: {} parameters\n{}", net.numParams(), net.summary());
+
+    String exportDir = run.child("tmp/export-" + UUID.randomUUID()).toString();
+    ParameterAveragingTrainingMaster tm = TrainingMasters.create(training, workers, exportDir);
+    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
+    FitProgress progress = new FitProgress(training.progressInterval());
+    sc.sc().addSparkListener(progress);
+    long examplesPerRound =
+        (long) workers * training.batchSizePerWorker() * training.averagingFrequency();
+    int rounds = (int) Math.max(1, Math.ceil(state.trainExamples / (double) examplesPerRound));
+    long batchesPerEpoch =
+        (long) Math.ceil(state.trainExamples / (double) training.batchSizePerWorker());
+    List<Map<String, Object>> inputs = inputFingerprints();
+    int epochs = training.epochs();
+    try {
+      for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
+        long t0 = System.nanoTime();
+        sparkNet.getNetwork().getLayerWiseConfigurations().setEpochCount(epoch - 1);
+        String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
+        try (SparkPhase p =
+            SparkPhase.start(
+                sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
+          progress.begin(p.groupId(), label, rounds, examplesPerRound);
+          sparkNet.fit(trainBatches);
+        } finally {
+          progress.end();
+        }
+        iterations += batchesPerEpoch;
+        double fitSeconds = (System.nanoTime() - t0) / 1e9;
+        double trainLoss = sparkNet.getScore();
+
+        Map<String, Double> test = Map.of();
+        double evalSeconds = 0;
+        if (training.evaluateEveryEpoch() || epoch == epochs) {
+          long e0 = System.nanoTime();
+          try (SparkPhase p =
+              SparkPhase.start(sc, "epoch-" + epoch + "-eval", label + ": evaluate on test")) {
+            test = TestEvaluator.classification(sparkNet, testBatches);
+          }
+          evalSeconds = (System.nanoTime() - e0) / 1e9;
+          state.testMetrics = test;
+        }
+
+        String ckName = null;
+        if (epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs) {
+          try (SparkPhase p =
+              SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
+            CheckpointInfo info =
+                store.write(
+                    sparkNet.getNetwork(),
+                    metadata(epoch, iterations, parent, test, inputs),
+                    Map.of());
+            ckName = info.name();
+            parent = info.name();
+            state.checkpoint = info.uri();
+          }
+        }
+        double epochSeconds = (System.nanoTime() - t0) / 1e9;
+        double perSecond = state.trainExamples / fitSeconds;
+        EpochMetrics row =
+            new EpochMetrics(
+                epoch,
+                trainLoss,
+                test,
+                fitSeconds,
+                evalSeconds,
+                epochSeconds,
+                perSecond,
+                iterations,
+                ckName);
+        appendMetrics(row);
+        state.epochSeconds.add(epochSeconds);
+        state.epochsCompleted = epoch;
+        LOG.info(
+            String.format(
+                Locale.ROOT,
+                "%s  loss %.4f  test accuracy %s  test loss %s  %.1f s  %.0f examples/s%s",
+                label,
+                trainLoss,
+                fmt(test.get("accuracy")),
+                fmt(test.get("loss")),
+                epochSeconds,
+                perSecond,
+                ckName == null ? "" : "  checkpoint " + ckName));
+      }
+    } finally {
+      sc.sc().removeSparkListener(progress);
+      testBatches.unpersist(false);
+      deleteQuietly(run.child("tmp").toString());
+    }
+
+    String modelUri = run.child("model").toString();
+    try (SparkPhase p = SparkPhase.start(sc, "final-model", "Write the final model")) {
+      ModelDirectory.write(
+          modelUri,
+          hadoopConf(),
+          sparkNet.getNetwork(),
+          metadata(state.epochsCompleted, iterations, parent, state.testMetrics, inputs),
+          Map.of(),
+          true);
+    }
+    TrainSummary summary = summary("succeeded", null, state, start, modelUri);
+    writeSummary(summary);
+    LOG.info(
+        "Done: {} epochs, test accuracy {}; summary: {}",
+        state.epochsCompleted,
+        fmt(state.testMetrics.get("accuracy")),
+        run.child("summary.json"));
+    return summary;
+  }
+
+  private MiniBatches.LabelLayout labelLayout() {
+    var layers = config.model().layers();
+    LossFunction loss = layers.get(layers.size() - 1).loss();
+    return loss == LossFunction.MCXENT
+        ? MiniBatches.LabelLayout.ONE_HOT
+        : MiniBatches.LabelLayout.COLUMN;
+  }
+
+  private List<Map<String, Object>> inputFingerprints() {
+    List<Map<String, Object>> out = new ArrayList<>();
+    var d = config.data();
+    for (String p :
+        List.of(d.train().images(), d.train().labels(), d.test().images(), d.test().labels())) {
+      out.add(InputFingerprint.of(p, hadoopConf()));
+    }
+    return out;
+  }
+
+  private CheckpointMetadata metadata(
+      int epoch,
+      long iterations,
+      String parent,
+      Map<String, Double> metrics,
+      List<Map<String, Object>> inputs) {
+    Map<String, Object> prov = new LinkedHashMap<>();
+    prov.put("config_fingerprint", config.fingerprint());
+    prov.put("workload", config.workload());
+    prov.put("seed", config.training().seed());
+    prov.put("inputs", inputs);
+    prov.put("versions", Versions.all());
+    prov.put("spark_master", sc.master());
+    prov.put("created_by", "sparktrain train");
+    return new CheckpointMetadata(
+        epoch, iterations, run.uri(), parent, metrics, config.render(), prov);
+  }
+
+  private void appendMetrics(EpochMetrics row) {
+    try {
+      String existing = run.readText("metrics.jsonl");
+      run.writeText("metrics.jsonl", existing + Json.line(row) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write metrics.jsonl in " + run.uri(), e);
+    }
+  }
+
+  private TrainSummary summary(
+      String status, String error, State state, long start, String modelUri) {
+    return new TrainSummary(
+        status,
+        error,
+        config.workload(),
+        run.uri(),
+        config.training().epochs(),
+        state.epochsCompleted,
+        state.resumedFrom,
+        List.copyOf(state.epochSeconds),
+        (System.nanoTime() - start) / 1e9,
+        state.trainExamples,
+        state.testExamples,
+        state.testMetrics,
+        modelUri,
+        state.checkpoint,
+        run.child("metrics.jsonl").toString(),
+        sc.master(),
+        state.workers,
+        Versions.all());
+  }
+
+  private void writeSummary(TrainSummary s) {
+    try {
+      run.writeBytes("summary.json", Json.pretty(s));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write summary.json in " + run.uri(), e);
+    }
+  }
+
+  private void writeFailedSummary(State state, Throwable e, long start) {
+    try {
+      writeSummary(summary("failed", String.valueOf(e.getMessage()), state, start, null));
+    } catch (RuntimeException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+  }
+
+  private void deleteQuietly(String uri) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+      p.getFileSystem(hadoopConf()).delete(p, true);
+    } catch (IOException e) {
+      LOG.warn("could not delete temporary directory {}: {}", uri, e.toString());
+    }
+  }
+
+  private static String fmt(Double d) {
+    return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
+  }
+}

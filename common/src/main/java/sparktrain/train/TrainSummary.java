@@ -1,0 +1,30 @@
+package sparktrain.train;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Contents of {@code summary.json}, the first file a person or a scheduler reads after a run.
+ *
+ * @param status "succeeded" or "failed"
+ * @param error the failure message when failed, else null
+ */
+public record TrainSummary(
+    String status,
+    String error,
+    String workload,
+    String runDir,
+    int epochsRequested,
+    int epochsCompleted,
+    Integer resumedFromEpoch,
+    List<Double> epochSeconds,
+    double totalSeconds,
+    long trainExamples,
+    long testExamples,
+    Map<String, Double> testMetrics,
+    String modelPath,
+    String checkpointPath,
+    String metricsPath,
+    String sparkMaster,
+    int workers,
+    Map<String, String> versions) {}

@@ -1,0 +1,37 @@
+package sparktrain.train;
+
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import sparktrain.config.RddApproach;
+import sparktrain.config.TrainingConfig;
+
+/** Builds DL4J's parameter-averaging training master from the {@code training} config section. */
+public final class TrainingMasters {
+  private TrainingMasters() {}
+
+  /**
+   * Creates the training master.
+   *
+   * @param training the training section
+   * @param workers number of workers per averaging round (already resolved, &gt; 0)
+   * @param exportDir directory (any Hadoop FS) for DL4J's exported minibatches
+   */
+  public static ParameterAveragingTrainingMaster create(
+      TrainingConfig training, int workers, String exportDir) {
+    ParameterAveragingTrainingMaster.Builder b =
+        new ParameterAveragingTrainingMaster.Builder(workers, training.batchSizePerWorker())
+            .batchSizePerWorker(training.batchSizePerWorker())
+            .averagingFrequency(training.averagingFrequency())
+            .workerPrefetchNumBatches(training.prefetch())
+            // The Builder leaves saveUpdater false (its javadoc says true): without it Adam's
+            // moment estimates are reset at every averaging round.
+            .saveUpdater(true)
+            .rngSeed(training.seed())
+            .rddTrainingApproach(
+                training.rddApproach() == RddApproach.DIRECT
+                    ? RDDTrainingApproach.Direct
+                    : RDDTrainingApproach.Export)
+            .exportDirectory(exportDir);
+    return b.build();
+  }
+}

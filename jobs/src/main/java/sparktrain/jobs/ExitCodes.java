@@ -1,0 +1,53 @@
+package sparktrain.jobs;
+
+import picocli.CommandLine;
+import sparktrain.checkpoint.CheckpointCorruptException;
+import sparktrain.config.ConfigException;
+import sparktrain.data.DataException;
+import sparktrain.train.RunDirectoryException;
+
+/** Exit codes of every command, decided in one place. */
+public final class ExitCodes {
+  /** Success. */
+  public static final int OK = 0;
+
+  /** Runtime failure (Spark, I/O, a bug). */
+  public static final int FAILURE = 1;
+
+  /** Usage, config or input-data error: the user can fix it without a code change. */
+  public static final int USER_ERROR = 2;
+
+  private ExitCodes() {}
+
+  /** The exit code for a failure, looking through wrapping exceptions (Spark wraps executors'). */
+  public static int of(Throwable t) {
+    return isUserError(t) ? USER_ERROR : FAILURE;
+  }
+
+  /** Whether the failure, or any of its causes, is one the user can fix. */
+  public static boolean isUserError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConfigException
+          || c instanceof DataException
+          || c instanceof RunDirectoryException
+          || c instanceof CheckpointCorruptException
+          || c instanceof CommandLine.ParameterException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** The user-facing message: the innermost user error's message, else the failure's. */
+  public static String message(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (isUserError(c) && (c.getCause() == null || !isUserError(c.getCause()))) {
+        return c.getMessage();
+      }
+    }
+    return t.toString();
+  }
+}

@@ -1,0 +1,80 @@
+package sparktrain.jobs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sparktrain.config.ConfigLoader;
+import sparktrain.config.JobConfig;
+import sparktrain.spark.SparkSessions;
+import sparktrain.train.TrainJob;
+import sparktrain.train.TrainSummary;
+
+/** {@code sparktrain train}: train a network on Spark with parameter averaging. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train a network with synchronous parameter averaging; checkpoint every epoch.")
+final class TrainCommand implements Callable<Integer> {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Job config (HOCON), e.g. conf/mnist-mlp.conf.")
+  String configFile;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override a config key (repeatable; later wins), e.g. --set training.epochs=3.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      description = "Run directory on any Hadoop FS (default: runs/<workload>-<time>).")
+  String output;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description =
+          "Spark master (default: the job's Spark conf, else local[*] in the embedded runner).")
+  String master;
+
+  @Option(
+      names = "--resume",
+      description = "Continue the run in --output from its newest checkpoint.")
+  boolean resume;
+
+  @Option(
+      names = "--force",
+      description = "Use --output even if it holds a run of another config.")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    List<String> all = new ArrayList<>(sets);
+    if (output != null) {
+      all.add("output.dir=" + quote(output));
+    }
+    JobConfig config = ConfigLoader.load(configFile, all);
+    if (resume && (config.output().dir() == null || config.output().dir().isBlank())) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--resume needs --output (or output.dir) naming the run");
+    }
+    SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain train " + config.workload());
+    try {
+      TrainSummary s = TrainJob.run(config, spark, new TrainJob.Options(resume, force));
+      System.out.println(s.runDir() + "/summary.json");
+      return ExitCodes.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}
