@@ -1,0 +1,126 @@
+package sparktrain.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.checkpoint.CheckpointStore;
+import sparktrain.checkpoint.LoadedCheckpoint;
+import sparktrain.config.ConfigLoader;
+import sparktrain.config.JobConfig;
+import sparktrain.report.Json;
+import sparktrain.testing.LocalSpark;
+
+/** End-to-end {@code train} on a slice of real MNIST in {@code local[2]}. */
+class TrainJobTest {
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark = LocalSpark.start(2);
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  static List<String> mnistSlice(Path out, String... extra) {
+    Path m = LocalSpark.resource("mnist");
+    List<String> sets = new ArrayList<>();
+    sets.add("workload=mnist-test");
+    sets.add("data.train.images=\"" + m.resolve("train-images-idx3-ubyte") + "\"");
+    sets.add("data.train.labels=\"" + m.resolve("train-labels-idx1-ubyte") + "\"");
+    sets.add("data.test.images=\"" + m.resolve("t10k-images-idx3-ubyte") + "\"");
+    sets.add("data.test.labels=\"" + m.resolve("t10k-labels-idx1-ubyte") + "\"");
+    sets.add("output.dir=\"" + out + "\"");
+    sets.add("training.workers=2");
+    sets.add("checkpoint.keep-last=2");
+    sets.addAll(List.of(extra));
+    return sets;
+  }
+
+  @Test
+  void trainsMnistSliceToStatedAccuracyWithCheckpointsAndSummary(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("run");
+    JobConfig config = ConfigLoader.load(null, mnistSlice(out, "training.epochs=3"));
+
+    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.defaults());
+
+    // 2,500 training images, 3 epochs: a working MLP gets well above 0.85 on 1,000 test images;
+    // a broken one (labels misaligned, no scaling, updater reset) stays far below.
+    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.epochsCompleted()).isEqualTo(3);
+    assertThat(s.trainExamples()).isEqualTo(2500);
+    assertThat(s.testExamples()).isEqualTo(1000);
+    assertThat(s.testMetrics().get("accuracy")).isGreaterThan(0.85);
+    assertThat(s.testMetrics().get("f1")).isGreaterThan(0.8);
+
+    JsonNode summary = Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.get("status").asText()).isEqualTo("succeeded");
+    assertThat(summary.get("epoch_seconds")).hasSize(3);
+    for (String key :
+        List.of("workload", "epochs_completed", "test_metrics", "model_path", "checkpoint_path",
+            "versions")) {
+      assertThat(summary.has(key)).as(key).isTrue();
+    }
+    assertThat(summary.get("test_metrics").get("loss").asDouble()).isBetween(0.0, 1.0);
+
+    List<String> rows = Files.readAllLines(out.resolve("metrics.jsonl"));
+    assertThat(rows).hasSize(3);
+    JsonNode last = Json.MAPPER.readTree(rows.get(2));
+    assertThat(last.get("epoch").asInt()).isEqualTo(3);
+    assertThat(last.get("test").get("accuracy").asDouble())
+        .isEqualTo(s.testMetrics().get("accuracy"));
+
+    assertThat(out.resolve("config.conf")).exists();
+    ConfigLoader.load(out.resolve("config.conf").toString(), List.of());
+
+    // keep-last=2: epochs 2 and 3 remain, LATEST names epoch 3, hashes verify.
+    CheckpointStore store =
+        new CheckpointStore(out.resolve("checkpoints").toUri().toString(), new Configuration(), 2);
+    assertThat(store.list()).containsExactly("epoch-0002", "epoch-0003");
+    assertThat(Files.readString(out.resolve("checkpoints/LATEST")).trim()).isEqualTo("epoch-0003");
+    LoadedCheckpoint latest = store.load("epoch-0003");
+    assertThat(latest.manifest().epoch()).isEqualTo(3);
+
+    // The final model is plain DL4J: ModelSerializer loads it, same params as the last checkpoint.
+    File modelZip = out.resolve("model/model.zip").toFile();
+    MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(modelZip, true);
+    assertThat(model.params().equalsWithEps(latest.network().params(), 0)).isTrue();
+    assertThat(model.getUpdater().getStateViewArray()).isNotNull();
+  }
+
+  @Test
+  void refusesExistingRunDirectoryOfAnotherConfig(@TempDir Path tmp) {
+    Path out = tmp.resolve("run");
+    TrainJob.run(
+        ConfigLoader.load(null, mnistSlice(out, "training.epochs=1", "data.train-limit=640")),
+        spark,
+        TrainJob.Options.defaults());
+
+    JobConfig other =
+        ConfigLoader.load(
+            null,
+            mnistSlice(out, "training.epochs=1", "data.train-limit=640",
+                "model.updater.learning-rate=0.01"));
+    assertThatThrownBy(() -> TrainJob.run(other, spark, TrainJob.Options.defaults()))
+        .isInstanceOf(RunDirectoryException.class)
+        .hasMessageContaining(out.getFileName().toString())
+        .hasMessageContaining("different model/training config");
+  }
+}
