@@ -1,0 +1,160 @@
+package sparktrain.checkpoint;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.apache.hadoop.fs.CreateFlag;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Small helpers for durable, atomic file writes and hashing on any Hadoop file system ({@code
+ * file:}, {@code hdfs:}, ...).
+ *
+ * <p>Temporary names start with {@value #TMP_PREFIX}, which Hadoop tools treat as hidden.
+ */
+public final class HadoopFiles {
+  /** Prefix of every temporary file or directory this package creates. */
+  public static final String TMP_PREFIX = "_tmp-";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HadoopFiles.class);
+  private static final int BUFFER_SIZE = 64 * 1024;
+
+  private HadoopFiles() {}
+
+  /**
+   * Writes {@code data} to {@code dst} so that readers see either the old content or the new one:
+   * writes a temporary file in the same directory, syncs it, then renames it over {@code dst}
+   * ({@link FileContext#rename} with {@link Options.Rename#OVERWRITE}; plain {@code
+   * FileSystem.rename} onto an existing file returns false on HDFS). Creates missing parents.
+   */
+  public static void writeAtomically(FileContext fc, Path dst, byte[] data) throws IOException {
+    Path qualified = fc.makeQualified(dst);
+    Path tmp = tempSibling(qualified);
+    boolean renamed = false;
+    try {
+      try (FSDataOutputStream out =
+          fc.create(
+              tmp,
+              EnumSet.of(CreateFlag.CREATE, CreateFlag.OVERWRITE),
+              Options.CreateOpts.createParent())) {
+        out.write(data);
+        sync(out);
+      }
+      fc.rename(tmp, qualified, Options.Rename.OVERWRITE);
+      renamed = true;
+    } finally {
+      if (!renamed) {
+        deleteQuietly(fc, tmp);
+      }
+    }
+  }
+
+  /** Same as {@link #writeAtomically(FileContext, Path, byte[])} for a {@link FileSystem}. */
+  public static void writeAtomically(FileSystem fs, Path dst, byte[] data) throws IOException {
+    writeAtomically(fileContext(fs), dst, data);
+  }
+
+  /** A {@link FileContext} on the same file system (URI and configuration) as {@code fs}. */
+  public static FileContext fileContext(FileSystem fs) throws IOException {
+    return FileContext.getFileContext(fs.getUri(), fs.getConf());
+  }
+
+  /** Lower-case hex SHA-256 of the file at {@code path}, read as a stream. */
+  public static String sha256(FileSystem fs, Path path) throws IOException {
+    MessageDigest digest = newSha256();
+    byte[] buffer = new byte[BUFFER_SIZE];
+    try (InputStream in = fs.open(path, BUFFER_SIZE)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** Lower-case hex SHA-256 of {@code data}. */
+  public static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(newSha256().digest(data));
+  }
+
+  /** Reads a whole (small) file into memory. */
+  public static byte[] readAll(FileSystem fs, Path path) throws IOException {
+    try (InputStream in = fs.open(path, BUFFER_SIZE)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /**
+   * Makes written data durable before close: {@code hsync()}, falling back to {@code hflush()} and
+   * then {@code flush()} where the stream does not support it.
+   */
+  public static void sync(FSDataOutputStream out) throws IOException {
+    try {
+      out.hsync();
+    } catch (UnsupportedOperationException e) {
+      try {
+        out.hflush();
+      } catch (UnsupportedOperationException e2) {
+        out.flush();
+      }
+    }
+  }
+
+  /** A fresh temporary name in the same directory as {@code path}. */
+  static Path tempSibling(Path path) {
+    return new Path(path.getParent(), TMP_PREFIX + path.getName() + "-" + UUID.randomUUID());
+  }
+
+  /** Deletes {@code path} recursively, logging (not throwing) a failure. */
+  static void deleteQuietly(FileContext fc, Path path) {
+    try {
+      fc.delete(path, true);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not delete {}: {}", path, e.toString());
+    }
+  }
+
+  /** An output stream that passes everything through but ignores {@code close()}. */
+  static OutputStream closeShield(OutputStream out) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void flush() throws IOException {
+        out.flush();
+      }
+
+      @Override
+      public void close() throws IOException {
+        out.flush();
+      }
+    };
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+}
