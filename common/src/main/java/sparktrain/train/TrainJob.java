@@ -77,11 +77,20 @@ public final class TrainJob {
 
   private TrainSummary run() {
     long start = System.nanoTime();
-    CheckpointStore store = new CheckpointStore(checkpointDir(), hadoopConf(), keepLast());
+    CheckpointStore store;
+    try {
+      store = CheckpointStore.inCheckpointsDir(checkpointDir(), hadoopConf(), keepLast());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open checkpoint directory " + checkpointDir(), e);
+    }
     Optional<LoadedCheckpoint> resumeFrom = prepareRunDirectory(store);
     State state = new State();
     try {
       return train(store, resumeFrom, state, start);
+    } catch (IOException e) {
+      UncheckedIOException u = new UncheckedIOException(e.getMessage(), e);
+      writeFailedSummary(state, u, start);
+      throw u;
     } catch (RuntimeException | Error e) {
       writeFailedSummary(state, e, start);
       throw e;
@@ -111,6 +120,10 @@ public final class TrainJob {
       }
       Optional<LoadedCheckpoint> latest = store.loadLatest();
       if (latest.isEmpty()) {
+        if (options.resume()) {
+          throw new RunDirectoryException(
+              "--resume: run directory " + run.uri() + " holds no complete checkpoint");
+        }
         if (!options.force()) {
           throw new RunDirectoryException(
               "run directory "
@@ -121,7 +134,7 @@ public final class TrainJob {
         run.writeText("config.conf", config.render());
         return Optional.empty();
       }
-      Object fp = latest.get().manifest().provenance().get("config_fingerprint");
+      Object fp = latest.get().provenance().get("config_fingerprint");
       if (!config.fingerprint().equals(fp) && !options.force()) {
         throw new RunDirectoryException(
             "run directory "
@@ -157,7 +170,8 @@ public final class TrainJob {
   }
 
   private TrainSummary train(
-      CheckpointStore store, Optional<LoadedCheckpoint> resumeFrom, State state, long start) {
+      CheckpointStore store, Optional<LoadedCheckpoint> resumeFrom, State state, long start)
+      throws IOException {
     var data = config.data();
     var training = config.training();
     int workers = training.workers() > 0 ? training.workers() : sc.defaultParallelism();

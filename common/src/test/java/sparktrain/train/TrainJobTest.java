@@ -92,7 +92,7 @@ class TrainJobTest {
 
     // keep-last=2: epochs 2 and 3 remain, LATEST names epoch 3, hashes verify.
     CheckpointStore store =
-        new CheckpointStore(out.resolve("checkpoints").toUri().toString(), new Configuration(), 2);
+        new CheckpointStore(out.toUri().toString(), new Configuration(), 2);
     assertThat(store.list()).containsExactly("epoch-0002", "epoch-0003");
     assertThat(Files.readString(out.resolve("checkpoints/LATEST")).trim()).isEqualTo("epoch-0003");
     LoadedCheckpoint latest = store.load("epoch-0003");
