@@ -1,0 +1,4 @@
+package sparktrain.config;
+
+/** The {@code checkpoint} section; {@code dir} is empty for {@code <run directory>/checkpoints}. */
+public record CheckpointConfig(String dir, int everyNEpochs, int keepLast) {}

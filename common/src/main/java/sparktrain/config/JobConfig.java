@@ -1,0 +1,48 @@
+package sparktrain.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A validated job configuration; build it with {@link ConfigLoader}.
+ *
+ * @param resolved the merged, resolved config it was read from (reference < file < --set)
+ */
+public record JobConfig(
+    String workload,
+    DataConfig data,
+    ModelConfig model,
+    TrainingConfig training,
+    CheckpointConfig checkpoint,
+    OutputConfig output,
+    Config resolved) {
+
+  private static final ConfigRenderOptions HOCON =
+      ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false);
+
+  /**
+   * The resolved config as HOCON text, every key included; {@link ConfigLoader#load} of a file with
+   * this text gives an equal {@code JobConfig}.
+   */
+  public String render() {
+    return resolved.root().render(HOCON);
+  }
+
+  /**
+   * SHA-256 (hex) of the typed model and training sections in canonical form: configs that differ
+   * only in spelling (0.001 vs 1e-3, a layer value written out that equals the default) agree.
+   */
+  public String fingerprint() {
+    String canonical = "model=" + model + "\ntraining=" + training + "\n";
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+package sparktrain.config;
+
+/** The {@code output} section; {@code dir} is empty for {@code runs/<workload>-<timestamp>}. */
+public record OutputConfig(String dir) {}
