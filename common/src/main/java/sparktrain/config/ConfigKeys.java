@@ -48,6 +48,9 @@ public final class ConfigKeys {
   public static final Key TRAINING_WORKERS = Key.of("training.workers", Range.atLeast(0));
   public static final Key TRAINING_PREFETCH = Key.of("training.prefetch", Range.atLeast(0));
   public static final Key TRAINING_RDD_APPROACH = Key.of("training.rdd-approach");
+  public static final Key TRAINING_REPARTITION = Key.of("training.repartition");
+  public static final Key TRAINING_AGGREGATION_DEPTH =
+      Key.of("training.aggregation-depth", Range.atLeast(1));
   public static final Key TRAINING_SEED = Key.of("training.seed");
   public static final Key TRAINING_SHUFFLE = Key.of("training.shuffle");
   public static final Key TRAINING_EVALUATE_EVERY_EPOCH = Key.of("training.evaluate-every-epoch");

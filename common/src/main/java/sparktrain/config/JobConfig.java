@@ -37,7 +37,16 @@ public record JobConfig(
    * only in spelling (0.001 vs 1e-3, a layer value written out that equals the default) agree.
    */
   public String fingerprint() {
-    String canonical = "model=" + model + "\ntraining=" + training + "\n";
+    // What shapes the trained parameters; not epochs, workers or progress settings, so a run can be
+    // resumed with more epochs or on a different cluster size.
+    String canonical =
+        "model="
+            + model
+            + "\nseed="
+            + training.seed()
+            + "\nbatch-size-per-worker="
+            + training.batchSizePerWorker()
+            + "\n";
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));

@@ -29,6 +29,7 @@ import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
+import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
 import static sparktrain.config.ConfigKeys.TRAINING_EPOCHS;
@@ -36,6 +37,7 @@ import static sparktrain.config.ConfigKeys.TRAINING_EVALUATE_EVERY_EPOCH;
 import static sparktrain.config.ConfigKeys.TRAINING_PREFETCH;
 import static sparktrain.config.ConfigKeys.TRAINING_PROGRESS_INTERVAL;
 import static sparktrain.config.ConfigKeys.TRAINING_RDD_APPROACH;
+import static sparktrain.config.ConfigKeys.TRAINING_REPARTITION;
 import static sparktrain.config.ConfigKeys.TRAINING_SEED;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE;
 import static sparktrain.config.ConfigKeys.TRAINING_WORKERS;
@@ -100,6 +102,8 @@ final class JobConfigParser {
             in.integer(TRAINING_WORKERS),
             in.integer(TRAINING_PREFETCH),
             in.oneOf(TRAINING_RDD_APPROACH, RddApproach.class),
+            in.oneOf(TRAINING_REPARTITION, RepartitionPolicy.class),
+            in.integer(TRAINING_AGGREGATION_DEPTH),
             in.longInteger(TRAINING_SEED),
             in.bool(TRAINING_SHUFFLE),
             in.bool(TRAINING_EVALUATE_EVERY_EPOCH),

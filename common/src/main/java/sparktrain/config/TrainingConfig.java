@@ -13,6 +13,8 @@ public record TrainingConfig(
     int workers,
     int prefetch,
     RddApproach rddApproach,
+    RepartitionPolicy repartition,
+    int aggregationDepth,
     long seed,
     boolean shuffle,
     boolean evaluateEveryEpoch,

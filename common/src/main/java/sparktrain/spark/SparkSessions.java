@@ -8,8 +8,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>Spark's own settings stay with Spark: whatever {@code spark-submit}, {@code
  * spark-defaults.conf} or {@code --conf} set wins. This class only fills in what DL4J needs when
- * nobody set it (Kryo with ND4J's registrator: without it INDArrays serialize wrongly) and a
- * {@code local[*]} master for the embedded runner when no master is given at all.
+ * nobody set it (Kryo with ND4J's registrator: without it INDArrays serialize wrongly) and a {@code
+ * local[*]} master for the embedded runner when no master is given at all.
  */
 public final class SparkSessions {
   /** Master used by the embedded runner when neither {@code --master} nor Spark conf names one. */

@@ -26,7 +26,8 @@ public final class FitProgress extends SparkListener {
   private volatile long startNanos;
   private volatile long lastPrintNanos;
   private final AtomicInteger roundsDone = new AtomicInteger();
-  private final java.util.Set<Integer> roundJobs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<Integer> roundJobs =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Creates a listener printing at most once per {@code interval}. */
   public FitProgress(Duration interval) {

@@ -31,7 +31,7 @@ import sparktrain.config.Normalization;
 import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.data.InputFingerprint;
-import sparktrain.eval.TestEvaluator;
+import sparktrain.eval.DistributedEvaluator;
 import sparktrain.model.NetworkFactory;
 import sparktrain.report.Json;
 import sparktrain.report.Versions;
@@ -193,8 +193,7 @@ public final class TrainJob {
         trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
       }
       trainBatches =
-          MiniBatches.of(
-              trainEx, training.batchSizePerWorker(), layout, data.numClasses(), scale);
+          MiniBatches.of(trainEx, training.batchSizePerWorker(), layout, data.numClasses(), scale);
       testBatches =
           MiniBatches.of(testEx, training.batchSizePerWorker(), layout, data.numClasses(), scale)
               .persist(StorageLevel.MEMORY_ONLY_SER());
@@ -244,8 +243,7 @@ public final class TrainJob {
         sparkNet.getNetwork().getLayerWiseConfigurations().setEpochCount(epoch - 1);
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
         try (SparkPhase p =
-            SparkPhase.start(
-                sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
+            SparkPhase.start(sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
           progress.begin(p.groupId(), label, rounds, examplesPerRound);
           sparkNet.fit(trainBatches);
         } finally {
@@ -261,7 +259,10 @@ public final class TrainJob {
           long e0 = System.nanoTime();
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-eval", label + ": evaluate on test")) {
-            test = TestEvaluator.classification(sparkNet, testBatches);
+            test =
+                DistributedEvaluator.classification(
+                        sc, sparkNet.getNetwork(), testBatches, data.numClasses())
+                    .summary();
           }
           evalSeconds = (System.nanoTime() - e0) / 1e9;
           state.testMetrics = test;

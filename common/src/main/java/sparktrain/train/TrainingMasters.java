@@ -1,8 +1,10 @@
 package sparktrain.train;
 
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import sparktrain.config.RddApproach;
+import sparktrain.config.RepartitionPolicy;
 import sparktrain.config.TrainingConfig;
 
 /** Builds DL4J's parameter-averaging training master from the {@code training} config section. */
@@ -31,7 +33,17 @@ public final class TrainingMasters {
                 training.rddApproach() == RddApproach.DIRECT
                     ? RDDTrainingApproach.Direct
                     : RDDTrainingApproach.Export)
+            .repartionData(repartition(training.repartition()))
+            .aggregationDepth(training.aggregationDepth())
             .exportDirectory(exportDir);
     return b.build();
+  }
+
+  private static Repartition repartition(RepartitionPolicy p) {
+    return switch (p) {
+      case ALWAYS -> Repartition.Always;
+      case NEVER -> Repartition.Never;
+      case WHEN_WORKERS_DIFFER -> Repartition.NumPartitionsWorkersDiffers;
+    };
   }
 }

@@ -58,7 +58,18 @@ class ConfigLoaderTest {
     assertThat(job.training())
         .isEqualTo(
             new TrainingConfig(
-                5, 32, 5, 0, 2, RddApproach.EXPORT, 12345, true, true, Duration.ofSeconds(10)));
+                5,
+                32,
+                5,
+                0,
+                2,
+                RddApproach.EXPORT,
+                RepartitionPolicy.ALWAYS,
+                2,
+                12345,
+                true,
+                true,
+                Duration.ofSeconds(10)));
     assertThat(job.checkpoint()).isEqualTo(new CheckpointConfig("", 1, 3));
     assertThat(job.output()).isEqualTo(new OutputConfig(""));
   }

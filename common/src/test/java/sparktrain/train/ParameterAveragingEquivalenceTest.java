@@ -20,6 +20,7 @@ import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.model.NetworkFactory;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.TestJobs;
 
 /**
  * DL4J's own equivalence property, as a test of how we drive it: with one worker, Spark parameter
@@ -49,14 +50,17 @@ class ParameterAveragingEquivalenceTest {
     JobConfig config =
         ConfigLoader.load(
             null,
-            List.of(
+            TestJobs.mnistSlice(
+                null,
                 "training.workers=1",
                 "training.batch-size-per-worker=" + batch,
                 // one averaging round per epoch: the worker sees the minibatches in RDD order
                 "training.averaging-frequency=" + (examples / batch),
                 "training.prefetch=0",
                 "training.rdd-approach=" + approach,
-                "training.repartition=never",
+                // export reads its minibatch paths back with textFile (2 partitions here): let DL4J
+                // bring them to one partition for the one worker
+                "training.repartition=when-workers-differ",
                 "training.shuffle=false"));
     var training = config.training();
     var model = config.model();
@@ -75,8 +79,12 @@ class ParameterAveragingEquivalenceTest {
     MultiLayerNetwork local = NetworkFactory.create(model, training.seed());
     assertThat(sparkNet.params().equalsWithEps(local.params(), 0)).isTrue();
 
-    String export = LocalSpark.resource("").resolve("../../../target/tmp/export-" + approach)
-        .normalize().toUri().toString();
+    String export =
+        LocalSpark.resource("")
+            .resolve("../../../target/tmp/export-" + approach)
+            .normalize()
+            .toUri()
+            .toString();
     SparkDl4jMultiLayer spark1 =
         new SparkDl4jMultiLayer(sc, sparkNet, TrainingMasters.create(training, 1, export));
     List<Example> all = ex.collect(); // test-only: the single-machine side needs the data locally
@@ -88,8 +96,7 @@ class ParameterAveragingEquivalenceTest {
       }
     }
 
-    double maxDiff =
-        spark1.getNetwork().params().sub(local.params()).amaxNumber().doubleValue();
+    double maxDiff = spark1.getNetwork().params().sub(local.params()).amaxNumber().doubleValue();
     assertThat(maxDiff).as("max |Δparam| after 2 epochs").isLessThanOrEqualTo(1e-5);
     // and training really moved the parameters (the comparison is not between two idle nets)
     MultiLayerNetwork untrained = NetworkFactory.create(model, training.seed());

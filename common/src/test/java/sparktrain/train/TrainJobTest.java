@@ -2,12 +2,12 @@ package sparktrain.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static sparktrain.testing.TestJobs.mnistSlice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -38,26 +38,12 @@ class TrainJobTest {
     spark.stop();
   }
 
-  static List<String> mnistSlice(Path out, String... extra) {
-    Path m = LocalSpark.resource("mnist");
-    List<String> sets = new ArrayList<>();
-    sets.add("workload=mnist-test");
-    sets.add("data.train.images=\"" + m.resolve("train-images-idx3-ubyte") + "\"");
-    sets.add("data.train.labels=\"" + m.resolve("train-labels-idx1-ubyte") + "\"");
-    sets.add("data.test.images=\"" + m.resolve("t10k-images-idx3-ubyte") + "\"");
-    sets.add("data.test.labels=\"" + m.resolve("t10k-labels-idx1-ubyte") + "\"");
-    sets.add("output.dir=\"" + out + "\"");
-    sets.add("training.workers=2");
-    sets.add("checkpoint.keep-last=2");
-    sets.addAll(List.of(extra));
-    return sets;
-  }
-
   @Test
   void trainsMnistSliceToStatedAccuracyWithCheckpointsAndSummary(@TempDir Path tmp)
       throws Exception {
     Path out = tmp.resolve("run");
-    JobConfig config = ConfigLoader.load(null, mnistSlice(out, "training.epochs=3"));
+    JobConfig config =
+        ConfigLoader.load(null, mnistSlice(out, "training.epochs=3", "checkpoint.keep-last=2"));
 
     TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.defaults());
 
@@ -74,7 +60,12 @@ class TrainJobTest {
     assertThat(summary.get("status").asText()).isEqualTo("succeeded");
     assertThat(summary.get("epoch_seconds")).hasSize(3);
     for (String key :
-        List.of("workload", "epochs_completed", "test_metrics", "model_path", "checkpoint_path",
+        List.of(
+            "workload",
+            "epochs_completed",
+            "test_metrics",
+            "model_path",
+            "checkpoint_path",
             "versions")) {
       assertThat(summary.has(key)).as(key).isTrue();
     }
@@ -91,8 +82,7 @@ class TrainJobTest {
     ConfigLoader.load(out.resolve("config.conf").toString(), List.of());
 
     // keep-last=2: epochs 2 and 3 remain, LATEST names epoch 3, hashes verify.
-    CheckpointStore store =
-        new CheckpointStore(out.toUri().toString(), new Configuration(), 2);
+    CheckpointStore store = new CheckpointStore(out.toUri().toString(), new Configuration(), 2);
     assertThat(store.list()).containsExactly("epoch-0002", "epoch-0003");
     assertThat(Files.readString(out.resolve("checkpoints/LATEST")).trim()).isEqualTo("epoch-0003");
     LoadedCheckpoint latest = store.load("epoch-0003");
@@ -116,7 +106,10 @@ class TrainJobTest {
     JobConfig other =
         ConfigLoader.load(
             null,
-            mnistSlice(out, "training.epochs=1", "data.train-limit=640",
+            mnistSlice(
+                out,
+                "training.epochs=1",
+                "data.train-limit=640",
                 "model.updater.learning-rate=0.01"));
     assertThatThrownBy(() -> TrainJob.run(other, spark, TrainJob.Options.defaults()))
         .isInstanceOf(RunDirectoryException.class)

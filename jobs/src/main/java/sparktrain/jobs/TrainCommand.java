@@ -48,9 +48,7 @@ final class TrainCommand implements Callable<Integer> {
       description = "Continue the run in --output from its newest checkpoint.")
   boolean resume;
 
-  @Option(
-      names = "--force",
-      description = "Use --output even if it holds a run of another config.")
+  @Option(names = "--force", description = "Use --output even if it holds a run of another config.")
   boolean force;
 
   @Override
