@@ -51,6 +51,8 @@ public final class SparkSessions {
     conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    // file: without a forked chmod per created file (see NioLocalFileSystem)
+    conf.setIfMissing("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
     return conf;
   }
 }
