@@ -67,3 +67,56 @@ st_spark_local_ip() {
     export SPARK_LOCAL_IP=127.0.0.1
   fi
 }
+
+# The classpath with Spark, Hadoop and DL4J: $SPARKTRAIN_CLASSPATH if set, else the build's
+# classpath file (building first if needed).
+st_spark_classpath() {
+  if [[ -n "${SPARKTRAIN_CLASSPATH:-}" ]]; then
+    printf '%s\n' "$SPARKTRAIN_CLASSPATH"
+    return 0
+  fi
+  st_build_if_needed
+  [[ -s "$ST_CLASSPATH_FILE" ]] || st_die "classpath file missing after the build: $ST_CLASSPATH_FILE"
+  cat "$ST_CLASSPATH_FILE"
+}
+
+# True when something accepts connections on 127.0.0.1:PORT.
+st_port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The first port from START upwards (at most 100 tried) that nothing listens on.
+st_free_port() {
+  local port="$1" last=$(($1 + 100))
+  while ((port < last)); do
+    st_port_in_use "$port" || { echo "$port"; return 0; }
+    port=$((port + 1))
+  done
+  st_die "no free port in $1..$((last - 1)) on 127.0.0.1"
+}
+
+# Body of an HTTP GET to 127.0.0.1:PORT/PATH (curl if present, else bash's /dev/tcp); fails when
+# nothing answers.
+st_http_get() {
+  local port="$1" path="$2"
+  if command -v curl >/dev/null 2>&1; then
+    curl -sf --max-time 5 "http://127.0.0.1:$port$path"
+  else
+    local response
+    response=$(
+      exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+      printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n' "$path" "$port" >&3
+      cat <&3
+    ) || return 1
+    [[ "$response" == "HTTP/1."?" 200"* ]] || return 1
+    printf '%s\n' "${response#*$'\r\n\r\n'}"
+  fi
+}
+
+# The last N (default 30) lines of FILE, indented and headed by its name, on stderr.
+st_log_tail() {
+  local file="$1" n="${2:-30}"
+  [[ -f "$file" ]] || return 0
+  echo "--- last $n lines of $file:" >&2
+  tail -n "$n" "$file" | sed 's/^/    /' >&2
+}
