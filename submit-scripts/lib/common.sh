@@ -62,9 +62,14 @@ st_build_if_needed() {
 }
 
 # SPARK_LOCAL_IP: machines without a resolvable hostname need it; keep the user's choice.
+# A hostname that does not resolve, or resolves to loopback, makes Spark guess an interface.
 st_spark_local_ip() {
-  if [[ -z "${SPARK_LOCAL_IP:-}" ]] && ! getent hosts "$(hostname)" >/dev/null 2>&1; then
-    export SPARK_LOCAL_IP=127.0.0.1
+  if [[ -z "${SPARK_LOCAL_IP:-}" ]]; then
+    local addr
+    addr=$(getent hosts "$(hostname)" 2>/dev/null | awk '{print $1; exit}')
+    if [[ -z "$addr" || "$addr" == 127.* || "$addr" == "::1" ]]; then
+      export SPARK_LOCAL_IP=127.0.0.1
+    fi
   fi
 }
 

@@ -64,7 +64,7 @@ class ConfigLoaderTest {
                 0,
                 2,
                 RddApproach.EXPORT,
-                RepartitionPolicy.ALWAYS,
+                RepartitionPolicy.WHEN_WORKERS_DIFFER,
                 2,
                 12345,
                 true,
