@@ -29,7 +29,8 @@ import sparktrain.config.JobConfig;
 import sparktrain.config.LossFunction;
 import sparktrain.config.Normalization;
 import sparktrain.data.Example;
-import sparktrain.data.IdxDataset;
+import sparktrain.data.DataSources;
+import sparktrain.data.TrainingData;
 import sparktrain.data.InputFingerprint;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.model.NetworkFactory;
@@ -182,13 +183,12 @@ public final class TrainJob {
 
     JavaRDD<DataSet> trainBatches;
     JavaRDD<DataSet> testBatches;
+    List<String> inputPaths;
     try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
-      JavaRDD<Example> trainEx =
-          IdxDataset.read(
-              sc, data.train().images(), data.train().labels(), data.trainLimit(), partitions);
-      JavaRDD<Example> testEx =
-          IdxDataset.read(
-              sc, data.test().images(), data.test().labels(), data.testLimit(), partitions);
+      TrainingData input = DataSources.read(sc, data, partitions);
+      inputPaths = input.inputs();
+      JavaRDD<Example> trainEx = input.train();
+      JavaRDD<Example> testEx = input.test();
       if (training.shuffle()) {
         trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
       }
@@ -235,7 +235,7 @@ public final class TrainJob {
     int rounds = (int) Math.max(1, Math.ceil(state.trainExamples / (double) examplesPerRound));
     long batchesPerEpoch =
         (long) Math.ceil(state.trainExamples / (double) training.batchSizePerWorker());
-    List<Map<String, Object>> inputs = inputFingerprints();
+    List<Map<String, Object>> inputs = inputFingerprints(inputPaths);
     int epochs = training.epochs();
     try {
       for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
@@ -344,11 +344,9 @@ public final class TrainJob {
         : MiniBatches.LabelLayout.COLUMN;
   }
 
-  private List<Map<String, Object>> inputFingerprints() {
+  private List<Map<String, Object>> inputFingerprints(List<String> paths) {
     List<Map<String, Object>> out = new ArrayList<>();
-    var d = config.data();
-    for (String p :
-        List.of(d.train().images(), d.train().labels(), d.test().images(), d.test().labels())) {
+    for (String p : paths) {
       out.add(InputFingerprint.of(p, hadoopConf()));
     }
     return out;
