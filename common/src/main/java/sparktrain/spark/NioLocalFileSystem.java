@@ -41,11 +41,23 @@ public class NioLocalFileSystem extends LocalFileSystem {
 
   static Set<PosixFilePermission> posix(FsPermission p) {
     Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-    add(s, p.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+    add(
+        s,
+        p.getUserAction(),
+        PosixFilePermission.OWNER_READ,
+        PosixFilePermission.OWNER_WRITE,
         PosixFilePermission.OWNER_EXECUTE);
-    add(s, p.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+    add(
+        s,
+        p.getGroupAction(),
+        PosixFilePermission.GROUP_READ,
+        PosixFilePermission.GROUP_WRITE,
         PosixFilePermission.GROUP_EXECUTE);
-    add(s, p.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+    add(
+        s,
+        p.getOtherAction(),
+        PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.OTHERS_WRITE,
         PosixFilePermission.OTHERS_EXECUTE);
     return s;
   }

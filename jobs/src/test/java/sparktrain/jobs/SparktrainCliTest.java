@@ -117,7 +117,8 @@ class SparktrainCliTest {
     Path bad = tmp.resolve("train-images-truncated");
     byte[] images =
         Files.readAllBytes(
-            Paths.get("..", "common", "src", "test", "resources", "mnist", "train-images-idx3-ubyte"));
+            Paths.get(
+                "..", "common", "src", "test", "resources", "mnist", "train-images-idx3-ubyte"));
     Files.write(bad, java.util.Arrays.copyOf(images, images.length - 100));
     int code =
         SparktrainCli.run(
