@@ -49,6 +49,11 @@ public final class RunDirectory {
     return root.toString();
   }
 
+  /** Qualified path of the directory. */
+  public Path path() {
+    return root;
+  }
+
   /** File system of the directory. */
   public FileSystem fs() {
     return fs;

@@ -35,6 +35,7 @@ import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.model.NetworkFactory;
 import sparktrain.report.Json;
+import sparktrain.report.TrainReport;
 import sparktrain.report.Versions;
 import sparktrain.spark.SparkPhase;
 
@@ -328,6 +329,7 @@ public final class TrainJob {
     }
     TrainSummary summary = summary("succeeded", null, state, start, modelUri);
     writeSummary(summary);
+    writeReport();
     LOG.info(
         "Done: {} epochs, test accuracy {}; summary: {}",
         state.epochsCompleted,
@@ -413,8 +415,19 @@ public final class TrainJob {
   private void writeFailedSummary(State state, Throwable e, long start) {
     try {
       writeSummary(summary("failed", String.valueOf(e.getMessage()), state, start, null));
+      writeReport();
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);
+    }
+  }
+
+  /** The HTML report is a convenience: failing to draw it never fails the run. */
+  private void writeReport() {
+    try {
+      String index = TrainReport.write(run.fs(), run.path());
+      LOG.info("Report: {}", index);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the report in {}: {}", run.uri(), e.toString());
     }
   }
 

@@ -93,6 +93,18 @@ class TrainJobTest {
     MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(modelZip, true);
     assertThat(model.params().equalsWithEps(latest.network().params(), 0)).isTrue();
     assertThat(model.getUpdater().getStateViewArray()).isNotNull();
+
+    // The report references only images that exist, and shows the final accuracy.
+    String html = Files.readString(out.resolve("report/index.html"));
+    var images = java.util.regex.Pattern.compile("src=\"([^\"]+)\"").matcher(html);
+    int count = 0;
+    while (images.find()) {
+      assertThat(out.resolve("report").resolve(images.group(1))).isRegularFile();
+      count++;
+    }
+    assertThat(count).isGreaterThanOrEqualTo(3);
+    assertThat(html)
+        .contains(String.format(java.util.Locale.ROOT, "%.4f", s.testMetrics().get("accuracy")));
   }
 
   @Test
