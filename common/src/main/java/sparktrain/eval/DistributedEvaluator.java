@@ -4,43 +4,89 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
+import sparktrain.config.ModelConfig;
 
 /**
- * Scores a model over a distributed data set on the executors: each task rebuilds the network from
- * a broadcast (configuration JSON + parameters), streams its partition through it minibatch by
- * minibatch, and returns one small {@link ClassificationMetrics}; the driver merges them.
+ * Scores a model over a distributed data set on the executors, in one pass: each task rebuilds the
+ * network from a broadcast (configuration JSON + parameters), streams its partition through it
+ * minibatch by minibatch, and returns one small mergeable {@link EvaluationResult}; the results are
+ * merged with {@code treeReduce}. No prediction travels to the driver.
+ *
+ * <p>Per minibatch the network runs twice: once for the outputs and once for the per-example loss
+ * of its own loss function ({@code scoreExamples}, regularization excluded).
  */
 public final class DistributedEvaluator {
   private DistributedEvaluator() {}
 
   /**
-   * Classification metrics of {@code net} on {@code data}. Labels may be a class-index column or
-   * one-hot; the loss is the network's own loss function (regularization excluded).
+   * Metrics of {@code net} on {@code data}, of the kind the model's output layer calls for (see
+   * {@link EvaluationPlan#of(ModelConfig, int)}).
+   *
+   * @param numClasses {@code data.num-classes} (not used for regression)
    */
+  public static EvaluationResult evaluate(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<DataSet> data,
+      ModelConfig model,
+      int numClasses) {
+    return evaluate(sc, net, data, EvaluationPlan.of(model, numClasses));
+  }
+
+  /** Metrics of {@code net} on {@code data} as {@code plan} says. */
+  public static EvaluationResult evaluate(
+      JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<DataSet> data, EvaluationPlan plan) {
+    return switch (plan.kind()) {
+      case MULTICLASS -> run(sc, net, data, plan, ClassificationMetrics::merge);
+      case BINARY -> run(sc, net, data, plan, BinaryClassificationMetrics::merge);
+      case REGRESSION -> run(sc, net, data, plan, RegressionMetrics::merge);
+    };
+  }
+
+  /**
+   * Multiclass metrics of a softmax network; labels may be a class-index column or one-hot.
+   *
+   * @deprecated use {@link #evaluate(JavaSparkContext, MultiLayerNetwork, JavaRDD, ModelConfig,
+   *     int)}, which also handles binary and regression outputs
+   */
+  @Deprecated
   public static ClassificationMetrics classification(
       JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<DataSet> data, int numClasses) {
+    return (ClassificationMetrics) evaluate(sc, net, data, EvaluationPlan.multiclass(numClasses));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends EvaluationResult> T run(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<DataSet> data,
+      EvaluationPlan plan,
+      Function2<T, T, T> merge) {
+    if (data.getNumPartitions() == 0) {
+      return (T) plan.empty();
+    }
     Broadcast<Tuple2<String, INDArray>> model =
         sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
     try {
       return data.mapPartitions(
               (Iterator<DataSet> it) -> {
-                ClassificationMetrics m = new ClassificationMetrics(numClasses);
-                if (!it.hasNext()) {
-                  return List.of(m).iterator();
-                }
-                MultiLayerNetwork local = rebuild(model.value());
-                while (it.hasNext()) {
-                  score(local, it.next(), m);
+                T m = (T) plan.empty();
+                if (it.hasNext()) {
+                  MultiLayerNetwork local = rebuild(model.value());
+                  while (it.hasNext()) {
+                    score(local, it.next(), plan, m);
+                  }
                 }
                 return List.of(m).iterator();
               })
-          .treeReduce(ClassificationMetrics::merge);
+          .treeReduce(merge);
     } finally {
       model.destroy();
     }
@@ -52,36 +98,35 @@ public final class DistributedEvaluator {
     return net;
   }
 
-  /** Adds one minibatch to {@code m} (exposed for single-process comparisons in tests). */
-  public static void score(MultiLayerNetwork net, DataSet ds, ClassificationMetrics m) {
-    INDArray out = net.output(ds.getFeatures(), false);
-    INDArray labels = ds.getLabels();
-    long n = out.rows();
-    boolean oneHot = labels.columns() > 1;
+  /**
+   * Adds one minibatch to {@code metrics}, which must be of {@code plan}'s kind (exposed for
+   * single-process use). Rows whose output holds NaN or Inf are counted as non-finite and skipped;
+   * the loss is summed over the other rows.
+   */
+  public static void score(
+      MultiLayerNetwork net, DataSet ds, EvaluationPlan plan, EvaluationResult metrics) {
+    double[][] out = net.output(ds.getFeatures(), false).toDoubleMatrix();
+    double[][] labels = ds.getLabels().toDoubleMatrix();
+    INDArray exampleLoss = net.scoreExamples(ds, false);
+    double lossSum = 0;
     long finite = 0;
-    for (int i = 0; i < n; i++) {
-      INDArray row = out.getRow(i);
-      if (!isFinite(row)) {
-        m.addNonFinite();
+    for (int i = 0; i < out.length; i++) {
+      if (!isFinite(out[i])) {
+        metrics.addNonFinite();
         continue;
       }
-      int actual = oneHot ? labels.getRow(i).argMax().getInt(0) : labels.getInt(i, 0);
-      int predicted =
-          row.columns() == 1 ? (row.getDouble(0) >= 0.5 ? 1 : 0) : row.argMax().getInt(0);
-      m.add(actual, predicted);
+      plan.addRow(metrics, out[i], labels[i]);
+      lossSum += exampleLoss.getDouble(i);
       finite++;
     }
-    if (finite == n) {
-      // DL4J's score is the mean loss of the minibatch; weight it by the minibatch size.
-      double mean = net.score(ds, false) - net.calcRegularizationScore(true);
-      m.addLoss(mean * n, n);
+    if (finite > 0) {
+      metrics.addLoss(lossSum, finite);
     }
   }
 
-  private static boolean isFinite(INDArray row) {
-    for (int j = 0; j < row.columns(); j++) {
-      double v = row.getDouble(j);
-      if (Double.isNaN(v) || Double.isInfinite(v)) {
+  private static boolean isFinite(double[] row) {
+    for (double v : row) {
+      if (!Double.isFinite(v)) {
         return false;
       }
     }

@@ -33,6 +33,7 @@ import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
+import sparktrain.eval.EvaluationResult;
 import sparktrain.model.NetworkFactory;
 import sparktrain.report.Json;
 import sparktrain.report.TrainReport;
@@ -260,10 +261,18 @@ public final class TrainJob {
           long e0 = System.nanoTime();
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-eval", label + ": evaluate on test")) {
-            test =
-                DistributedEvaluator.classification(
-                        sc, sparkNet.getNetwork(), testBatches, data.numClasses())
-                    .summary();
+            EvaluationResult result =
+                DistributedEvaluator.evaluate(
+                    sc, sparkNet.getNetwork(), testBatches, config.model(), data.numClasses());
+            test = result.summary();
+            if (result.nonFiniteOutputs() > 0) {
+              LOG.warn(
+                  "{}: {} of {} test examples have NaN or infinite outputs; they are counted in"
+                      + " non_finite_outputs and not scored",
+                  label,
+                  result.nonFiniteOutputs(),
+                  result.examples());
+            }
           }
           evalSeconds = (System.nanoTime() - e0) / 1e9;
           state.testMetrics = test;
