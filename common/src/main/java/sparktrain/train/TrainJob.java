@@ -311,11 +311,10 @@ public final class TrainJob {
         LOG.info(
             String.format(
                 Locale.ROOT,
-                "%s  loss %.4f  test accuracy %s  test loss %s  %.1f s  %.0f examples/s%s",
+                "%s  loss %.4f  %s  %.1f s  %.0f examples/s%s",
                 label,
                 trainLoss,
-                fmt(test.get("accuracy")),
-                fmt(test.get("loss")),
+                headline(test),
                 epochSeconds,
                 perSecond,
                 ckName == null ? "" : "  checkpoint " + ckName));
@@ -340,9 +339,9 @@ public final class TrainJob {
     writeSummary(summary);
     writeReport();
     LOG.info(
-        "Done: {} epochs, test accuracy {}; summary: {}",
+        "Done: {} epochs, {}; summary: {}",
         state.epochsCompleted,
-        fmt(state.testMetrics.get("accuracy")),
+        headline(state.testMetrics),
         run.child("summary.json"));
     return summary;
   }
@@ -447,6 +446,21 @@ public final class TrainJob {
     } catch (IOException e) {
       LOG.warn("could not delete temporary directory {}: {}", uri, e.toString());
     }
+  }
+
+  /** The test metrics a person looks at first, e.g. "test accuracy 0.9764 test loss 0.0771". */
+  static String headline(Map<String, Double> test) {
+    if (test.isEmpty()) {
+      return "not evaluated";
+    }
+    StringBuilder b = new StringBuilder();
+    for (String k : List.of("accuracy", "auc", "r2", "rmse", "loss")) {
+      if (test.containsKey(k)) {
+        b.append(b.length() == 0 ? "" : "  ").append("test ").append(k).append(' ');
+        b.append(fmt(test.get(k)));
+      }
+    }
+    return b.toString();
   }
 
   private static String fmt(Double d) {

@@ -96,10 +96,7 @@ final class Tabular {
     for (int from = 0; from < y.length; from += size) {
       int to = Math.min(y.length, from + size);
       out.add(
-          dataSet(
-              Arrays.copyOfRange(x, from, to),
-              Arrays.copyOfRange(y, from, to),
-              oneHotClasses));
+          dataSet(Arrays.copyOfRange(x, from, to), Arrays.copyOfRange(y, from, to), oneHotClasses));
     }
     return out;
   }
