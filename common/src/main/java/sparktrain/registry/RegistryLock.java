@@ -330,7 +330,8 @@ public final class RegistryLock {
         LOG.info("Released registry lock {}", lockFile);
       } else {
         LOG.warn(
-            "Registry lock {} was no longer ours (id {}) at release; left it in place",
+            "Registry lock {} was no longer ours (lock id {}) at release: it was broken or taken"
+                + " over; removed nothing",
             lockFile,
             info.id());
       }
