@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparktrainCli.Version.class,
     description = "Train, retrain and evaluate Deeplearning4j networks on Apache Spark.",
-    subcommands = {TrainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, RegistryCommand.class, CommandLine.HelpCommand.class})
 public final class SparktrainCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SparktrainCli.class);
 
@@ -39,7 +39,7 @@ public final class SparktrainCli implements Callable<Integer> {
     cli.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           int code = ExitCodes.of(ex);
-          if (code == ExitCodes.USER_ERROR) {
+          if (code != ExitCodes.FAILURE) {
             LOG.debug("user error", ex);
             cmd.getErr().println("error: " + ExitCodes.message(ex));
           } else {
