@@ -12,8 +12,9 @@ public final class Json {
   /** Shared, thread-safe mapper. */
   public static final ObjectMapper MAPPER =
       new ObjectMapper()
-          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .findAndRegisterModules();
+          // no findAndRegisterModules(): it would pick up Spark's Scala module from the classpath
+          // and turn untyped JSON into Scala collections
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private Json() {}
 
