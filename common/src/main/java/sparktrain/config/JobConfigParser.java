@@ -13,6 +13,7 @@ import static sparktrain.config.ConfigKeys.DATA_TEST_LIMIT;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LIMIT;
+import static sparktrain.config.ConfigKeys.DATA_TRAIN_OFFSET;
 import static sparktrain.config.ConfigKeys.LAYER_ACTIVATION;
 import static sparktrain.config.ConfigKeys.LAYER_DROPOUT;
 import static sparktrain.config.ConfigKeys.LAYER_L1;
@@ -29,6 +30,12 @@ import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
+import static sparktrain.config.ConfigKeys.RETRAIN_EPOCHS;
+import static sparktrain.config.ConfigKeys.RETRAIN_GUARD_RAILS;
+import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
+import static sparktrain.config.ConfigKeys.RETRAIN_METRIC;
+import static sparktrain.config.ConfigKeys.RETRAIN_MIN_IMPROVEMENT;
+import static sparktrain.config.ConfigKeys.RETRAIN_REPLAY_FRACTION;
 import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
@@ -55,7 +62,9 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import sparktrain.config.ConfigKeys.Key;
@@ -117,7 +126,60 @@ final class JobConfigParser {
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
-    return new JobConfig(workload, data, model, training, checkpoint, output, config);
+    RetrainConfig retrain = retrain();
+    return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
+  }
+
+  private RetrainConfig retrain() {
+    return new RetrainConfig(
+        in.integer(RETRAIN_EPOCHS),
+        in.oneOf(RETRAIN_METRIC, RetrainMetric.class),
+        in.decimal(RETRAIN_MIN_IMPROVEMENT),
+        guardRails(),
+        in.decimal(RETRAIN_REPLAY_FRACTION),
+        in.duration(RETRAIN_LOCK_TTL));
+  }
+
+  /** {@code retrain.guard-rails}: an open section of metric name = largest allowed regression. */
+  private Map<RetrainMetric, Double> guardRails() {
+    Map<RetrainMetric, Double> rails = new LinkedHashMap<>();
+    ConfigValue section = config.getValue(RETRAIN_GUARD_RAILS.path());
+    if (!(section instanceof ConfigObject object)) {
+      in.problem(
+          RETRAIN_GUARD_RAILS,
+          "expected a section of metric = largest allowed regression, e.g. { loss = 0.05 }, got "
+              + ConfigReader.describe(section));
+      return rails;
+    }
+    List<String> names = new ArrayList<>();
+    for (RetrainMetric m : RetrainMetric.values()) {
+      names.add(m.configName());
+    }
+    for (String name : new TreeSet<>(object.keySet())) {
+      Key key =
+          Key.of(
+              RETRAIN_GUARD_RAILS.path() + "." + ConfigUtil.joinPath(name),
+              RETRAIN_GUARD_RAILS.range());
+      RetrainMetric metric = null;
+      for (RetrainMetric m : RetrainMetric.values()) {
+        if (m.configName().equals(name)) {
+          metric = m;
+        }
+      }
+      if (metric == null) {
+        in.problem(
+            key,
+            "unknown metric; expected one of "
+                + ConfigEnum.allowed(RetrainMetric.class)
+                + UnknownKeys.suggestion(name, names));
+        continue;
+      }
+      double limit = in.decimal(key);
+      if (in.ok(key)) {
+        rails.put(metric, limit);
+      }
+    }
+    return rails;
   }
 
   private DataConfig data() {
@@ -130,7 +192,8 @@ final class JobConfigParser {
         in.integer(DATA_TEST_LIMIT),
         in.integer(DATA_NUM_CLASSES),
         in.oneOf(DATA_NORMALIZATION, Normalization.class),
-        in.integer(DATA_PARTITIONS));
+        in.integer(DATA_PARTITIONS),
+        in.integer(DATA_TRAIN_OFFSET));
   }
 
   /** A data path, required (non-blank) for the idx format. */

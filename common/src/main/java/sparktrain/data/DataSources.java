@@ -14,7 +14,12 @@ public final class DataSources {
       case IDX ->
           new TrainingData(
               IdxDataset.read(
-                  sc, data.train().images(), data.train().labels(), data.trainLimit(), partitions),
+                  sc,
+                  data.train().images(),
+                  data.train().labels(),
+                  data.trainOffset(),
+                  data.trainLimit(),
+                  partitions),
               IdxDataset.read(
                   sc, data.test().images(), data.test().labels(), data.testLimit(), partitions),
               List.of(

@@ -77,7 +77,8 @@ class ConfigLoaderTest {
   @Test
   void referenceIsOnlyOurOwnFile() {
     assertThat(ConfigLoader.reference().root().keySet())
-        .containsExactlyInAnyOrder("workload", "data", "model", "training", "checkpoint", "output");
+        .containsExactlyInAnyOrder(
+            "workload", "data", "model", "training", "checkpoint", "output", "retrain");
   }
 
   @Test
