@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -48,8 +49,31 @@ import sparktrain.spark.SparkPhase;
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-  /** Options of a run that are not part of the model's config. */
-  public record Options(boolean resume, boolean force) {
+  /**
+   * Options of a run that are not part of the model's config.
+   *
+   * @param startFrom a model to continue instead of building a fresh network (e.g. a registry's
+   *     champion), or null: its weights, updater state and epoch/iteration counters carry on, so
+   *     {@code training.epochs} counts from its epoch. A checkpoint to resume from wins over it.
+   * @param moreTraining applied to the training examples as read, before shuffling and batching
+   *     (e.g. to mix in a replay sample); never null
+   */
+  public record Options(
+      boolean resume,
+      boolean force,
+      LoadedCheckpoint startFrom,
+      UnaryOperator<JavaRDD<Example>> moreTraining) {
+
+    /** Null {@code moreTraining} means none. */
+    public Options {
+      moreTraining = moreTraining == null ? UnaryOperator.identity() : moreTraining;
+    }
+
+    /** A run that starts from a fresh network (or resumes its own checkpoint). */
+    public Options(boolean resume, boolean force) {
+      this(resume, force, null, null);
+    }
+
     /** A fresh run: no resume, no force. */
     public static Options defaults() {
       return new Options(false, false);
@@ -189,7 +213,7 @@ public final class TrainJob {
     try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
       TrainingData input = DataSources.read(sc, data, partitions);
       inputPaths = input.inputs();
-      JavaRDD<Example> trainEx = input.train();
+      JavaRDD<Example> trainEx = options.moreTraining().apply(input.train());
       JavaRDD<Example> testEx = input.test();
       if (training.shuffle()) {
         trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
@@ -213,8 +237,10 @@ public final class TrainJob {
     int startEpoch = 0;
     long iterations = 0;
     String parent = null;
-    if (resumeFrom.isPresent()) {
-      LoadedCheckpoint ck = resumeFrom.get();
+    Optional<LoadedCheckpoint> continueFrom =
+        resumeFrom.isPresent() ? resumeFrom : Optional.ofNullable(options.startFrom());
+    if (continueFrom.isPresent()) {
+      LoadedCheckpoint ck = continueFrom.get();
       net = ck.network();
       startEpoch = ck.manifest().epoch();
       iterations = ck.manifest().iteration();
