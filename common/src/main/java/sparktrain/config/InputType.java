@@ -1,8 +1,8 @@
 package sparktrain.config;
 
 /**
- * Shape of the network input: {@code feed-forward} is a flat vector, {@code image} is height x width
- * x channels values (arriving flattened).
+ * Shape of the network input: {@code feed-forward} is a flat vector, {@code image} is height x
+ * width x channels values (arriving flattened).
  */
 public enum InputType implements ConfigEnum {
   FEED_FORWARD,

@@ -212,7 +212,9 @@ final class JobConfigParser {
               "expected a value >= 1 (required for schedule type cosine), got " + period);
         }
       }
-      if (in.ok(SCHEDULE_MIN_LEARNING_RATE) && in.ok(UPDATER_LEARNING_RATE) && min >= learningRate) {
+      if (in.ok(SCHEDULE_MIN_LEARNING_RATE)
+          && in.ok(UPDATER_LEARNING_RATE)
+          && min >= learningRate) {
         in.problem(
             SCHEDULE_MIN_LEARNING_RATE,
             "expected less than model.updater.learning-rate ("

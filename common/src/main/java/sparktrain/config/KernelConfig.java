@@ -13,7 +13,8 @@ public record KernelConfig(Size2D kernel, Size2D stride, Size2D padding, Convolu
    */
   public Size2D output(Size2D input) {
     if (mode == ConvolutionMode.SAME) {
-      return new Size2D(ceilDiv(input.height(), stride.height()), ceilDiv(input.width(), stride.width()));
+      return new Size2D(
+          ceilDiv(input.height(), stride.height()), ceilDiv(input.width(), stride.width()));
     }
     int h = input.height() + 2 * padding.height() - kernel.height();
     int w = input.width() + 2 * padding.width() - kernel.width();

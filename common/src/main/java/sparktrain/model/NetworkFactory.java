@@ -43,10 +43,10 @@ import sparktrain.config.UpdaterType;
  * nesterov} both become {@link Nesterovs}. rmsprop uses DL4J's default decay (0.95). adamw is
  * {@link Adam} plus DL4J's decoupled weight decay on the weights of every layer with weights. A
  * learning-rate schedule becomes the updater's {@link ISchedule} ({@link StepSchedule}, {@link
- * ExponentialSchedule}, {@link CosineSchedule}); DL4J keeps it in the network configuration and
- * the position in the configuration's iteration and epoch counts, all saved by {@code
- * ModelSerializer}. An image input is {@code InputType.convolutionalFlat}: the data stays
- * flattened and DL4J reshapes it before the first convolution, and infers every layer's nIn.
+ * ExponentialSchedule}, {@link CosineSchedule}); DL4J keeps it in the network configuration and the
+ * position in the configuration's iteration and epoch counts, all saved by {@code ModelSerializer}.
+ * An image input is {@code InputType.convolutionalFlat}: the data stays flattened and DL4J reshapes
+ * it before the first convolution, and infers every layer's nIn.
  */
 public final class NetworkFactory {
 

@@ -212,7 +212,8 @@ class ConfigValidationTest {
         .contains("missing; required in every layer");
     assertThat(layersError("{ type = conv, units = 10, activation = softmax, loss = mcxent }"))
         .contains("model.layers[0].type (")
-        .contains("expected one of dense, convolution, subsampling, batch-norm, dropout, output, got 'conv'");
+        .contains(
+            "expected one of dense, convolution, subsampling, batch-norm, dropout, output, got 'conv'");
     assertThat(layersError("{ type = output, units = 10, activation = softmax }"))
         .contains("model.layers[0].loss (")
         .contains("missing; required in an output layer");

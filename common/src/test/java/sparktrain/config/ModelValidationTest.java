@@ -101,7 +101,8 @@ class ModelValidationTest {
     // Model defaults reach only the layers with weights.
     assertThat(layers.get(3).dropout()).isZero();
     assertThat(layers.get(4))
-        .isEqualTo(new LayerConfig(LayerType.BATCH_NORM, 0, Activation.IDENTITY, null, 0, 0, 0, null));
+        .isEqualTo(
+            new LayerConfig(LayerType.BATCH_NORM, 0, Activation.IDENTITY, null, 0, 0, 0, null));
     assertThat(layers.get(5))
         .isEqualTo(new LayerConfig(LayerType.DROPOUT, 0, null, null, 0.25, 0, 0, null));
   }
@@ -286,8 +287,10 @@ class ModelValidationTest {
   void dropoutLayerNeedsAPositiveRate() {
     String layers = "model.layers = [\n  { type = dropout, dropout = %s }\n" + OUTPUT + "]";
     assertThat(only(layers.formatted("0")))
-        .endsWith("model.layers[0].dropout (" + file() + ":2): expected a value in (0, 1) in a"
-            + " dropout layer, got 0");
+        .endsWith(
+            "model.layers[0].dropout ("
+                + file()
+                + ":2): expected a value in (0, 1) in a dropout layer, got 0");
     assertThat(only(layers.formatted("1"))).endsWith(":2): expected a value in [0, 1), got 1");
   }
 
@@ -327,8 +330,9 @@ class ModelValidationTest {
 
     assertThat(e.problems())
         .containsExactly(
-            "model.input.type (" + file() + ":1): expected one of feed-forward, image, got"
-                + " 'picture'",
+            "model.input.type ("
+                + file()
+                + ":1): expected one of feed-forward, image, got 'picture'",
             "model.updater.schedule.type ("
                 + file()
                 + ":2): expected one of none, step, exponential, cosine, got 'linear'",

@@ -68,8 +68,7 @@ class LearningRateScheduleTest {
 
   @Test
   void cosineScheduleFallsFromTheLearningRateToTheMinimumOverThePeriod() {
-    IUpdater updater =
-        updater("type = cosine, unit = epoch, period = 4, min-learning-rate = 0.01");
+    IUpdater updater = updater("type = cosine, unit = epoch, period = 4, min-learning-rate = 0.01");
 
     assertThat(((Nesterovs) updater).getLearningRateSchedule())
         .isEqualTo(new CosineSchedule(ScheduleType.EPOCH, LR, 0.01, 4));
