@@ -13,22 +13,23 @@ import static sparktrain.config.ConfigKeys.DATA_TEST_LIMIT;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LIMIT;
-import static sparktrain.config.ConfigKeys.LAYER_ACTIVATION;
-import static sparktrain.config.ConfigKeys.LAYER_DROPOUT;
-import static sparktrain.config.ConfigKeys.LAYER_L1;
-import static sparktrain.config.ConfigKeys.LAYER_L2;
-import static sparktrain.config.ConfigKeys.LAYER_LOSS;
-import static sparktrain.config.ConfigKeys.LAYER_TYPE;
-import static sparktrain.config.ConfigKeys.LAYER_UNITS;
-import static sparktrain.config.ConfigKeys.LAYER_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.MODEL_DROPOUT;
+import static sparktrain.config.ConfigKeys.MODEL_INPUT_CHANNELS;
+import static sparktrain.config.ConfigKeys.MODEL_INPUT_HEIGHT;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_SIZE;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_TYPE;
+import static sparktrain.config.ConfigKeys.MODEL_INPUT_WIDTH;
 import static sparktrain.config.ConfigKeys.MODEL_L1;
 import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
+import static sparktrain.config.ConfigKeys.SCHEDULE_DECAY;
+import static sparktrain.config.ConfigKeys.SCHEDULE_MIN_LEARNING_RATE;
+import static sparktrain.config.ConfigKeys.SCHEDULE_PERIOD;
+import static sparktrain.config.ConfigKeys.SCHEDULE_STEP;
+import static sparktrain.config.ConfigKeys.SCHEDULE_TYPE;
+import static sparktrain.config.ConfigKeys.SCHEDULE_UNIT;
 import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
@@ -47,17 +48,15 @@ import static sparktrain.config.ConfigKeys.UPDATER_EPSILON;
 import static sparktrain.config.ConfigKeys.UPDATER_LEARNING_RATE;
 import static sparktrain.config.ConfigKeys.UPDATER_MOMENTUM;
 import static sparktrain.config.ConfigKeys.UPDATER_TYPE;
+import static sparktrain.config.ConfigKeys.UPDATER_WEIGHT_DECAY;
 import static sparktrain.config.ConfigKeys.WORKLOAD;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import sparktrain.config.ConfigKeys.Key;
 
 /**
@@ -71,6 +70,7 @@ final class JobConfigParser {
   private final ConfigReader in;
   private DataFormat format;
   private ConfigReader outputLayerReader;
+  private final List<ConfigReader> layerReaders = new ArrayList<>();
 
   private JobConfigParser(Config config, List<String> problems) {
     this.config = config;
@@ -144,25 +144,92 @@ final class JobConfigParser {
 
   /** The model section, or null when its layer list is unusable (the problems are reported). */
   private ModelConfig model() {
-    InputConfig input =
-        new InputConfig(in.oneOf(MODEL_INPUT_TYPE, InputType.class), in.integer(MODEL_INPUT_SIZE));
+    InputConfig input = input();
     WeightInit weightInit = in.oneOf(MODEL_WEIGHT_INIT, WeightInit.class);
     double l1 = in.decimal(MODEL_L1);
     double l2 = in.decimal(MODEL_L2);
     double dropout = in.decimal(MODEL_DROPOUT);
+    double learningRate = in.decimal(UPDATER_LEARNING_RATE);
     UpdaterConfig updater =
         new UpdaterConfig(
             in.oneOf(UPDATER_TYPE, UpdaterType.class),
-            in.decimal(UPDATER_LEARNING_RATE),
+            learningRate,
             in.decimal(UPDATER_MOMENTUM),
             in.decimal(UPDATER_BETA1),
             in.decimal(UPDATER_BETA2),
-            in.decimal(UPDATER_EPSILON));
+            in.decimal(UPDATER_EPSILON),
+            in.decimal(UPDATER_WEIGHT_DECAY),
+            schedule(learningRate));
     LayerConfig defaults = new LayerConfig(null, 0, null, null, dropout, l1, l2, weightInit);
     List<LayerConfig> layers = layers(defaults);
+    if (layers != null) {
+      LayerShapes.check(input, layers, layerReaders);
+    }
     return layers == null
         ? null
         : new ModelConfig(input, layers, weightInit, l1, l2, dropout, updater);
+  }
+
+  /** The input shape: {@code size} for feed-forward, height x width x channels for an image. */
+  private InputConfig input() {
+    InputType type = in.oneOf(MODEL_INPUT_TYPE, InputType.class);
+    int size = in.integer(MODEL_INPUT_SIZE);
+    int height = in.integer(MODEL_INPUT_HEIGHT);
+    int width = in.integer(MODEL_INPUT_WIDTH);
+    int channels = in.integer(MODEL_INPUT_CHANNELS);
+    if (type != InputType.IMAGE) {
+      return new InputConfig(type, size, 0, 0, 0);
+    }
+    if ((long) height * width * channels > Integer.MAX_VALUE) {
+      in.problem(
+          MODEL_INPUT_HEIGHT,
+          "expected height x width x channels <= "
+              + Integer.MAX_VALUE
+              + ", got "
+              + height
+              + " x "
+              + width
+              + " x "
+              + channels);
+      return new InputConfig(null, 0, 0, 0, 0);
+    }
+    return InputConfig.image(height, width, channels);
+  }
+
+  /** The learning-rate schedule; cosine needs a period and a minimum below the learning rate. */
+  private ScheduleConfig schedule(double learningRate) {
+    ScheduleType type = in.oneOf(SCHEDULE_TYPE, ScheduleType.class);
+    int period = in.integer(SCHEDULE_PERIOD);
+    double min = in.decimal(SCHEDULE_MIN_LEARNING_RATE);
+    if (type == ScheduleType.COSINE) {
+      if (in.ok(SCHEDULE_PERIOD) && period < 1) {
+        if (in.isDefault(SCHEDULE_PERIOD)) {
+          in.problemAt(
+              SCHEDULE_PERIOD, SCHEDULE_TYPE, "missing; required (>= 1) for schedule type cosine");
+        } else {
+          in.problem(
+              SCHEDULE_PERIOD,
+              "expected a value >= 1 (required for schedule type cosine), got " + period);
+        }
+      }
+      if (in.ok(SCHEDULE_MIN_LEARNING_RATE)
+          && in.ok(UPDATER_LEARNING_RATE)
+          && min >= learningRate) {
+        in.problem(
+            SCHEDULE_MIN_LEARNING_RATE,
+            "expected less than model.updater.learning-rate ("
+                + learningRate
+                + ") for schedule type cosine, got "
+                + min);
+      }
+    }
+    return new ScheduleConfig(
+        type,
+        in.oneOf(SCHEDULE_UNIT, ScheduleUnit.class),
+        in.decimal(SCHEDULE_DECAY),
+        in.integer(SCHEDULE_STEP),
+        period,
+        min);
   }
 
   /** The layers, or null when any of them or their order is wrong (the problems are reported). */
@@ -191,8 +258,9 @@ final class JobConfigParser {
       }
       ConfigReader reader =
           new ConfigReader(object.toConfig(), name + ".", object.origin(), problems);
-      LayerConfig layer = layer(object, reader, defaults);
+      LayerConfig layer = LayerParser.parse(object, reader, defaults);
       layers.add(layer);
+      layerReaders.add(reader);
       usable &= layer.type() != null && reader.clean();
       if (layer.type() == LayerType.OUTPUT) {
         outputs.add(i);
@@ -220,43 +288,5 @@ final class JobConfigParser {
       return null;
     }
     return layers;
-  }
-
-  /** One layer entry with the model-level defaults applied; problems are reported to {@code in}. */
-  private static LayerConfig layer(ConfigObject entry, ConfigReader in, LayerConfig defaults) {
-    String every = "in every layer";
-    LayerType type = in.require(LAYER_TYPE, every) ? in.oneOf(LAYER_TYPE, LayerType.class) : null;
-    Set<String> allowed = ConfigKeys.layerKeys(type);
-    for (String key : new TreeSet<>(entry.keySet())) {
-      if (!allowed.contains(key)) {
-        String hint =
-            ConfigKeys.layerKeys(null).contains(key)
-                ? "; only the output layer has '" + key + "'"
-                : UnknownKeys.suggestion(key, allowed);
-        String kind =
-            type == null
-                ? "a layer"
-                : type == LayerType.OUTPUT ? "an output layer" : "a dense layer";
-        in.problem(Key.of(ConfigUtil.joinPath(key)), "unknown key in " + kind + hint);
-      }
-    }
-    int units = in.require(LAYER_UNITS, every) ? in.integer(LAYER_UNITS) : 0;
-    Activation activation =
-        in.require(LAYER_ACTIVATION, every) ? in.oneOf(LAYER_ACTIVATION, Activation.class) : null;
-    LossFunction loss =
-        type == LayerType.OUTPUT && in.require(LAYER_LOSS, "in the output layer")
-            ? in.oneOf(LAYER_LOSS, LossFunction.class)
-            : null;
-    return new LayerConfig(
-        type,
-        units,
-        activation,
-        loss,
-        in.has(LAYER_DROPOUT) ? in.decimal(LAYER_DROPOUT) : defaults.dropout(),
-        in.has(LAYER_L1) ? in.decimal(LAYER_L1) : defaults.l1(),
-        in.has(LAYER_L2) ? in.decimal(LAYER_L2) : defaults.l2(),
-        in.has(LAYER_WEIGHT_INIT)
-            ? in.oneOf(LAYER_WEIGHT_INIT, WeightInit.class)
-            : defaults.weightInit());
   }
 }
