@@ -26,6 +26,25 @@ public final class ConfigKeys {
   public static final Key DATA_NUM_CLASSES = Key.of("data.num-classes", Range.atLeast(1));
   public static final Key DATA_NORMALIZATION = Key.of("data.normalization");
   public static final Key DATA_PARTITIONS = Key.of("data.partitions", Range.atLeast(0));
+  public static final Key DATA_PATH = Key.of("data.path");
+  public static final Key DATA_TRAIN_PATH = Key.of("data.train.path");
+  public static final Key DATA_VALIDATION_IMAGES = Key.of("data.validation.images");
+  public static final Key DATA_VALIDATION_LABELS = Key.of("data.validation.labels");
+  public static final Key DATA_VALIDATION_PATH = Key.of("data.validation.path");
+  public static final Key DATA_TEST_PATH = Key.of("data.test.path");
+  public static final Key DATA_SPLIT_VALIDATION =
+      Key.of("data.split.validation", Range.closedOpen(0, 1));
+  public static final Key DATA_SPLIT_TEST = Key.of("data.split.test", Range.closedOpen(0, 1));
+  public static final Key DATA_CSV_HEADER = Key.of("data.csv.header");
+  public static final Key DATA_CSV_DELIMITER = Key.of("data.csv.delimiter");
+  public static final Key DATA_LIBSVM_NUM_FEATURES =
+      Key.of("data.libsvm.num-features", Range.atLeast(0));
+  public static final Key DATA_LABEL = Key.of("data.label");
+  public static final Key DATA_ONE_HOT_LABEL = Key.of("data.one-hot-label");
+  public static final Key DATA_FEATURES = Key.of("data.features");
+  public static final Key DATA_EXCLUDE = Key.of("data.exclude");
+  public static final Key DATA_LABEL_ENCODING = Key.of("data.label-encoding");
+  public static final Key DATA_BAD_ROWS = Key.of("data.bad-rows");
 
   public static final Key MODEL_INPUT_TYPE = Key.of("model.input.type");
   public static final Key MODEL_INPUT_SIZE = Key.of("model.input.size", Range.atLeast(1));

@@ -91,6 +91,12 @@ final class ConfigReader {
     return value == null ? "" : value;
   }
 
+  /** A list of strings; numbers in it are read as their text (so [a, 3] is ["a", "3"]). */
+  List<String> stringList(Key key) {
+    List<String> value = read(key, "a list of strings", Config::getStringList);
+    return value == null ? List.of() : List.copyOf(value);
+  }
+
   int integer(Key key) {
     return (int) whole(key, Integer.MIN_VALUE, Integer.MAX_VALUE);
   }

@@ -3,16 +3,33 @@ package sparktrain.config;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_DIR;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_EVERY_N_EPOCHS;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_KEEP_LAST;
+import static sparktrain.config.ConfigKeys.DATA_BAD_ROWS;
+import static sparktrain.config.ConfigKeys.DATA_CSV_DELIMITER;
+import static sparktrain.config.ConfigKeys.DATA_CSV_HEADER;
+import static sparktrain.config.ConfigKeys.DATA_EXCLUDE;
+import static sparktrain.config.ConfigKeys.DATA_FEATURES;
 import static sparktrain.config.ConfigKeys.DATA_FORMAT;
+import static sparktrain.config.ConfigKeys.DATA_LABEL;
+import static sparktrain.config.ConfigKeys.DATA_LABEL_ENCODING;
+import static sparktrain.config.ConfigKeys.DATA_LIBSVM_NUM_FEATURES;
 import static sparktrain.config.ConfigKeys.DATA_NORMALIZATION;
 import static sparktrain.config.ConfigKeys.DATA_NUM_CLASSES;
+import static sparktrain.config.ConfigKeys.DATA_ONE_HOT_LABEL;
 import static sparktrain.config.ConfigKeys.DATA_PARTITIONS;
+import static sparktrain.config.ConfigKeys.DATA_PATH;
+import static sparktrain.config.ConfigKeys.DATA_SPLIT_TEST;
+import static sparktrain.config.ConfigKeys.DATA_SPLIT_VALIDATION;
 import static sparktrain.config.ConfigKeys.DATA_TEST_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TEST_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TEST_LIMIT;
+import static sparktrain.config.ConfigKeys.DATA_TEST_PATH;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LIMIT;
+import static sparktrain.config.ConfigKeys.DATA_TRAIN_PATH;
+import static sparktrain.config.ConfigKeys.DATA_VALIDATION_IMAGES;
+import static sparktrain.config.ConfigKeys.DATA_VALIDATION_LABELS;
+import static sparktrain.config.ConfigKeys.DATA_VALIDATION_PATH;
 import static sparktrain.config.ConfigKeys.MODEL_DROPOUT;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_CHANNELS;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_HEIGHT;
@@ -117,29 +134,283 @@ final class JobConfigParser {
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
+    data = derive(data, model, training);
     return new JobConfig(workload, data, model, training, checkpoint, output, config);
   }
 
   private DataConfig data() {
     format = in.oneOf(DATA_FORMAT, DataFormat.class);
+    SplitPaths train =
+        new SplitPaths(
+            idxPath(DATA_TRAIN_IMAGES, true),
+            idxPath(DATA_TRAIN_LABELS, true),
+            inputPath(DATA_TRAIN_PATH));
+    SplitPaths validation =
+        new SplitPaths(
+            idxPath(DATA_VALIDATION_IMAGES, false),
+            idxPath(DATA_VALIDATION_LABELS, false),
+            inputPath(DATA_VALIDATION_PATH));
+    SplitPaths test =
+        new SplitPaths(
+            idxPath(DATA_TEST_IMAGES, true),
+            idxPath(DATA_TEST_LABELS, true),
+            inputPath(DATA_TEST_PATH));
+    String path = inputPath(DATA_PATH);
+    if (format == DataFormat.IDX) {
+      idxPair(validation, DATA_VALIDATION_IMAGES, DATA_VALIDATION_LABELS);
+    } else if (format != null) {
+      mainInput(path, train);
+    }
+    SplitFractions split = split(test);
+    CsvOptions csv = new CsvOptions(in.bool(DATA_CSV_HEADER), delimiter());
+    int libsvmNumFeatures = in.integer(DATA_LIBSVM_NUM_FEATURES);
+    if (format == DataFormat.LIBSVM && in.ok(DATA_LIBSVM_NUM_FEATURES) && libsvmNumFeatures < 1) {
+      in.problem(
+          DATA_LIBSVM_NUM_FEATURES,
+          "expected the number of features (>= 1; required when data.format is libsvm), got "
+              + libsvmNumFeatures);
+    }
+    ColumnsConfig columns = columns(csv);
+    BadRowPolicy badRows = in.oneOf(DATA_BAD_ROWS, BadRowPolicy.class);
+    int trainLimit = in.integer(DATA_TRAIN_LIMIT);
+    int testLimit = in.integer(DATA_TEST_LIMIT);
+    int numClasses = in.integer(DATA_NUM_CLASSES);
+    Normalization normalization = in.oneOf(DATA_NORMALIZATION, Normalization.class);
+    if (normalization == Normalization.AUTO && format != null) {
+      normalization =
+          format == DataFormat.IDX ? Normalization.IMAGE_SCALE : Normalization.STANDARDIZE;
+    }
     return new DataConfig(
         format,
-        new SplitPaths(path(DATA_TRAIN_IMAGES), path(DATA_TRAIN_LABELS)),
-        new SplitPaths(path(DATA_TEST_IMAGES), path(DATA_TEST_LABELS)),
-        in.integer(DATA_TRAIN_LIMIT),
-        in.integer(DATA_TEST_LIMIT),
-        in.integer(DATA_NUM_CLASSES),
-        in.oneOf(DATA_NORMALIZATION, Normalization.class),
-        in.integer(DATA_PARTITIONS));
+        path,
+        train,
+        validation,
+        test,
+        split,
+        csv,
+        libsvmNumFeatures,
+        columns,
+        badRows,
+        trainLimit,
+        testLimit,
+        numClasses,
+        normalization,
+        in.integer(DATA_PARTITIONS),
+        Task.CLASSIFICATION,
+        0);
   }
 
-  /** A data path, required (non-blank) for the idx format. */
-  private String path(Key key) {
+  /** An IDX file path: required for idx when {@code required}, not used by other formats. */
+  private String idxPath(Key key, boolean required) {
     String path = in.string(key);
-    if (format == DataFormat.IDX && in.ok(key) && path.isBlank()) {
+    if (!in.ok(key) || format == null) {
+      return path;
+    }
+    if (format == DataFormat.IDX && required && path.isBlank()) {
       in.problem(key, "expected a path (required when data.format is idx), got \"" + path + "\"");
+    } else if (format != DataFormat.IDX && !path.isBlank()) {
+      in.problem(
+          key,
+          "only used when data.format is idx (this job's format is "
+              + format.configName()
+              + "; use data.path or data.train.path)");
     }
     return path;
+  }
+
+  /** A csv/parquet/libsvm input path; not used by idx. */
+  private String inputPath(Key key) {
+    String path = in.string(key);
+    if (format == DataFormat.IDX && in.ok(key) && !path.isBlank()) {
+      in.problem(
+          key, "not used when data.format is idx (IDX files are data.<split>.images and .labels)");
+    }
+    return path;
+  }
+
+  /** IDX validation images and labels come together or not at all. */
+  private void idxPair(SplitPaths split, Key images, Key labels) {
+    if (split.images().isBlank() != split.labels().isBlank()) {
+      Key missing = split.images().isBlank() ? images : labels;
+      in.problem(
+          missing,
+          "expected a path: " + images + " and " + labels + " are given together, or neither");
+    }
+  }
+
+  /** Exactly one of data.path and data.train.path names the main input of a tabular format. */
+  private void mainInput(String path, SplitPaths train) {
+    if (!in.ok(DATA_PATH) || !in.ok(DATA_TRAIN_PATH)) {
+      return;
+    }
+    if (path.isBlank() && !train.hasPath()) {
+      in.problem(
+          DATA_PATH,
+          "expected the input (a file, directory or glob; required when data.format is "
+              + format.configName()
+              + "): data.path, split by data.split, or data.train.path");
+    } else if (!path.isBlank() && train.hasPath()) {
+      in.problem(
+          DATA_TRAIN_PATH,
+          "expected either data.path (split by data.split) or data.train.path, got both (data.path"
+              + " = \""
+              + path
+              + "\")");
+    }
+  }
+
+  /** The split fractions; they must leave rows for training, and a test split must exist. */
+  private SplitFractions split(SplitPaths test) {
+    double validation = in.decimal(DATA_SPLIT_VALIDATION);
+    double testFraction = in.decimal(DATA_SPLIT_TEST);
+    if (!in.ok(DATA_SPLIT_VALIDATION) || !in.ok(DATA_SPLIT_TEST)) {
+      return new SplitFractions(validation, testFraction);
+    }
+    if (validation + testFraction >= 1) {
+      in.problem(
+          DATA_SPLIT_TEST,
+          "expected data.split.validation + data.split.test < 1 (training gets the rest), got "
+              + validation
+              + " + "
+              + testFraction);
+    } else if (format != null && format != DataFormat.IDX && testFraction == 0 && !test.hasPath()) {
+      in.problem(
+          DATA_SPLIT_TEST,
+          "expected a fraction > 0, or a data.test.path: the job needs a test split to evaluate");
+    }
+    return new SplitFractions(validation, testFraction);
+  }
+
+  private char delimiter() {
+    String text = in.string(DATA_CSV_DELIMITER);
+    if (!in.ok(DATA_CSV_DELIMITER)) {
+      return ',';
+    }
+    if (text.length() != 1 || text.equals("\"") || text.equals("\n") || text.equals("\r")) {
+      in.problem(
+          DATA_CSV_DELIMITER,
+          "expected one character other than a quote or a line break (\"\\t\" for tab), got \""
+              + text.replace("\t", "\\t").replace("\n", "\\n")
+              + "\"");
+      return ',';
+    }
+    return text.charAt(0);
+  }
+
+  /** The label and feature columns, checked against the format. */
+  private ColumnsConfig columns(CsvOptions csv) {
+    ColumnsConfig columns =
+        new ColumnsConfig(
+            in.string(DATA_LABEL),
+            in.stringList(DATA_ONE_HOT_LABEL),
+            in.stringList(DATA_FEATURES),
+            in.stringList(DATA_EXCLUDE),
+            in.oneOf(DATA_LABEL_ENCODING, LabelEncoding.class));
+    if (format == null) {
+      return columns;
+    }
+    boolean hasLabel = !columns.label().isBlank();
+    boolean hasOneHot = !columns.oneHotLabel().isEmpty();
+    if (!format.hasColumns()) {
+      String why =
+          format == DataFormat.IDX
+              ? "IDX has separate label files"
+              : "the label is the first value of each line";
+      notUsed(DATA_LABEL, hasLabel, why);
+      notUsed(DATA_ONE_HOT_LABEL, hasOneHot, why);
+      notUsed(DATA_FEATURES, !columns.features().isEmpty(), why);
+      notUsed(DATA_EXCLUDE, !columns.exclude().isEmpty(), why);
+      return columns;
+    }
+    if (!hasLabel && !hasOneHot && in.ok(DATA_LABEL) && in.ok(DATA_ONE_HOT_LABEL)) {
+      in.problem(
+          DATA_LABEL,
+          "expected the label column, by name or 0-based index (required when data.format is "
+              + format.configName()
+              + "), got \"\"");
+    } else if (hasLabel && hasOneHot) {
+      in.problem(
+          DATA_ONE_HOT_LABEL,
+          "expected either data.label or data.one-hot-label, got both (data.label = \""
+              + columns.label()
+              + "\")");
+    }
+    if (hasLabel) {
+      columnNames(DATA_LABEL, List.of(columns.label()), csv);
+    }
+    columnNames(DATA_ONE_HOT_LABEL, columns.oneHotLabel(), csv);
+    columnNames(DATA_FEATURES, columns.features(), csv);
+    columnNames(DATA_EXCLUDE, columns.exclude(), csv);
+    return columns;
+  }
+
+  private void notUsed(Key key, boolean given, String why) {
+    if (given && in.ok(key)) {
+      in.problem(key, "not used when data.format is " + format.configName() + " (" + why + ")");
+    }
+  }
+
+  /** Column references must not be blank, and names need a CSV header. */
+  private void columnNames(Key key, List<String> names, CsvOptions csv) {
+    if (!in.ok(key)) {
+      return;
+    }
+    for (String name : names) {
+      if (name.isBlank()) {
+        in.problem(key, "expected column names or 0-based indexes, got a blank entry");
+        return;
+      }
+      if (format == DataFormat.CSV && !csv.header() && !ColumnsConfig.isIndex(name)) {
+        in.problem(
+            key,
+            "'"
+                + name
+                + "' is a column name, but data.csv.header = false: give a 0-based column index");
+        return;
+      }
+    }
+  }
+
+  /**
+   * The data section with the label task (from the output layer's loss) and the split seed (from
+   * training.seed); reports label settings that do not fit the task.
+   */
+  private DataConfig derive(DataConfig data, ModelConfig model, TrainingConfig training) {
+    if (model == null) {
+      return data.withDerived(Task.CLASSIFICATION, training.seed());
+    }
+    LayerConfig output = model.outputLayer();
+    Task task = Task.of(output.loss(), output.units());
+    DataConfig derived = data.withDerived(task, training.seed());
+    ColumnsConfig columns = data.columns();
+    boolean oneHot = !columns.oneHotLabel().isEmpty();
+    String loss = output.loss().configName();
+    if (task == Task.REGRESSION && columns.labelEncoding() == LabelEncoding.NAMES) {
+      in.problem(
+          DATA_LABEL_ENCODING,
+          "names needs a classification loss; the output layer's loss " + loss + " takes numbers");
+    }
+    if (oneHot && in.ok(DATA_ONE_HOT_LABEL) && in.ok(DATA_NUM_CLASSES)) {
+      if (task == Task.REGRESSION) {
+        in.problem(
+            DATA_ONE_HOT_LABEL,
+            "one-hot labels need a classification loss; the output layer's loss "
+                + loss
+                + " takes numbers");
+      } else if (columns.oneHotLabel().size() != derived.classCount()) {
+        in.problem(
+            DATA_ONE_HOT_LABEL,
+            "expected one column per class ("
+                + derived.classCount()
+                + (task == Task.BINARY ? " for a binary output" : ", data.num-classes")
+                + "), got "
+                + columns.oneHotLabel().size());
+      }
+      if (columns.labelEncoding() == LabelEncoding.NAMES) {
+        in.problem(DATA_LABEL_ENCODING, "names does not apply to one-hot label columns");
+      }
+    }
+    return derived;
   }
 
   /** The model section, or null when its layer list is unusable (the problems are reported). */

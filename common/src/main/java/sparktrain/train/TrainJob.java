@@ -26,11 +26,14 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
+import sparktrain.config.LayerConfig;
 import sparktrain.config.LossFunction;
-import sparktrain.config.Normalization;
+import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
+import sparktrain.data.LabelIndex;
+import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.eval.EvaluationResult;
@@ -170,6 +173,8 @@ public final class TrainJob {
     int workers;
     Map<String, Double> testMetrics = Map.of();
     String checkpoint;
+    Long validationExamples;
+    Map<String, Long> skippedRows = Map.of();
   }
 
   private TrainSummary train(
@@ -181,33 +186,46 @@ public final class TrainJob {
     state.workers = workers;
     int partitions = data.partitions() > 0 ? data.partitions() : workers;
     MiniBatches.LabelLayout layout = labelLayout();
-    float scale = data.normalization() == Normalization.IMAGE_SCALE ? 1f / 255f : 1f;
 
     JavaRDD<DataSet> trainBatches;
     JavaRDD<DataSet> testBatches;
     List<String> inputPaths;
+    Map<String, byte[]> dataFiles;
+    Normalizer normalizer;
     try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
       TrainingData input = DataSources.read(sc, data, partitions);
+      checkInputSize(input);
       inputPaths = input.inputs();
       JavaRDD<Example> trainEx = input.train();
       JavaRDD<Example> testEx = input.test();
+      normalizer = normalizer(input, resumeFrom);
+      dataFiles = dataFiles(normalizer, input, resumeFrom);
       if (training.shuffle()) {
         trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
       }
       trainBatches =
-          MiniBatches.of(trainEx, training.batchSizePerWorker(), layout, data.numClasses(), scale);
+          MiniBatches.of(
+              trainEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer);
       testBatches =
-          MiniBatches.of(testEx, training.batchSizePerWorker(), layout, data.numClasses(), scale)
+          MiniBatches.of(
+                  testEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer)
               .persist(StorageLevel.MEMORY_ONLY_SER());
       state.trainExamples = trainEx.count();
       state.testExamples = testEx.count();
+      state.validationExamples = input.validation().map(JavaRDD::count).orElse(null);
+      state.skippedRows = input.skippedRows();
     }
     LOG.info(
-        "Data: {} training examples, {} test examples, {} partitions, {} workers",
+        "Data: {} training examples, {} test examples{}, {} partitions, {} workers; {}{}",
         state.trainExamples,
         state.testExamples,
+        state.validationExamples == null
+            ? ""
+            : ", " + state.validationExamples + " validation examples",
         partitions,
-        workers);
+        workers,
+        normalizer,
+        state.skippedRows.isEmpty() ? "" : "; skipped bad rows " + state.skippedRows);
 
     MultiLayerNetwork net;
     int startEpoch = 0;
@@ -286,7 +304,7 @@ public final class TrainJob {
                 store.write(
                     sparkNet.getNetwork(),
                     metadata(epoch, iterations, parent, test, inputs),
-                    Map.of());
+                    dataFiles);
             ckName = info.name();
             parent = info.name();
             state.checkpoint = info.uri();
@@ -332,7 +350,7 @@ public final class TrainJob {
           hadoopConf(),
           sparkNet.getNetwork(),
           metadata(state.epochsCompleted, iterations, parent, state.testMetrics, inputs),
-          Map.of(),
+          dataFiles,
           true);
     }
     TrainSummary summary = summary("succeeded", null, state, start, modelUri);
@@ -346,12 +364,73 @@ public final class TrainJob {
     return summary;
   }
 
+  /**
+   * Class-index labels for sparse-mcxent, binary xent and regression; one-hot for mcxent and for
+   * xent over one unit per class.
+   */
   private MiniBatches.LabelLayout labelLayout() {
-    var layers = config.model().layers();
-    LossFunction loss = layers.get(layers.size() - 1).loss();
-    return loss == LossFunction.MCXENT
-        ? MiniBatches.LabelLayout.ONE_HOT
-        : MiniBatches.LabelLayout.COLUMN;
+    LayerConfig output = config.model().outputLayer();
+    LossFunction loss = output.loss();
+    boolean oneHot =
+        loss == LossFunction.MCXENT || (loss == LossFunction.XENT && output.units() > 1);
+    return oneHot ? MiniBatches.LabelLayout.ONE_HOT : MiniBatches.LabelLayout.COLUMN;
+  }
+
+  /** The data's feature count must be the network's input size (when the data names them). */
+  private void checkInputSize(TrainingData input) {
+    int size = config.model().input().size();
+    if (input.numFeatures() > 0 && input.numFeatures() != size) {
+      throw new DataException(
+          "the data has "
+              + input.numFeatures()
+              + " feature columns ("
+              + String.join(", ", input.featureNames())
+              + "), but model.input.size is "
+              + size
+              + ": set model.input.size = "
+              + input.numFeatures()
+              + ", or choose the features with data.features / data.exclude");
+    }
+  }
+
+  /**
+   * The normalizer saved in the checkpoint resumed from, else one fitted on the training split
+   * (never on validation or test data).
+   */
+  private Normalizer normalizer(TrainingData input, Optional<LoadedCheckpoint> resumeFrom)
+      throws IOException {
+    if (resumeFrom.isPresent()) {
+      Optional<Normalizer> saved = Normalizer.find(resumeFrom.get());
+      if (saved.isPresent()) {
+        return saved.get();
+      }
+    }
+    return Normalizer.fit(input.train(), config.data().normalization(), input.featureNames());
+  }
+
+  /**
+   * The files saved with every checkpoint and the model: the normalizer and, for class names, the
+   * label index. A resumed run must map class names as the checkpoint did.
+   */
+  private static Map<String, byte[]> dataFiles(
+      Normalizer normalizer, TrainingData input, Optional<LoadedCheckpoint> resumeFrom)
+      throws IOException {
+    if (resumeFrom.isPresent() && Normalizer.find(resumeFrom.get()).isPresent()) {
+      Optional<LabelIndex> saved = LabelIndex.find(resumeFrom.get());
+      if (!saved.equals(input.labelIndex())) {
+        throw new DataException(
+            "the data's class names "
+                + input.labelIndex().map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+                + " differ from those of checkpoint "
+                + resumeFrom.get().uri()
+                + ": "
+                + saved.map(LabelIndex::classes).map(Object::toString).orElse("(none)"));
+      }
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(Normalizer.FILE_NAME, normalizer.toJson());
+    input.labelIndex().ifPresent(index -> files.put(LabelIndex.FILE_NAME, index.toJson()));
+    return files;
   }
 
   private List<Map<String, Object>> inputFingerprints(List<String> paths) {
@@ -409,7 +488,9 @@ public final class TrainJob {
         run.child("metrics.jsonl").toString(),
         sc.master(),
         state.workers,
-        Versions.all());
+        Versions.all(),
+        state.validationExamples,
+        state.skippedRows);
   }
 
   private void writeSummary(TrainSummary s) {

@@ -27,13 +27,22 @@ class ConfigLoaderTest {
         .isEqualTo(
             new DataConfig(
                 DataFormat.IDX,
+                "",
                 new SplitPaths("train-images", "train-labels"),
+                new SplitPaths("", ""),
                 new SplitPaths("test-images", "test-labels"),
+                new SplitFractions(0, 0.2),
+                new CsvOptions(true, ','),
+                0,
+                new ColumnsConfig("", List.of(), List.of(), List.of(), LabelEncoding.AUTO),
+                BadRowPolicy.FAIL,
                 0,
                 0,
                 10,
                 Normalization.IMAGE_SCALE,
-                0));
+                0,
+                Task.CLASSIFICATION,
+                12345));
     assertThat(job.model())
         .isEqualTo(
             new ModelConfig(

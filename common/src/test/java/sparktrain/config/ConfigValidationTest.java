@@ -140,7 +140,8 @@ class ConfigValidationTest {
         .containsExactly(
             "data.normalization ("
                 + dir.resolve("job.conf")
-                + ":2): expected one of image-scale, none, got 'zscore'",
+                + ":2): expected one of auto, standardize, min-max, image-scale, none, got"
+                + " 'zscore'",
             "model.updater.type ("
                 + dir.resolve("job.conf")
                 + ":1): expected one of sgd, momentum, nesterov, adam, adamw, rmsprop, got 'adamx'",
