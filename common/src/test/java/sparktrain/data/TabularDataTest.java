@@ -170,6 +170,31 @@ class TabularDataTest {
   }
 
   @Test
+  void aDirectoryOfFilesIsOneInputWithLinesCountedPerFile() throws Exception {
+    List<String> bc = lines(breastCancer());
+    Path dir = java.nio.file.Files.createDirectory(tmp.resolve("parts"));
+    for (int part = 0; part < 3; part++) {
+      List<String> lines = new ArrayList<>(List.of(bc.get(0)));
+      lines.addAll(bc.subList(1 + part * 190, Math.min(bc.size(), 1 + (part + 1) * 190)));
+      write(dir, "part-" + part + ".csv", part == 1 ? withCell(lines, 10, "se_area", "?") : lines);
+    }
+    write(dir, "_SUCCESS", List.of());
+
+    DataException e = assertThrows(DataException.class, () -> DataSources.read(sc, csv(dir), 2));
+    TrainingData skipped = DataSources.read(sc, csv(dir, "data.bad-rows=skip"), 2);
+
+    assertThat(e.getMessage())
+        .contains(dir.resolve("part-1.csv") + " line 10, column 'se_area' (index 13)");
+    assertThat(skipped.skippedRows()).isEqualTo(Map.of("non-numeric", 1L));
+    assertThat(skipped.inputs()).hasSize(3);
+    assertThat(keys(skipped)).hasSize(568);
+
+    write(dir, "part-3.csv", List.of(bc.get(0).replace("benign", "label"), bc.get(1)));
+    assertThat(fails(csv(dir)).getMessage())
+        .startsWith("file:" + dir.resolve("part-3.csv") + " line 1: expected the same header as");
+  }
+
+  @Test
   void eachKindOfBadRowFailsNamingFileLineColumnAndExpectation() {
     List<String> bc = lines(breastCancer());
     assertThat(badFile("a.csv", withCell(bc, 5, "mean_texture", "abc")))
