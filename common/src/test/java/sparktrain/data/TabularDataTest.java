@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.DataConfig;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.TestJobs;
 
 /** CSV input on the real breast-cancer data and malformed copies of it, in {@code local[2]}. */
 class TabularDataTest {
@@ -192,6 +193,24 @@ class TabularDataTest {
     write(dir, "part-3.csv", List.of(bc.get(0).replace("benign", "label"), bc.get(1)));
     assertThat(fails(csv(dir)).getMessage())
         .startsWith("file:" + dir.resolve("part-3.csv") + " line 1: expected the same header as");
+  }
+
+  @Test
+  void idxKeepsItsKeysAndCanHoldOutAValidationFraction() {
+    DataConfig idx =
+        ConfigLoader.load(
+                null, TestJobs.mnistSlice(null, "data.split.validation=0.2", "data.test-limit=100"))
+            .data();
+
+    TrainingData d = DataSources.read(sc, idx, 2);
+
+    long train = d.train().count();
+    long validation = d.validation().orElseThrow().count();
+    assertThat(train + validation).isEqualTo(2500);
+    assertThat(validation).isBetween(400L, 600L);
+    assertThat(d.test().count()).isEqualTo(100);
+    assertThat(d.featureNames()).isEmpty();
+    assertThat(d.inputs()).hasSize(4);
   }
 
   @Test
