@@ -24,10 +24,6 @@ final class LabelRules implements Serializable {
     this.column = column;
   }
 
-  Task task() {
-    return task;
-  }
-
   /** The problem with the row's label read as a number, or null. */
   RowProblem asIndex(ParsedRow row) {
     if (row.labelText == null) {

@@ -1,6 +1,7 @@
 package sparktrain.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,22 +119,23 @@ final class TabularData {
     if (testFromSplit) {
       weights.add(data.split().test());
     }
-    JavaRDD<Example>[] parts =
+    List<JavaRDD<Example>> parts =
         weights.size() == 1
-            ? List.of(all).toArray(JavaRDD[]::new)
-            : all.randomSplit(
-                weights.stream().mapToDouble(Double::doubleValue).toArray(), data.seed());
+            ? List.of(all)
+            : Arrays.asList(
+                all.randomSplit(
+                    weights.stream().mapToDouble(Double::doubleValue).toArray(), data.seed()));
     int next = 0;
-    JavaRDD<Example> train = parts[next++].setName("training split of " + main.path());
+    JavaRDD<Example> train = parts.get(next++).setName("training split of " + main.path());
     Optional<JavaRDD<Example>> validation = Optional.empty();
     if (validationFromSplit) {
-      validation = Optional.of(parts[next++].setName("validation split of " + main.path()));
+      validation = Optional.of(parts.get(next++).setName("validation split of " + main.path()));
     } else if (ownValidation) {
       validation = Optional.of(examples(inputs.get(1), convert));
     }
     JavaRDD<Example> test =
         testFromSplit
-            ? parts[next].setName("test split of " + main.path())
+            ? parts.get(next).setName("test split of " + main.path())
             : examples(inputs.get(inputs.size() - 1), convert);
 
     train = Partitions.ordered(Partitions.first(train, data.trainLimit()), partitions);

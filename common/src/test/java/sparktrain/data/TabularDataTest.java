@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.DataConfig;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.TestJobs;
 
 /** CSV input on the real breast-cancer data and malformed copies of it, in {@code local[2]}. */
 class TabularDataTest {
@@ -167,6 +168,49 @@ class TabularDataTest {
     assertThat(e.getMessage())
         .contains(file + " line 517, column 'mean_area' (index 3): expected a number, got '12a'")
         .contains("non-numeric (1 row)");
+  }
+
+  @Test
+  void aDirectoryOfFilesIsOneInputWithLinesCountedPerFile() throws Exception {
+    List<String> bc = lines(breastCancer());
+    Path dir = java.nio.file.Files.createDirectory(tmp.resolve("parts"));
+    for (int part = 0; part < 3; part++) {
+      List<String> lines = new ArrayList<>(List.of(bc.get(0)));
+      lines.addAll(bc.subList(1 + part * 190, Math.min(bc.size(), 1 + (part + 1) * 190)));
+      write(dir, "part-" + part + ".csv", part == 1 ? withCell(lines, 10, "se_area", "?") : lines);
+    }
+    write(dir, "_SUCCESS", List.of());
+
+    DataException e = assertThrows(DataException.class, () -> DataSources.read(sc, csv(dir), 2));
+    TrainingData skipped = DataSources.read(sc, csv(dir, "data.bad-rows=skip"), 2);
+
+    assertThat(e.getMessage())
+        .contains(dir.resolve("part-1.csv") + " line 10, column 'se_area' (index 13)");
+    assertThat(skipped.skippedRows()).isEqualTo(Map.of("non-numeric", 1L));
+    assertThat(skipped.inputs()).hasSize(3);
+    assertThat(keys(skipped)).hasSize(568);
+
+    write(dir, "part-3.csv", List.of(bc.get(0).replace("benign", "label"), bc.get(1)));
+    assertThat(fails(csv(dir)).getMessage())
+        .startsWith("file:" + dir.resolve("part-3.csv") + " line 1: expected the same header as");
+  }
+
+  @Test
+  void idxKeepsItsKeysAndCanHoldOutAValidationFraction() {
+    DataConfig idx =
+        ConfigLoader.load(
+                null, TestJobs.mnistSlice(null, "data.split.validation=0.2", "data.test-limit=100"))
+            .data();
+
+    TrainingData d = DataSources.read(sc, idx, 2);
+
+    long train = d.train().count();
+    long validation = d.validation().orElseThrow().count();
+    assertThat(train + validation).isEqualTo(2500);
+    assertThat(validation).isBetween(400L, 600L);
+    assertThat(d.test().count()).isEqualTo(100);
+    assertThat(d.featureNames()).isEmpty();
+    assertThat(d.inputs()).hasSize(4);
   }
 
   @Test

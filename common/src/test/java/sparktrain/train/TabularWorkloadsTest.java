@@ -208,6 +208,61 @@ class TabularWorkloadsTest {
     assertThat(r2).isGreaterThanOrEqualTo(0.40);
   }
 
+  /** A job on a CSV whose label column "diagnosis" holds class names. */
+  private static JobConfig namedJob(Path file, Path run, int epochs) {
+    return ConfigLoader.load(
+        null,
+        List.of(
+            "data.format=csv",
+            "data.path=\"" + file + "\"",
+            "data.label=diagnosis",
+            "model.input.size=30",
+            "model.layers=[{type=output, units=1, activation=sigmoid, loss=xent}]",
+            "training.epochs=" + epochs,
+            "training.workers=2",
+            "output.dir=\"" + run + "\""));
+  }
+
+  /** breast-cancer.csv with "benign"/"malignant" (or the given names) in a "diagnosis" column. */
+  private static List<String> named(List<String> bc, String benign, String malignant) {
+    List<String> out = new ArrayList<>();
+    out.add(bc.get(0).replace(",benign", ",diagnosis"));
+    for (String line : bc.subList(1, bc.size())) {
+      out.add(
+          line.substring(0, line.lastIndexOf(',') + 1)
+              + (line.endsWith(",1") ? benign : malignant));
+    }
+    return out;
+  }
+
+  @Test
+  void resumeKeepsTheSavedNormalizerAndRefusesChangedClassNames() throws Exception {
+    List<String> bc = lines(breastCancer());
+    Path run = tmp.resolve("run");
+    Path full = write(tmp, "full.csv", named(bc, "benign", "malignant"));
+    TrainJob.run(namedJob(full, run, 1), spark, TrainJob.Options.defaults());
+    Normalizer first =
+        Normalizer.load(ModelDirectory.read(run.resolve("model").toString(), new Configuration()));
+
+    Path fewer = write(tmp, "fewer.csv", named(bc.subList(0, 400), "benign", "malignant"));
+    TrainSummary resumed =
+        TrainJob.run(namedJob(fewer, run, 2), spark, new TrainJob.Options(true, false));
+    LoadedCheckpoint model = ModelDirectory.read(resumed.modelPath(), new Configuration());
+
+    assertThat(resumed.resumedFromEpoch()).isEqualTo(1);
+    assertThat(Normalizer.load(model)).isEqualTo(first);
+    assertThat(Normalizer.load(model).count()).isGreaterThan(399); // not refitted on 399 rows
+    Path renamed = write(tmp, "renamed.csv", named(bc, "B", "M"));
+    DataException e =
+        assertThrows(
+            DataException.class,
+            () ->
+                TrainJob.run(namedJob(renamed, run, 3), spark, new TrainJob.Options(true, false)));
+    assertThat(e.getMessage())
+        .startsWith("the data's class names [B, M] differ from those of checkpoint ")
+        .endsWith(": [benign, malignant]");
+  }
+
   @Test
   void aUsersOwnCsvTrainsWithOnlyThePathTheLabelAndTheModel() throws Exception {
     // The label first, named "diagnosis", with class names instead of 0/1.
