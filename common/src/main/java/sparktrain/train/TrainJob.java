@@ -1,5 +1,6 @@
 package sparktrain.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -44,6 +45,11 @@ import sparktrain.spark.SparkPhase;
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** Provenance key of a checkpoint's copy of its epoch's metrics.jsonl row. */
+  private static final String METRICS_ROW = "metrics_row";
+
+  private static final ObjectMapper PLAIN_JSON = new ObjectMapper();
 
   /** Options of a run that are not part of the model's config. */
   public record Options(boolean resume, boolean force) {
@@ -147,7 +153,7 @@ public final class TrainJob {
               "Run directory {} holds no checkpoint of an earlier attempt of this config:"
                   + " starting over",
               run.uri());
-          keepMetricsUpTo(0);
+          keepMetricsUpTo(0, null);
           return Optional.empty();
         }
         if (!options.force()) {
@@ -157,7 +163,7 @@ public final class TrainJob {
                   + " exists and holds no checkpoint to resume from; choose another --output,"
                   + " or pass --force to start over in it");
         }
-        keepMetricsUpTo(0);
+        keepMetricsUpTo(0, null);
         run.writeText("config.conf", config.render());
         return Optional.empty();
       }
@@ -267,7 +273,7 @@ public final class TrainJob {
       state.resumedFrom = startEpoch;
       state.epochsCompleted = startEpoch;
       state.checkpoint = ck.uri();
-      keepMetricsUpTo(startEpoch);
+      keepMetricsUpTo(startEpoch, ck);
     } else {
       net = NetworkFactory.create(config.model(), training.seed());
     }
@@ -340,23 +346,38 @@ public final class TrainJob {
           state.testMetrics = test;
         }
 
-        String ckName = null;
-        if (epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs) {
+        boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
+        String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
+        double perSecond = state.trainExamples / fitSeconds;
+        EpochMetrics row =
+            new EpochMetrics(
+                epoch,
+                trainLoss,
+                test,
+                fitSeconds,
+                evalSeconds,
+                (System.nanoTime() - t0) / 1e9,
+                perSecond,
+                iterations,
+                ckName);
+        if (checkpointNow) {
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
+            // The epoch's metrics row goes into the manifest too: a crash after the checkpoint is
+            // published and before the row is appended to metrics.jsonl loses nothing.
+            Map<String, Object> position = epochProvenance(epoch);
+            position.put(METRICS_ROW, asPlainMap(row));
             CheckpointInfo info =
                 store.write(
                     sparkNet.getNetwork(),
-                    metadata(epoch, iterations, parent, test, inputs, epochProvenance(epoch)),
+                    metadata(epoch, iterations, parent, test, inputs, position),
                     Map.of());
-            ckName = info.name();
             parent = info.name();
             state.checkpoint = info.uri();
           }
         }
         double epochSeconds = (System.nanoTime() - t0) / 1e9;
-        double perSecond = state.trainExamples / fitSeconds;
-        EpochMetrics row =
+        row =
             new EpochMetrics(
                 epoch,
                 trainLoss,
@@ -464,6 +485,18 @@ public final class TrainJob {
     return p;
   }
 
+  /**
+   * A metrics row as plain Java maps and lists, as metrics.jsonl has it (Json.MAPPER's Scala
+   * module, on the classpath with Spark, would turn nested objects into Scala maps).
+   */
+  private static Map<?, ?> asPlainMap(EpochMetrics row) {
+    try {
+      return PLAIN_JSON.readValue(Json.line(row), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot convert the metrics row of epoch " + row.epoch(), e);
+    }
+  }
+
   private Map<String, Object> roundProvenance(
       int epochInProgress, int round, long iterationAtStart, int workers) {
     var training = config.training();
@@ -520,15 +553,15 @@ public final class TrainJob {
 
   /**
    * On resume: keeps the history in metrics.jsonl up to the resumed epoch and drops rows of epochs
-   * after it (trained after the checkpoint, before the crash), which are trained again.
+   * after it (trained after the checkpoint, before the crash), which are trained again. When the
+   * run stopped between publishing checkpoint {@code ck} and appending its epoch's row, the row is
+   * restored from the copy in the checkpoint's manifest.
    */
-  private void keepMetricsUpTo(int epoch) throws IOException {
+  private void keepMetricsUpTo(int epoch, LoadedCheckpoint ck) throws IOException {
     String existing = run.readText("metrics.jsonl");
-    if (existing.isEmpty()) {
-      return;
-    }
     StringBuilder kept = new StringBuilder();
     int dropped = 0;
+    boolean hasEpoch = false;
     for (String line : existing.split("\n")) {
       if (line.isBlank()) {
         continue;
@@ -536,15 +569,28 @@ public final class TrainJob {
       int rowEpoch = Json.MAPPER.readTree(line).path("epoch").asInt(Integer.MAX_VALUE);
       if (rowEpoch <= epoch) {
         kept.append(line).append('\n');
+        hasEpoch |= rowEpoch == epoch;
       } else {
         dropped++;
       }
     }
+    Object saved = ck == null ? null : ck.provenance().get(METRICS_ROW);
+    boolean restore = !hasEpoch && epoch > 0 && saved != null;
     if (dropped > 0) {
       LOG.warn(
           "metrics.jsonl: dropping {} row(s) of epochs after {}, which are trained again",
           dropped,
           epoch);
+    }
+    if (restore) {
+      LOG.warn(
+          "metrics.jsonl: restoring the row of epoch {} from checkpoint {} (the run stopped"
+              + " before appending it)",
+          epoch,
+          ck.name());
+      kept.append(Json.line(saved)).append('\n');
+    }
+    if (dropped > 0 || restore) {
       run.writeText("metrics.jsonl", kept.toString());
     }
   }

@@ -19,6 +19,7 @@ import sparktrain.checkpoint.CheckpointCorruptException;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.report.Json;
 import sparktrain.testing.LocalSpark;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -120,6 +121,28 @@ class ResumeTest {
           .noneMatch(n -> n.startsWith("_tmp-"));
     }
     assertThat(ResumeEquivalenceTest.epochsInMetrics(run)).containsExactly(1, 2);
+  }
+
+  @Test
+  void metricsRowLostByACrashRightAfterTheCheckpointIsRestoredFromItsManifest(@TempDir Path tmp)
+      throws Exception {
+    Path run = tmp.resolve("run");
+    TrainJob.run(config(run, 1), spark, TrainJob.Options.defaults());
+    String row = Files.readString(run.resolve("metrics.jsonl")).trim();
+    // A crash after publishing epoch-0001, before appending its row to metrics.jsonl.
+    Files.writeString(run.resolve("metrics.jsonl"), "");
+    Files.deleteIfExists(run.resolve(".metrics.jsonl.crc"));
+
+    TrainSummary s = TrainJob.run(config(run, 2), spark, TrainJob.Options.defaults());
+
+    assertThat(s.resumedFromEpoch()).isEqualTo(1);
+    List<String> rows = Files.readAllLines(run.resolve("metrics.jsonl"));
+    assertThat(ResumeEquivalenceTest.epochsInMetrics(run)).containsExactly(1, 2);
+    var restored = Json.MAPPER.readTree(rows.get(0));
+    var original = Json.MAPPER.readTree(row);
+    assertThat(restored.get("train_loss")).isEqualTo(original.get("train_loss"));
+    assertThat(restored.get("test")).isEqualTo(original.get("test"));
+    assertThat(restored.get("checkpoint").asText()).isEqualTo("epoch-0001");
   }
 
   static void flipBytes(Path file) throws Exception {
