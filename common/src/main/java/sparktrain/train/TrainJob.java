@@ -472,10 +472,11 @@ public final class TrainJob {
   }
 
   /**
-   * Where training stands, for the manifest: the split seed of the last epoch trained (DL4J's
+   * Random state of the epoch for the manifest: the split seed of the last epoch trained (DL4J's
    * averaging-round split generator is re-seeded from it each epoch, see {@link
-   * ResumableTrainingMaster}) and the network's own counters (iteration and epoch counts drive
-   * DL4J's learning-rate schedules and Adam's bias correction; they are saved in model.zip).
+   * ResumableTrainingMaster}). The network's own counters, which drive DL4J's learning-rate
+   * schedules and Adam's bias correction, need no entry: they are part of the configuration saved
+   * in model.zip and in the manifest's network_json ({@code iterationCount}, {@code epochCount}).
    */
   private Map<String, Object> epochProvenance(int epoch) {
     Map<String, Object> p = new LinkedHashMap<>();
