@@ -102,6 +102,9 @@ public final class ConfigKeys {
   public static final Key CHECKPOINT_EVERY_N_EPOCHS =
       Key.of("checkpoint.every-n-epochs", Range.atLeast(1));
   public static final Key CHECKPOINT_KEEP_LAST = Key.of("checkpoint.keep-last", Range.atLeast(1));
+  public static final Key CHECKPOINT_KEEP_BEST = Key.of("checkpoint.keep-best");
+  public static final Key CHECKPOINT_EVERY_N_ROUNDS =
+      Key.of("checkpoint.every-n-rounds", Range.atLeast(0));
 
   public static final Key OUTPUT_DIR = Key.of("output.dir");
 

@@ -2,6 +2,8 @@ package sparktrain.config;
 
 import static sparktrain.config.ConfigKeys.CHECKPOINT_DIR;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_EVERY_N_EPOCHS;
+import static sparktrain.config.ConfigKeys.CHECKPOINT_EVERY_N_ROUNDS;
+import static sparktrain.config.ConfigKeys.CHECKPOINT_KEEP_BEST;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_KEEP_LAST;
 import static sparktrain.config.ConfigKeys.DATA_BAD_ROWS;
 import static sparktrain.config.ConfigKeys.DATA_CSV_DELIMITER;
@@ -129,7 +131,9 @@ final class JobConfigParser {
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),
             in.integer(CHECKPOINT_EVERY_N_EPOCHS),
-            in.integer(CHECKPOINT_KEEP_LAST));
+            in.integer(CHECKPOINT_KEEP_LAST),
+            in.bool(CHECKPOINT_KEEP_BEST),
+            in.integer(CHECKPOINT_EVERY_N_ROUNDS));
     OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR));
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
