@@ -16,7 +16,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = SparktrainCli.Version.class,
     description = "Train, retrain and evaluate Deeplearning4j networks on Apache Spark.",
-    subcommands = {TrainCommand.class, RegistryCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      TrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
+      RegistryCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SparktrainCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SparktrainCli.class);
 
