@@ -18,8 +18,8 @@ import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputFingerprint;
 import sparktrain.report.EvaluationReport;
-import sparktrain.report.HeapWatch;
 import sparktrain.report.Json;
+import sparktrain.report.RunWatch;
 import sparktrain.report.Versions;
 import sparktrain.spark.SparkPhase;
 
@@ -91,8 +91,8 @@ public final class EvaluateJob {
     EvaluationPass.Result result;
     ScoringSetup.ScoringData data;
     double seconds;
-    Map<String, Object> heap;
-    try (HeapWatch watch = HeapWatch.start();
+    Map<String, Object> figures;
+    try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "evaluate", "Evaluate " + options.model())) {
       long t0 = System.nanoTime();
       data = setup.read(sc, options.split());
@@ -104,7 +104,7 @@ public final class EvaluateJob {
               setup.plan(),
               EvaluationPass.DEFAULT_SAMPLE_ROWS);
       seconds = (System.nanoTime() - t0) / 1e9;
-      heap = watch.figures();
+      figures = watch.figures();
     }
     EvaluationResult metrics = result.metrics();
     double rowsPerSecond = metrics.examples() / seconds;
@@ -129,7 +129,7 @@ public final class EvaluateJob {
     run.put("seconds", seconds);
     run.put("rows_per_second", rowsPerSecond);
     run.put("finished_at", Instant.now().toString());
-    run.put("driver_heap", heap);
+    run.putAll(figures);
     json.put("run", run);
     json.put("versions", Versions.all());
 
@@ -152,8 +152,10 @@ public final class EvaluateJob {
   /**
    * The qualified output directory; it may exist only as a previous evaluation's output (with
    * {@code metrics.json}), whose files are then replaced.
+   *
+   * @throws JobArgumentException naming the directory otherwise
    */
-  static Path checkOutput(String output, Configuration conf) throws IOException {
+  public static Path checkOutput(String output, Configuration conf) throws IOException {
     if (output == null || output.isBlank()) {
       throw new JobArgumentException(
           "--output is required: the directory for metrics.json and" + " report/");

@@ -74,19 +74,14 @@ public final class ScoringSetup {
     ModelConfig mc = trained.model();
     int numClasses = trained.data().numClasses();
     EvaluationPlan plan = EvaluationPlan.of(mc, numClasses);
-    int outputs = units(net, net.getnLayers() - 1, false);
-    int inputs = units(net, 0, true);
-    if (outputs != plan.outputs() || inputs != mc.input().size()) {
+    int outputs = outputUnits(net);
+    if (outputs != plan.outputs()) {
       throw new JobArgumentException(
           "--model "
               + model.requested()
-              + ": the network takes "
-              + inputs
-              + " inputs and has "
+              + ": the network has "
               + outputs
-              + " outputs, but its config says model.input.size = "
-              + mc.input().size()
-              + " and "
+              + " outputs, but the config it records has "
               + plan.outputs()
               + " output units");
     }
@@ -146,17 +141,15 @@ public final class ScoringSetup {
     return config;
   }
 
-  private static int units(MultiLayerNetwork net, int layer, boolean in) {
-    Layer l = net.getLayerWiseConfigurations().getConf(layer).getLayer();
+  private static int outputUnits(MultiLayerNetwork net) {
+    Layer l = net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer();
     if (!(l instanceof FeedForwardLayer ff)) {
       throw new JobArgumentException(
-          "layer "
-              + layer
-              + " of the model is a "
+          "the model's last layer is a "
               + l.getClass().getSimpleName()
-              + ", not a feed-forward layer: only feed-forward networks can be scored");
+              + ", not an output layer: it cannot be scored");
     }
-    return (int) (in ? ff.getNIn() : ff.getNOut());
+    return (int) ff.getNOut();
   }
 
   /**

@@ -31,8 +31,8 @@ import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ModelLocator;
 import sparktrain.eval.ScoringSetup;
 import sparktrain.eval.Split;
-import sparktrain.report.HeapWatch;
 import sparktrain.report.Json;
+import sparktrain.report.RunWatch;
 import sparktrain.report.Versions;
 import sparktrain.spark.SparkPhase;
 
@@ -115,11 +115,11 @@ public final class PredictJob {
 
     ScoringSetup.ScoringData data;
     double seconds;
-    Map<String, Object> heap;
+    Map<String, Object> figures;
     MultiLayerNetwork net = setup.network();
     Broadcast<Tuple2<String, INDArray>> broadcast =
         sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
-    try (HeapWatch watch = HeapWatch.start();
+    try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "predict", "Predict with " + options.model())) {
       long t0 = System.nanoTime();
       data = setup.read(sc, options.split());
@@ -133,7 +133,7 @@ public final class PredictJob {
           .mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
           .parquet(out.toString());
       seconds = (System.nanoTime() - t0) / 1e9;
-      heap = watch.figures();
+      figures = watch.figures();
     } finally {
       broadcast.destroy();
     }
@@ -174,7 +174,7 @@ public final class PredictJob {
     run.put("seconds", seconds);
     run.put("rows_per_second", rowsPerSecond);
     run.put("finished_at", Instant.now().toString());
-    run.put("driver_heap", heap);
+    run.putAll(figures);
     json.put("run", run);
     json.put("versions", Versions.all());
     FileSystem fs = out.getFileSystem(conf);

@@ -1,6 +1,7 @@
 package sparktrain.report;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -68,7 +69,12 @@ public final class Charts {
             .xAxisTitle("predicted")
             .yAxisTitle("actual")
             .build();
-    chart.getStyler().setShowValue(true);
+    int n = matrix.length;
+    // counts without grouping or decimals, in a font that fits the cells; none beyond 25 classes
+    chart.getStyler().setShowValue(n <= 25);
+    chart.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, n <= 10 ? 12 : 9));
+    chart.getStyler().setHeatMapValueDecimalPattern("#");
+    chart.getStyler().setMin(0); // an empty-looking cell is a zero count
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setRangeColors(new Color[] {Color.WHITE, BLUE});
     List<Number[]> cells = new java.util.ArrayList<>();
@@ -177,6 +183,12 @@ public final class Charts {
     bars.setLineColor(BLUE);
     bars.setFillColor(new Color(0x2b, 0x6c, 0xb0, 140));
     chart.getStyler().setYAxisMin(0.0);
+    // axis ends on round values, so the ticks fall on round values too
+    double lo = lowerEdge;
+    double hi = lowerEdge + n * binWidth;
+    double step = Math.pow(10, Math.floor(Math.log10(Math.max((hi - lo) / 5, Double.MIN_NORMAL))));
+    chart.getStyler().setXAxisMin(Math.floor(lo / step) * step);
+    chart.getStyler().setXAxisMax(Math.ceil(hi / step) * step);
     return png(chart);
   }
 

@@ -106,11 +106,17 @@ public final class EvaluationReport {
       row(
           "Run",
           String.format(
-              Locale.ROOT,
-              "%.1f s, %.0f examples/s, master %s",
-              run.path("seconds").asDouble(),
-              run.path("rows_per_second").asDouble(),
-              run.path("spark_master").asText()));
+                  Locale.ROOT,
+                  "%.1f s, %.0f examples/s, master %s",
+                  run.path("seconds").asDouble(),
+                  run.path("rows_per_second").asDouble(),
+                  run.path("spark_master").asText())
+              + (run.has("process_cpu_seconds")
+                  ? String.format(
+                      Locale.ROOT,
+                      "; %.1f CPU seconds in the driver JVM",
+                      number(run.path("process_cpu_seconds")))
+                  : ""));
     }
     html.append("</table>\n");
     if (nonFinite > 0) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,6 +45,15 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig config = scoring.config();
+    try {
+      // fail fast, before Spark starts; the job checks again with Spark's Hadoop configuration
+      EvaluateJob.checkOutput(output, new Configuration());
+    } catch (JobArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ExitCodes.USER_ERROR;
+    } catch (IOException e) {
+      // e.g. a file system only Spark's configuration can reach: leave it to the job
+    }
     SparkSession spark =
         SparkSessions.getOrCreate(scoring.master, "sparktrain evaluate " + config.workload());
     try {

@@ -2,6 +2,7 @@ package sparktrain.jobs;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +42,15 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig config = scoring.config();
+    try {
+      // fail fast, before Spark starts; the job checks again with Spark's Hadoop configuration
+      PredictJob.checkOutput(output, overwrite, new Configuration());
+    } catch (JobArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ExitCodes.USER_ERROR;
+    } catch (IOException e) {
+      // e.g. a file system only Spark's configuration can reach: leave it to the job
+    }
     SparkSession spark =
         SparkSessions.getOrCreate(scoring.master, "sparktrain predict " + config.workload());
     try {

@@ -18,7 +18,8 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Watches this JVM's heap while a job runs, from the JVM's memory pool and GC MXBeans:
+ * Watches this JVM while a job runs: its CPU time ({@code process_cpu_seconds}, all threads) and,
+ * under {@code driver_heap}, its heap from the memory pool and GC MXBeans:
  *
  * <ul>
  *   <li>{@code peak_used_bytes}: the sum of each heap pool's peak usage since {@link #start()} (an
@@ -30,17 +31,18 @@ import javax.management.openmbean.CompositeData;
  * In a {@code local[N]} master the executors' tasks run in the driver's JVM, so their memory is
  * counted too.
  */
-public final class HeapWatch implements AutoCloseable {
+public final class RunWatch implements AutoCloseable {
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final AtomicLong peakAfterGc = new AtomicLong();
   private final AtomicLong collections = new AtomicLong();
   private final NotificationListener listener = this::onNotification;
+  private final long cpuStart = processCpuNanos();
 
-  private HeapWatch() {}
+  private RunWatch() {}
 
   /** Resets the heap pools' peaks and starts listening to garbage collections. */
-  public static HeapWatch start() {
-    HeapWatch w = new HeapWatch();
+  public static RunWatch start() {
+    RunWatch w = new RunWatch();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         pool.resetPeakUsage();
@@ -80,8 +82,27 @@ public final class HeapWatch implements AutoCloseable {
     return false;
   }
 
-  /** The figures so far, JSON-ready (bytes, and the heap's maximum {@code -Xmx}). */
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getProcessCpuTime()
+        : -1;
+  }
+
+  /**
+   * The figures so far, JSON-ready: {@code process_cpu_seconds} (NaN where the JVM does not tell)
+   * and {@code driver_heap} (bytes, and the heap's maximum {@code -Xmx}).
+   */
   public Map<String, Object> figures() {
+    long cpuNow = processCpuNanos();
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put(
+        "process_cpu_seconds", cpuStart < 0 || cpuNow < 0 ? Double.NaN : (cpuNow - cpuStart) / 1e9);
+    f.put("driver_heap", heap());
+    return f;
+  }
+
+  private Map<String, Object> heap() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
