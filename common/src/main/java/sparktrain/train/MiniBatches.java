@@ -23,7 +23,19 @@ public final class MiniBatches {
     /** One column holding the class index or the regression target ({@code [batch, 1]}). */
     COLUMN,
     /** One-hot class indicators ({@code [batch, numClasses]}). */
-    ONE_HOT
+    ONE_HOT;
+
+    /**
+     * The layout an output layer's loss takes: one-hot for mcxent and for xent over one unit per
+     * class; a class-index (or target) column for sparse-mcxent, binary xent, hinge and regression.
+     */
+    public static LabelLayout forOutput(sparktrain.config.LayerConfig output) {
+      sparktrain.config.LossFunction loss = output.loss();
+      boolean oneHot =
+          loss == sparktrain.config.LossFunction.MCXENT
+              || (loss == sparktrain.config.LossFunction.XENT && output.units() > 1);
+      return oneHot ? ONE_HOT : COLUMN;
+    }
   }
 
   /**

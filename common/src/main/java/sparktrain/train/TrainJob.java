@@ -26,7 +26,6 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
-import sparktrain.config.LayerConfig;
 import sparktrain.config.LossFunction;
 import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
@@ -470,11 +469,7 @@ public final class TrainJob {
    * xent over one unit per class.
    */
   private MiniBatches.LabelLayout labelLayout() {
-    LayerConfig output = config.model().outputLayer();
-    LossFunction loss = output.loss();
-    boolean oneHot =
-        loss == LossFunction.MCXENT || (loss == LossFunction.XENT && output.units() > 1);
-    return oneHot ? MiniBatches.LabelLayout.ONE_HOT : MiniBatches.LabelLayout.COLUMN;
+    return MiniBatches.LabelLayout.forOutput(config.model().outputLayer());
   }
 
   /** The data's feature count must be the network's input size (when the data names them). */

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
     description = "Train, retrain and evaluate Deeplearning4j networks on Apache Spark.",
     subcommands = {
       TrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
       RegistryCommand.class,
       BenchmarkCommand.class,
       CommandLine.HelpCommand.class
