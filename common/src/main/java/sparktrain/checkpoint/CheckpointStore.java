@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,13 +27,25 @@ import org.slf4j.LoggerFactory;
  * Training checkpoints on any Hadoop file system:
  *
  * <pre>
- * &lt;checkpoints&gt;/epoch-0003/  model.zip, extra files, manifest.json
- * &lt;checkpoints&gt;/LATEST       name of the newest complete checkpoint, replaced atomically
+ * &lt;checkpoints&gt;/epoch-0003/             after epoch 3: model.zip, extra files, manifest.json
+ * &lt;checkpoints&gt;/epoch-0004-round-0010/  within epoch 4, after its 10th averaging round
+ * &lt;checkpoints&gt;/LATEST                  name of the newest complete checkpoint
  * </pre>
  *
- * A checkpoint is written into {@code _tmp-epoch-0003-<uuid>} and published by renaming that
- * directory, then {@code LATEST} is replaced. Loading verifies every file's SHA-256. One writer at
- * a time per directory (the Spark driver); readers may run concurrently.
+ * Checkpoints are ordered by training position: {@code epoch-0003 < epoch-0004-round-0010 <
+ * epoch-0004}.
+ *
+ * <p>On file systems with an atomic directory rename (HDFS, local) a checkpoint is written into
+ * {@code _tmp-epoch-0003-<uuid>} and published by renaming that directory. On object stores ({@code
+ * s3a:}, {@code gs:}, ...) a rename is a copy, so the files are written directly into the
+ * checkpoint's own (versioned) directory, {@code manifest.json} last. Either way {@code LATEST} is
+ * replaced last, and a directory counts as complete only with its manifest: a crash at any point
+ * leaves the previous checkpoint loadable. Loading verifies every file's SHA-256 and size.
+ *
+ * <p>Retention keeps the newest {@code keepLast} checkpoints, the one {@code LATEST} names and,
+ * when configured with {@link #withBestKept}, the best one by a metric of its manifest.
+ *
+ * <p>One writer at a time per directory (the Spark driver); readers may run concurrently.
  */
 public final class CheckpointStore {
   /** Name of the pointer file. */
@@ -41,13 +54,50 @@ public final class CheckpointStore {
   /** Sub-directory of the run directory that holds the checkpoints. */
   public static final String CHECKPOINTS_DIR = "checkpoints";
 
+  /**
+   * Test hook, never set in production: a JVM with this system property set to a checkpoint name
+   * (or {@code *}) halts like {@code kill -9} after writing that checkpoint's files and before
+   * publishing it (directory rename, {@code LATEST}), with exit status {@value #HALT_STATUS}.
+   */
+  public static final String HALT_BEFORE_PUBLISH_PROPERTY =
+      "sparktrain.test.checkpoint.halt-before-publish";
+
+  /** Exit status of a JVM halted by {@link #HALT_BEFORE_PUBLISH_PROPERTY}. */
+  public static final int HALT_STATUS = 86;
+
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
-  private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,9})");
+  private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,9})(?:-round-(\\d{4,9}))?");
+
+  /** Schemes of object stores, whose directory rename is a non-atomic copy. */
+  private static final Set<String> OBJECT_STORES =
+      Set.of("s3a", "s3", "s3n", "gs", "oss", "cos", "cosn", "obs", "wasb", "wasbs");
 
   private final FileSystem fs;
   private final FileContext fc;
   private final Path dir;
   private final int keepLast;
+  private final BestMetric best;
+  private final boolean atomicRename;
+
+  /**
+   * Which metric of the manifests marks the best checkpoint.
+   *
+   * @param metric metric name, e.g. {@code accuracy} or {@code loss}
+   * @param higherIsBetter true for accuracy-like metrics, false for losses
+   */
+  public record BestMetric(String metric, boolean higherIsBetter) {
+    /** Checks the metric name. */
+    public BestMetric {
+      if (metric == null || metric.isBlank()) {
+        throw new IllegalArgumentException("best metric name must not be blank");
+      }
+    }
+
+    /** Whether {@code a} is better than {@code b}. */
+    boolean better(double a, double b) {
+      return higherIsBetter ? a > b : a < b;
+    }
+  }
 
   /**
    * A store in {@code <dirUri>/checkpoints}.
@@ -68,6 +118,44 @@ public final class CheckpointStore {
     this.dir = fs.makeQualified(checkpointsDir);
     this.fc = HadoopFiles.fileContext(fs);
     this.keepLast = keepLast;
+    this.best = null;
+    this.atomicRename = renamesAtomically(dir.toUri().getScheme());
+  }
+
+  private CheckpointStore(CheckpointStore other, BestMetric best, boolean atomicRename) {
+    this.fs = other.fs;
+    this.dir = other.dir;
+    this.fc = other.fc;
+    this.keepLast = other.keepLast;
+    this.best = best;
+    this.atomicRename = atomicRename;
+  }
+
+  /**
+   * The same store, whose retention also keeps the best checkpoint by {@code best} among those
+   * whose manifest has that metric (null: keep no best one).
+   */
+  public CheckpointStore withBestKept(BestMetric best) {
+    return new CheckpointStore(this, best, atomicRename);
+  }
+
+  /**
+   * The same store writing the object-store way (directly into the checkpoint directory, manifest
+   * last, no directory rename), whatever the file system; for tests of that mode on HDFS or local
+   * files.
+   */
+  CheckpointStore withDirectWrites() {
+    return new CheckpointStore(this, best, false);
+  }
+
+  /** Whether a file system scheme has an atomic directory rename (object stores do not). */
+  static boolean renamesAtomically(String scheme) {
+    return scheme == null || !OBJECT_STORES.contains(scheme.toLowerCase(Locale.ROOT));
+  }
+
+  /** Whether checkpoints are published by an atomic directory rename (false on object stores). */
+  public boolean publishesByRename() {
+    return atomicRename;
   }
 
   /**
@@ -84,7 +172,38 @@ public final class CheckpointStore {
     if (epoch < 0) {
       throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
     }
-    return String.format("epoch-%04d", epoch);
+    return String.format(Locale.ROOT, "epoch-%04d", epoch);
+  }
+
+  /**
+   * The name of a checkpoint within an epoch: {@code epoch-0004-round-0010} after 3 complete epochs
+   * and 10 averaging rounds of the 4th.
+   *
+   * @param completedEpochs epochs completed before this one (the manifest's epoch)
+   * @param round averaging rounds done in the epoch in progress (&gt;= 1)
+   */
+  public static String roundCheckpointName(int completedEpochs, int round) {
+    if (completedEpochs < 0 || round < 1) {
+      throw new IllegalArgumentException(
+          "need completedEpochs >= 0 and round >= 1, got " + completedEpochs + " and " + round);
+    }
+    return String.format(Locale.ROOT, "epoch-%04d-round-%04d", completedEpochs + 1, round);
+  }
+
+  /**
+   * Epochs completed at checkpoint {@code name}: 3 for {@code epoch-0003} and {@code
+   * epoch-0004-round-0010}.
+   */
+  public static int completedEpochsOf(String name) {
+    return Position.of(name).completedEpochs();
+  }
+
+  /**
+   * Averaging rounds done in the epoch in progress: 0 for {@code epoch-0003}, 10 for {@code
+   * epoch-0004-round-0010}.
+   */
+  public static int roundOf(String name) {
+    return Position.of(name).round();
   }
 
   /** Fully qualified URI of the directory holding the checkpoints and {@code LATEST}. */
@@ -93,8 +212,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * Writes and publishes a checkpoint named after {@code meta.epoch()}, replaces {@code LATEST},
-   * then deletes checkpoints beyond the newest {@code keepLast} and stale temporary directories. An
+   * Writes and publishes the checkpoint of a completed epoch, named after {@code meta.epoch()},
+   * replaces {@code LATEST}, then applies retention and deletes stale temporary directories. An
    * existing directory of the same name (left by a crash before the pointer update, or one that
    * loading skipped as corrupt) is replaced: renamed aside, and deleted only after the new one is
    * in place.
@@ -102,29 +221,30 @@ public final class CheckpointStore {
   public CheckpointInfo write(
       MultiLayerNetwork net, CheckpointMetadata meta, Map<String, byte[]> extraFiles)
       throws IOException {
-    String name = checkpointName(meta.epoch());
+    return write(checkpointName(meta.epoch()), net, meta, extraFiles);
+  }
+
+  /**
+   * Like {@link #write(MultiLayerNetwork, CheckpointMetadata, Map)}, for a checkpoint within the
+   * epoch after {@code meta.epoch()}, after its {@code round}-th averaging round; named by {@link
+   * #roundCheckpointName}.
+   */
+  public CheckpointInfo writeWithinEpoch(
+      MultiLayerNetwork net, CheckpointMetadata meta, int round, Map<String, byte[]> extraFiles)
+      throws IOException {
+    return write(roundCheckpointName(meta.epoch(), round), net, meta, extraFiles);
+  }
+
+  private CheckpointInfo write(
+      String name, MultiLayerNetwork net, CheckpointMetadata meta, Map<String, byte[]> extraFiles)
+      throws IOException {
     Path target = new Path(dir, name);
     fs.mkdirs(dir);
-    Path tmp = new Path(dir, HadoopFiles.TMP_PREFIX + name + "-" + UUID.randomUUID());
     CheckpointManifest manifest;
-    boolean published = false;
-    try {
-      manifest = ArtifactDirectory.write(fs, tmp, net, meta, extraFiles);
-      if (fs.exists(target)) {
-        boolean isLatest = latestName().filter(name::equals).isPresent();
-        LOG.warn(
-            "Replacing existing checkpoint {}{}",
-            target,
-            isLatest
-                ? " (named by LATEST)"
-                : " (not named by LATEST: left by an interrupted write)");
-      }
-      ArtifactDirectory.publish(fc, tmp, target, true);
-      published = true;
-    } finally {
-      if (!published) {
-        HadoopFiles.deleteQuietly(fc, tmp);
-      }
+    if (atomicRename) {
+      manifest = writeByRename(name, target, net, meta, extraFiles);
+    } else {
+      manifest = writeDirectly(name, target, net, meta, extraFiles);
     }
     HadoopFiles.writeAtomically(
         fc, new Path(dir, LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
@@ -132,6 +252,79 @@ public final class CheckpointStore {
     LOG.info("Published checkpoint {}", target);
     return new CheckpointInfo(
         name, target.toUri().toString(), manifest.epoch(), manifest.iteration());
+  }
+
+  private CheckpointManifest writeByRename(
+      String name,
+      Path target,
+      MultiLayerNetwork net,
+      CheckpointMetadata meta,
+      Map<String, byte[]> extraFiles)
+      throws IOException {
+    Path tmp = new Path(dir, HadoopFiles.TMP_PREFIX + name + "-" + UUID.randomUUID());
+    boolean published = false;
+    try {
+      CheckpointManifest manifest = ArtifactDirectory.write(fs, tmp, net, meta, extraFiles);
+      haltIfTestHookSet(name, tmp);
+      if (fs.exists(target)) {
+        warnReplacing(name, target);
+      }
+      ArtifactDirectory.publish(fc, tmp, target, true);
+      published = true;
+      return manifest;
+    } finally {
+      if (!published) {
+        HadoopFiles.deleteQuietly(fc, tmp);
+      }
+    }
+  }
+
+  /**
+   * Object stores: no rename. The directory counts as complete once its manifest, written last,
+   * exists; {@code LATEST} names it only after that.
+   */
+  private CheckpointManifest writeDirectly(
+      String name,
+      Path target,
+      MultiLayerNetwork net,
+      CheckpointMetadata meta,
+      Map<String, byte[]> extraFiles)
+      throws IOException {
+    if (fs.exists(target)) {
+      warnReplacing(name, target);
+      if (!fs.delete(target, true) && fs.exists(target)) {
+        throw new IOException("Could not delete the checkpoint to replace: " + target);
+      }
+    }
+    CheckpointManifest manifest = ArtifactDirectory.write(fs, target, net, meta, extraFiles);
+    haltIfTestHookSet(name, target);
+    return manifest;
+  }
+
+  private void warnReplacing(String name, Path target) throws IOException {
+    boolean isLatest = latestName().filter(name::equals).isPresent();
+    LOG.warn(
+        "Replacing existing checkpoint {}{}",
+        target,
+        isLatest ? " (named by LATEST)" : " (not named by LATEST: left by an interrupted write)");
+  }
+
+  private static void haltIfTestHookSet(String name, Path written) {
+    String hook = System.getProperty(HALT_BEFORE_PUBLISH_PROPERTY, "");
+    if (hook.equals(name) || hook.equals("*")) {
+      System.err.println(
+          "CheckpointStore: "
+              + HALT_BEFORE_PUBLISH_PROPERTY
+              + "="
+              + hook
+              + ": halting after"
+              + " writing "
+              + written
+              + ", before publishing "
+              + name);
+      System.err.flush();
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
   }
 
   /**
@@ -144,22 +337,25 @@ public final class CheckpointStore {
   public Optional<LoadedCheckpoint> loadLatest() throws IOException {
     Optional<String> latest = latestName();
     List<String> candidates = new ArrayList<>();
-    int bound = Integer.MAX_VALUE;
     if (latest.isPresent()) {
       candidates.add(latest.get());
-      bound = epochOf(latest.get());
     }
     List<String> complete = list();
     for (int i = complete.size() - 1; i >= 0; i--) {
-      if (epochOf(complete.get(i)) < bound || latest.isEmpty()) {
-        candidates.add(complete.get(i));
+      String name = complete.get(i);
+      if (latest.isEmpty() || Position.of(name).compareTo(Position.of(latest.get())) < 0) {
+        candidates.add(name);
       }
     }
     for (String candidate : candidates) {
       try {
         return Optional.of(load(candidate));
       } catch (CheckpointCorruptException | FileNotFoundException e) {
-        LOG.warn("Skipping checkpoint {}, trying an older one: {}", candidate, e.getMessage());
+        LOG.warn(
+            "Skipping checkpoint {} in {}, trying an older one: {}",
+            candidate,
+            dir,
+            e.getMessage());
       }
     }
     return Optional.empty();
@@ -181,7 +377,7 @@ public final class CheckpointStore {
     return ArtifactDirectory.readVerified(fs, checkpoint);
   }
 
-  /** Names of the complete checkpoints (with a manifest), oldest epoch first. */
+  /** Names of the complete checkpoints (with a manifest), oldest training position first. */
   public List<String> list() throws IOException {
     List<String> names = new ArrayList<>();
     for (String name : epochDirectories()) {
@@ -205,7 +401,7 @@ public final class CheckpointStore {
       return Optional.empty();
     }
     String name = new String(content, StandardCharsets.UTF_8).trim();
-    if (!NAME.matcher(name).matches()) {
+    if (!isCheckpointName(name)) {
       LOG.warn("Ignoring {}: '{}' is not a checkpoint name", pointer, name);
       return Optional.empty();
     }
@@ -213,24 +409,62 @@ public final class CheckpointStore {
   }
 
   /**
-   * Keeps the newest {@code keepLast} complete checkpoints up to {@code latest} (always including
-   * it) and deletes older epoch directories and all {@code _tmp-*} entries. Newer epoch directories
-   * (not yet named by LATEST) are left for a later write to replace. Failures are logged, not
-   * thrown: the new checkpoint is already published.
+   * The best complete checkpoint by the {@link #withBestKept} metric: the one whose manifest has
+   * the best finite value (the newest on a tie). Empty without a best metric or without any
+   * checkpoint that has it. Checkpoints with an unreadable manifest are skipped.
+   */
+  public Optional<String> best() throws IOException {
+    return best(list());
+  }
+
+  private Optional<String> best(List<String> names) {
+    if (best == null) {
+      return Optional.empty();
+    }
+    String bestName = null;
+    double bestValue = Double.NaN;
+    for (String name : names) {
+      Double value;
+      try {
+        value =
+            ArtifactDirectory.readManifest(fs, new Path(dir, name)).metrics().get(best.metric());
+      } catch (IOException | RuntimeException e) {
+        continue;
+      }
+      if (value == null || !Double.isFinite(value)) {
+        continue;
+      }
+      if (bestName == null || !best.better(bestValue, value)) {
+        bestName = name;
+        bestValue = value;
+      }
+    }
+    return Optional.ofNullable(bestName);
+  }
+
+  /**
+   * Keeps {@code latest}, the newest {@code keepLast} complete checkpoints up to it and the best
+   * one up to it (if configured), and deletes the other checkpoint directories up to {@code latest}
+   * and all {@code _tmp-*} entries. Newer directories (not yet named by LATEST) are left for a
+   * later write to replace. Failures are logged, not thrown: the new checkpoint is already
+   * published.
    */
   private void applyRetention(String latest) {
     try {
-      int latestEpoch = epochOf(latest);
-      List<String> complete = list();
+      Position latestPosition = Position.of(latest);
+      List<String> upToLatest =
+          list().stream().filter(n -> Position.of(n).compareTo(latestPosition) <= 0).toList();
       Set<String> keep = new HashSet<>();
       keep.add(latest);
-      complete.stream()
-          .filter(n -> epochOf(n) <= latestEpoch)
-          .sorted(Comparator.comparingInt(CheckpointStore::epochOf).reversed())
-          .limit(keepLast)
-          .forEach(keep::add);
+      for (int i = Math.max(0, upToLatest.size() - keepLast); i < upToLatest.size(); i++) {
+        keep.add(upToLatest.get(i));
+      }
+      Optional<String> bestName = best(upToLatest);
+      if (bestName.isPresent() && keep.add(bestName.get())) {
+        LOG.info("Retention: keeping {}, the best by {}", bestName.get(), best.metric());
+      }
       for (String name : epochDirectories()) {
-        if (epochOf(name) <= latestEpoch && !keep.contains(name)) {
+        if (Position.of(name).compareTo(latestPosition) <= 0 && !keep.contains(name)) {
           LOG.info("Retention (keep-last {}): deleting checkpoint {}", keepLast, name);
           HadoopFiles.deleteQuietly(fc, new Path(dir, name));
         }
@@ -246,7 +480,7 @@ public final class CheckpointStore {
     }
   }
 
-  /** Directories named like checkpoints, complete or not, oldest epoch first. */
+  /** Directories named like checkpoints, complete or not, oldest training position first. */
   private List<String> epochDirectories() throws IOException {
     FileStatus[] statuses;
     try {
@@ -257,26 +491,53 @@ public final class CheckpointStore {
     List<String> names = new ArrayList<>();
     for (FileStatus status : statuses) {
       String name = status.getPath().getName();
-      if (status.isDirectory() && NAME.matcher(name).matches()) {
+      if (status.isDirectory() && isCheckpointName(name)) {
         names.add(name);
       }
     }
-    names.sort(Comparator.comparingInt(CheckpointStore::epochOf));
+    names.sort(Comparator.comparing(Position::of));
     return names;
   }
 
   private static void requireName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "Not a checkpoint name (expected epoch-NNNN): '" + name + "'");
+    Position.of(name);
+  }
+
+  private static boolean isCheckpointName(String name) {
+    try {
+      Position.of(name);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
-  private static int epochOf(String name) {
-    Matcher m = NAME.matcher(name);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("Not a checkpoint name: '" + name + "'");
+  /** Training position of a checkpoint name: completed epochs, then rounds of the next one. */
+  private record Position(int completedEpochs, int round) implements Comparable<Position> {
+    static Position of(String name) {
+      Matcher m = name == null ? null : NAME.matcher(name);
+      if (m == null || !m.matches()) {
+        throw new IllegalArgumentException(
+            "Not a checkpoint name (expected epoch-NNNN or epoch-NNNN-round-NNNN): '" + name + "'");
+      }
+      int epoch = Integer.parseInt(m.group(1));
+      if (m.group(2) == null) {
+        return new Position(epoch, 0);
+      }
+      int round = Integer.parseInt(m.group(2));
+      if (epoch < 1 || round < 1) {
+        throw new IllegalArgumentException(
+            "Not a checkpoint name (epoch and round of epoch-NNNN-round-NNNN start at 1): '"
+                + name
+                + "'");
+      }
+      return new Position(epoch - 1, round);
     }
-    return Integer.parseInt(m.group(1));
+
+    @Override
+    public int compareTo(Position o) {
+      int c = Integer.compare(completedEpochs, o.completedEpochs);
+      return c != 0 ? c : Integer.compare(round, o.round);
+    }
   }
 }

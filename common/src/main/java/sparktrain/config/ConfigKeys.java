@@ -1,6 +1,9 @@
 package sparktrain.config;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Every config key with its allowed range, in one place. Defaults and documentation live in {@code
@@ -24,9 +27,31 @@ public final class ConfigKeys {
   public static final Key DATA_NUM_CLASSES = Key.of("data.num-classes", Range.atLeast(1));
   public static final Key DATA_NORMALIZATION = Key.of("data.normalization");
   public static final Key DATA_PARTITIONS = Key.of("data.partitions", Range.atLeast(0));
+  public static final Key DATA_PATH = Key.of("data.path");
+  public static final Key DATA_TRAIN_PATH = Key.of("data.train.path");
+  public static final Key DATA_VALIDATION_IMAGES = Key.of("data.validation.images");
+  public static final Key DATA_VALIDATION_LABELS = Key.of("data.validation.labels");
+  public static final Key DATA_VALIDATION_PATH = Key.of("data.validation.path");
+  public static final Key DATA_TEST_PATH = Key.of("data.test.path");
+  public static final Key DATA_SPLIT_VALIDATION =
+      Key.of("data.split.validation", Range.closedOpen(0, 1));
+  public static final Key DATA_SPLIT_TEST = Key.of("data.split.test", Range.closedOpen(0, 1));
+  public static final Key DATA_CSV_HEADER = Key.of("data.csv.header");
+  public static final Key DATA_CSV_DELIMITER = Key.of("data.csv.delimiter");
+  public static final Key DATA_LIBSVM_NUM_FEATURES =
+      Key.of("data.libsvm.num-features", Range.atLeast(0));
+  public static final Key DATA_LABEL = Key.of("data.label");
+  public static final Key DATA_ONE_HOT_LABEL = Key.of("data.one-hot-label");
+  public static final Key DATA_FEATURES = Key.of("data.features");
+  public static final Key DATA_EXCLUDE = Key.of("data.exclude");
+  public static final Key DATA_LABEL_ENCODING = Key.of("data.label-encoding");
+  public static final Key DATA_BAD_ROWS = Key.of("data.bad-rows");
 
   public static final Key MODEL_INPUT_TYPE = Key.of("model.input.type");
   public static final Key MODEL_INPUT_SIZE = Key.of("model.input.size", Range.atLeast(1));
+  public static final Key MODEL_INPUT_HEIGHT = Key.of("model.input.height", Range.atLeast(1));
+  public static final Key MODEL_INPUT_WIDTH = Key.of("model.input.width", Range.atLeast(1));
+  public static final Key MODEL_INPUT_CHANNELS = Key.of("model.input.channels", Range.atLeast(1));
   public static final Key MODEL_LAYERS = Key.of("model.layers");
   public static final Key MODEL_WEIGHT_INIT = Key.of("model.weight-init");
   public static final Key MODEL_L1 = Key.of("model.l1", Range.atLeast(0));
@@ -40,6 +65,20 @@ public final class ConfigKeys {
   public static final Key UPDATER_BETA1 = Key.of("model.updater.beta1", Range.closedOpen(0, 1));
   public static final Key UPDATER_BETA2 = Key.of("model.updater.beta2", Range.closedOpen(0, 1));
   public static final Key UPDATER_EPSILON = Key.of("model.updater.epsilon", Range.greaterThan(0));
+  public static final Key UPDATER_WEIGHT_DECAY =
+      Key.of("model.updater.weight-decay", Range.atLeast(0));
+  public static final Key SCHEDULE_TYPE = Key.of("model.updater.schedule.type");
+  public static final Key SCHEDULE_UNIT = Key.of("model.updater.schedule.unit");
+  public static final Key SCHEDULE_DECAY =
+      Key.of("model.updater.schedule.decay", Range.openClosed(0, 1));
+  public static final Key SCHEDULE_STEP = Key.of("model.updater.schedule.step", Range.atLeast(1));
+
+  /** 0 in reference.conf: required (>= 1) for the cosine schedule. */
+  public static final Key SCHEDULE_PERIOD =
+      Key.of("model.updater.schedule.period", Range.atLeast(0));
+
+  public static final Key SCHEDULE_MIN_LEARNING_RATE =
+      Key.of("model.updater.schedule.min-learning-rate", Range.atLeast(0));
 
   public static final Key TRAINING_EPOCHS = Key.of("training.epochs", Range.atLeast(1));
   public static final Key TRAINING_BATCH_SIZE_PER_WORKER =
@@ -64,6 +103,9 @@ public final class ConfigKeys {
   public static final Key CHECKPOINT_EVERY_N_EPOCHS =
       Key.of("checkpoint.every-n-epochs", Range.atLeast(1));
   public static final Key CHECKPOINT_KEEP_LAST = Key.of("checkpoint.keep-last", Range.atLeast(1));
+  public static final Key CHECKPOINT_KEEP_BEST = Key.of("checkpoint.keep-best");
+  public static final Key CHECKPOINT_EVERY_N_ROUNDS =
+      Key.of("checkpoint.every-n-rounds", Range.atLeast(0));
 
   public static final Key OUTPUT_DIR = Key.of("output.dir");
 
@@ -93,17 +135,51 @@ public final class ConfigKeys {
   public static final Key LAYER_L1 = Key.of("l1", Range.atLeast(0));
   public static final Key LAYER_L2 = Key.of("l2", Range.atLeast(0));
   public static final Key LAYER_WEIGHT_INIT = Key.of("weight-init");
+  public static final Key LAYER_FILTERS = Key.of("filters", Range.atLeast(1));
 
-  private static final Set<String> DENSE_LAYER_KEYS =
-      Set.of("type", "units", "activation", "dropout", "l1", "l2", "weight-init");
-  private static final Set<String> OUTPUT_LAYER_KEYS =
-      Set.of("type", "units", "activation", "loss", "dropout", "l1", "l2", "weight-init");
+  /** An integer or a list [height, width] of integers, each in this range. */
+  public static final Key LAYER_KERNEL = Key.of("kernel", Range.atLeast(1));
+
+  /** An integer or a list [height, width] of integers, each in this range. */
+  public static final Key LAYER_STRIDE = Key.of("stride", Range.atLeast(1));
+
+  /** An integer or a list [height, width] of integers, each in this range. */
+  public static final Key LAYER_PADDING = Key.of("padding", Range.atLeast(0));
+
+  public static final Key LAYER_CONVOLUTION_MODE = Key.of("convolution-mode");
+  public static final Key LAYER_POOLING = Key.of("pooling");
+
+  private static final Map<LayerType, Set<String>> LAYER_KEYS = new EnumMap<>(LayerType.class);
+  private static final Set<String> ALL_LAYER_KEYS;
+
+  static {
+    Set<String> weights = Set.of("activation", "dropout", "l1", "l2", "weight-init");
+    Set<String> window = Set.of("kernel", "stride", "padding", "convolution-mode");
+    LAYER_KEYS.put(LayerType.DENSE, union(Set.of("type", "units"), weights));
+    LAYER_KEYS.put(LayerType.OUTPUT, union(Set.of("type", "units", "loss"), weights));
+    LAYER_KEYS.put(LayerType.CONVOLUTION, union(Set.of("type", "filters"), weights, window));
+    LAYER_KEYS.put(LayerType.SUBSAMPLING, union(Set.of("type", "pooling"), window));
+    LAYER_KEYS.put(LayerType.BATCH_NORM, Set.of("type", "activation"));
+    LAYER_KEYS.put(LayerType.DROPOUT, Set.of("type", "dropout"));
+    Set<String> all = new TreeSet<>();
+    LAYER_KEYS.values().forEach(all::addAll);
+    ALL_LAYER_KEYS = Set.copyOf(all);
+  }
 
   private ConfigKeys() {}
 
   /** The keys allowed in a {@code model.layers} entry of the given type (null: any type). */
   public static Set<String> layerKeys(LayerType type) {
-    return type == LayerType.DENSE ? DENSE_LAYER_KEYS : OUTPUT_LAYER_KEYS;
+    return type == null ? ALL_LAYER_KEYS : LAYER_KEYS.get(type);
+  }
+
+  @SafeVarargs
+  private static Set<String> union(Set<String>... sets) {
+    Set<String> all = new TreeSet<>();
+    for (Set<String> set : sets) {
+      all.addAll(set);
+    }
+    return Set.copyOf(all);
   }
 
   /**
@@ -141,6 +217,10 @@ public final class ConfigKeys {
 
     static Range closed(double min, double max) {
       return new Range(min, true, max, true);
+    }
+
+    static Range openClosed(double min, double max) {
+      return new Range(min, false, max, true);
     }
 
     /** Whether {@code value} lies in this range. */

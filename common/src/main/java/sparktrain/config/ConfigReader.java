@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -56,6 +57,26 @@ final class ConfigReader {
     problems.add(prefix + key.path() + " (" + where(at) + "): " + message);
   }
 
+  /**
+   * Reports a problem with {@code key} at the origin of {@code at}: for a value that only the
+   * reference default gives, where the setting that requires it was made.
+   */
+  void problemAt(Key key, Key at, String message) {
+    failed.add(key.path());
+    ConfigOrigin origin = has(at) ? config.getValue(at.path()).origin() : this.origin;
+    problems.add(prefix + key.path() + " (" + where(origin) + "): " + message);
+  }
+
+  /** Whether the value at {@code key} is the reference default (not set by a file or --set). */
+  boolean isDefault(Key key) {
+    if (!has(key)) {
+      return false;
+    }
+    ConfigOrigin at = config.getValue(key.path()).origin();
+    String source = at.url() != null ? at.url().toString() : at.resource();
+    return source != null && source.endsWith(ConfigLoader.REFERENCE_RESOURCE);
+  }
+
   /** Reports {@code key} as missing unless present; returns whether it is present. */
   boolean require(Key key, String why) {
     if (has(key)) {
@@ -68,6 +89,12 @@ final class ConfigReader {
   String string(Key key) {
     String value = read(key, "a string", Config::getString);
     return value == null ? "" : value;
+  }
+
+  /** A list of strings; numbers in it are read as their text (so [a, 3] is ["a", "3"]). */
+  List<String> stringList(Key key) {
+    List<String> value = read(key, "a list of strings", Config::getStringList);
+    return value == null ? List.of() : List.copyOf(value);
   }
 
   int integer(Key key) {
@@ -101,6 +128,45 @@ final class ConfigReader {
       return Duration.ZERO;
     }
     return inRange(key, value.toMillis()) ? value : Duration.ZERO;
+  }
+
+  /**
+   * An integer (for both) or a list {@code [height, width]} of two integers, each in the key's
+   * range; null after reporting a problem.
+   */
+  Size2D size2D(Key key) {
+    String expected = "an integer or a list [height, width] of two integers";
+    if (!has(key)) {
+      problem(key, "missing; expected " + expected);
+      return null;
+    }
+    ConfigValue value = config.getValue(key.path());
+    List<Object> parts;
+    if (value.valueType() == ConfigValueType.NUMBER) {
+      parts = List.of(value.unwrapped(), value.unwrapped());
+    } else if (value.valueType() == ConfigValueType.LIST) {
+      parts = config.getList(key.path()).unwrapped();
+    } else {
+      parts = List.of();
+    }
+    boolean integers = parts.size() == 2;
+    for (Object part : parts) {
+      integers &=
+          part instanceof Number n
+              && n.doubleValue() == Math.rint(n.doubleValue())
+              && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE;
+    }
+    if (!integers) {
+      problem(key, "expected " + expected + ", got " + describe(value));
+      return null;
+    }
+    int height = ((Number) parts.get(0)).intValue();
+    int width = ((Number) parts.get(1)).intValue();
+    if (key.range() != null && !(key.range().contains(height) && key.range().contains(width))) {
+      problem(key, "expected values " + key.range() + ", got " + rendered(key));
+      return null;
+    }
+    return new Size2D(height, width);
   }
 
   /** The enum value spelled at {@code key}, or null after reporting a bad spelling. */

@@ -2,29 +2,43 @@ package sparktrain.config;
 
 import static sparktrain.config.ConfigKeys.CHECKPOINT_DIR;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_EVERY_N_EPOCHS;
+import static sparktrain.config.ConfigKeys.CHECKPOINT_EVERY_N_ROUNDS;
+import static sparktrain.config.ConfigKeys.CHECKPOINT_KEEP_BEST;
 import static sparktrain.config.ConfigKeys.CHECKPOINT_KEEP_LAST;
+import static sparktrain.config.ConfigKeys.DATA_BAD_ROWS;
+import static sparktrain.config.ConfigKeys.DATA_CSV_DELIMITER;
+import static sparktrain.config.ConfigKeys.DATA_CSV_HEADER;
+import static sparktrain.config.ConfigKeys.DATA_EXCLUDE;
+import static sparktrain.config.ConfigKeys.DATA_FEATURES;
 import static sparktrain.config.ConfigKeys.DATA_FORMAT;
+import static sparktrain.config.ConfigKeys.DATA_LABEL;
+import static sparktrain.config.ConfigKeys.DATA_LABEL_ENCODING;
+import static sparktrain.config.ConfigKeys.DATA_LIBSVM_NUM_FEATURES;
 import static sparktrain.config.ConfigKeys.DATA_NORMALIZATION;
 import static sparktrain.config.ConfigKeys.DATA_NUM_CLASSES;
+import static sparktrain.config.ConfigKeys.DATA_ONE_HOT_LABEL;
 import static sparktrain.config.ConfigKeys.DATA_PARTITIONS;
+import static sparktrain.config.ConfigKeys.DATA_PATH;
+import static sparktrain.config.ConfigKeys.DATA_SPLIT_TEST;
+import static sparktrain.config.ConfigKeys.DATA_SPLIT_VALIDATION;
 import static sparktrain.config.ConfigKeys.DATA_TEST_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TEST_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TEST_LIMIT;
+import static sparktrain.config.ConfigKeys.DATA_TEST_PATH;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LIMIT;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_OFFSET;
-import static sparktrain.config.ConfigKeys.LAYER_ACTIVATION;
-import static sparktrain.config.ConfigKeys.LAYER_DROPOUT;
-import static sparktrain.config.ConfigKeys.LAYER_L1;
-import static sparktrain.config.ConfigKeys.LAYER_L2;
-import static sparktrain.config.ConfigKeys.LAYER_LOSS;
-import static sparktrain.config.ConfigKeys.LAYER_TYPE;
-import static sparktrain.config.ConfigKeys.LAYER_UNITS;
-import static sparktrain.config.ConfigKeys.LAYER_WEIGHT_INIT;
+import static sparktrain.config.ConfigKeys.DATA_TRAIN_PATH;
+import static sparktrain.config.ConfigKeys.DATA_VALIDATION_IMAGES;
+import static sparktrain.config.ConfigKeys.DATA_VALIDATION_LABELS;
+import static sparktrain.config.ConfigKeys.DATA_VALIDATION_PATH;
 import static sparktrain.config.ConfigKeys.MODEL_DROPOUT;
+import static sparktrain.config.ConfigKeys.MODEL_INPUT_CHANNELS;
+import static sparktrain.config.ConfigKeys.MODEL_INPUT_HEIGHT;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_SIZE;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_TYPE;
+import static sparktrain.config.ConfigKeys.MODEL_INPUT_WIDTH;
 import static sparktrain.config.ConfigKeys.MODEL_L1;
 import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
@@ -36,6 +50,12 @@ import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
 import static sparktrain.config.ConfigKeys.RETRAIN_METRIC;
 import static sparktrain.config.ConfigKeys.RETRAIN_MIN_IMPROVEMENT;
 import static sparktrain.config.ConfigKeys.RETRAIN_REPLAY_FRACTION;
+import static sparktrain.config.ConfigKeys.SCHEDULE_DECAY;
+import static sparktrain.config.ConfigKeys.SCHEDULE_MIN_LEARNING_RATE;
+import static sparktrain.config.ConfigKeys.SCHEDULE_PERIOD;
+import static sparktrain.config.ConfigKeys.SCHEDULE_STEP;
+import static sparktrain.config.ConfigKeys.SCHEDULE_TYPE;
+import static sparktrain.config.ConfigKeys.SCHEDULE_UNIT;
 import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
@@ -54,6 +74,7 @@ import static sparktrain.config.ConfigKeys.UPDATER_EPSILON;
 import static sparktrain.config.ConfigKeys.UPDATER_LEARNING_RATE;
 import static sparktrain.config.ConfigKeys.UPDATER_MOMENTUM;
 import static sparktrain.config.ConfigKeys.UPDATER_TYPE;
+import static sparktrain.config.ConfigKeys.UPDATER_WEIGHT_DECAY;
 import static sparktrain.config.ConfigKeys.WORKLOAD;
 
 import com.typesafe.config.Config;
@@ -65,7 +86,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import sparktrain.config.ConfigKeys.Key;
 
@@ -80,6 +100,7 @@ final class JobConfigParser {
   private final ConfigReader in;
   private DataFormat format;
   private ConfigReader outputLayerReader;
+  private final List<ConfigReader> layerReaders = new ArrayList<>();
 
   private JobConfigParser(Config config, List<String> problems) {
     this.config = config;
@@ -121,11 +142,14 @@ final class JobConfigParser {
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),
             in.integer(CHECKPOINT_EVERY_N_EPOCHS),
-            in.integer(CHECKPOINT_KEEP_LAST));
+            in.integer(CHECKPOINT_KEEP_LAST),
+            in.bool(CHECKPOINT_KEEP_BEST),
+            in.integer(CHECKPOINT_EVERY_N_ROUNDS));
     OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR));
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
+    data = derive(data, model, training);
     RetrainConfig retrain = retrain();
     return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
   }
@@ -184,48 +208,368 @@ final class JobConfigParser {
 
   private DataConfig data() {
     format = in.oneOf(DATA_FORMAT, DataFormat.class);
+    SplitPaths train =
+        new SplitPaths(
+            idxPath(DATA_TRAIN_IMAGES, true),
+            idxPath(DATA_TRAIN_LABELS, true),
+            inputPath(DATA_TRAIN_PATH));
+    SplitPaths validation =
+        new SplitPaths(
+            idxPath(DATA_VALIDATION_IMAGES, false),
+            idxPath(DATA_VALIDATION_LABELS, false),
+            inputPath(DATA_VALIDATION_PATH));
+    SplitPaths test =
+        new SplitPaths(
+            idxPath(DATA_TEST_IMAGES, true),
+            idxPath(DATA_TEST_LABELS, true),
+            inputPath(DATA_TEST_PATH));
+    String path = inputPath(DATA_PATH);
+    if (format == DataFormat.IDX) {
+      idxPair(validation, DATA_VALIDATION_IMAGES, DATA_VALIDATION_LABELS);
+    } else if (format != null) {
+      mainInput(path, train);
+    }
+    SplitFractions split = split(test);
+    CsvOptions csv = new CsvOptions(in.bool(DATA_CSV_HEADER), delimiter());
+    int libsvmNumFeatures = in.integer(DATA_LIBSVM_NUM_FEATURES);
+    if (format == DataFormat.LIBSVM && in.ok(DATA_LIBSVM_NUM_FEATURES) && libsvmNumFeatures < 1) {
+      in.problem(
+          DATA_LIBSVM_NUM_FEATURES,
+          "expected the number of features (>= 1; required when data.format is libsvm), got "
+              + libsvmNumFeatures);
+    }
+    ColumnsConfig columns = columns(csv);
+    BadRowPolicy badRows = in.oneOf(DATA_BAD_ROWS, BadRowPolicy.class);
+    int trainLimit = in.integer(DATA_TRAIN_LIMIT);
+    int testLimit = in.integer(DATA_TEST_LIMIT);
+    int numClasses = in.integer(DATA_NUM_CLASSES);
+    Normalization normalization = in.oneOf(DATA_NORMALIZATION, Normalization.class);
+    if (normalization == Normalization.AUTO && format != null) {
+      normalization =
+          format == DataFormat.IDX ? Normalization.IMAGE_SCALE : Normalization.STANDARDIZE;
+    }
     return new DataConfig(
         format,
-        new SplitPaths(path(DATA_TRAIN_IMAGES), path(DATA_TRAIN_LABELS)),
-        new SplitPaths(path(DATA_TEST_IMAGES), path(DATA_TEST_LABELS)),
-        in.integer(DATA_TRAIN_LIMIT),
-        in.integer(DATA_TEST_LIMIT),
-        in.integer(DATA_NUM_CLASSES),
-        in.oneOf(DATA_NORMALIZATION, Normalization.class),
+        path,
+        train,
+        validation,
+        test,
+        split,
+        csv,
+        libsvmNumFeatures,
+        columns,
+        badRows,
+        trainLimit,
+        in.integer(DATA_TRAIN_OFFSET),
+        testLimit,
+        numClasses,
+        normalization,
         in.integer(DATA_PARTITIONS),
-        in.integer(DATA_TRAIN_OFFSET));
+        Task.CLASSIFICATION,
+        0);
   }
 
-  /** A data path, required (non-blank) for the idx format. */
-  private String path(Key key) {
+  /** An IDX file path: required for idx when {@code required}, not used by other formats. */
+  private String idxPath(Key key, boolean required) {
     String path = in.string(key);
-    if (format == DataFormat.IDX && in.ok(key) && path.isBlank()) {
+    if (!in.ok(key) || format == null) {
+      return path;
+    }
+    if (format == DataFormat.IDX && required && path.isBlank()) {
       in.problem(key, "expected a path (required when data.format is idx), got \"" + path + "\"");
+    } else if (format != DataFormat.IDX && !path.isBlank()) {
+      in.problem(
+          key,
+          "only used when data.format is idx (this job's format is "
+              + format.configName()
+              + "; use data.path or data.train.path)");
     }
     return path;
   }
 
+  /** A csv/parquet/libsvm input path; not used by idx. */
+  private String inputPath(Key key) {
+    String path = in.string(key);
+    if (format == DataFormat.IDX && in.ok(key) && !path.isBlank()) {
+      in.problem(
+          key, "not used when data.format is idx (IDX files are data.<split>.images and .labels)");
+    }
+    return path;
+  }
+
+  /** IDX validation images and labels come together or not at all. */
+  private void idxPair(SplitPaths split, Key images, Key labels) {
+    if (split.images().isBlank() != split.labels().isBlank()) {
+      Key missing = split.images().isBlank() ? images : labels;
+      in.problem(
+          missing,
+          "expected a path: " + images + " and " + labels + " are given together, or neither");
+    }
+  }
+
+  /** Exactly one of data.path and data.train.path names the main input of a tabular format. */
+  private void mainInput(String path, SplitPaths train) {
+    if (!in.ok(DATA_PATH) || !in.ok(DATA_TRAIN_PATH)) {
+      return;
+    }
+    if (path.isBlank() && !train.hasPath()) {
+      in.problem(
+          DATA_PATH,
+          "expected the input (a file, directory or glob; required when data.format is "
+              + format.configName()
+              + "): data.path, split by data.split, or data.train.path");
+    } else if (!path.isBlank() && train.hasPath()) {
+      in.problem(
+          DATA_TRAIN_PATH,
+          "expected either data.path (split by data.split) or data.train.path, got both (data.path"
+              + " = \""
+              + path
+              + "\")");
+    }
+  }
+
+  /** The split fractions; they must leave rows for training, and a test split must exist. */
+  private SplitFractions split(SplitPaths test) {
+    double validation = in.decimal(DATA_SPLIT_VALIDATION);
+    double testFraction = in.decimal(DATA_SPLIT_TEST);
+    if (!in.ok(DATA_SPLIT_VALIDATION) || !in.ok(DATA_SPLIT_TEST)) {
+      return new SplitFractions(validation, testFraction);
+    }
+    if (validation + testFraction >= 1) {
+      in.problem(
+          DATA_SPLIT_TEST,
+          "expected data.split.validation + data.split.test < 1 (training gets the rest), got "
+              + validation
+              + " + "
+              + testFraction);
+    } else if (format != null && format != DataFormat.IDX && testFraction == 0 && !test.hasPath()) {
+      in.problem(
+          DATA_SPLIT_TEST,
+          "expected a fraction > 0, or a data.test.path: the job needs a test split to evaluate");
+    }
+    return new SplitFractions(validation, testFraction);
+  }
+
+  private char delimiter() {
+    String text = in.string(DATA_CSV_DELIMITER);
+    if (!in.ok(DATA_CSV_DELIMITER)) {
+      return ',';
+    }
+    if (text.length() != 1 || text.equals("\"") || text.equals("\n") || text.equals("\r")) {
+      in.problem(
+          DATA_CSV_DELIMITER,
+          "expected one character other than a quote or a line break (\"\\t\" for tab), got \""
+              + text.replace("\t", "\\t").replace("\n", "\\n")
+              + "\"");
+      return ',';
+    }
+    return text.charAt(0);
+  }
+
+  /** The label and feature columns, checked against the format. */
+  private ColumnsConfig columns(CsvOptions csv) {
+    ColumnsConfig columns =
+        new ColumnsConfig(
+            in.string(DATA_LABEL),
+            in.stringList(DATA_ONE_HOT_LABEL),
+            in.stringList(DATA_FEATURES),
+            in.stringList(DATA_EXCLUDE),
+            in.oneOf(DATA_LABEL_ENCODING, LabelEncoding.class));
+    if (format == null) {
+      return columns;
+    }
+    boolean hasLabel = !columns.label().isBlank();
+    boolean hasOneHot = !columns.oneHotLabel().isEmpty();
+    if (!format.hasColumns()) {
+      String why =
+          format == DataFormat.IDX
+              ? "IDX has separate label files"
+              : "the label is the first value of each line";
+      notUsed(DATA_LABEL, hasLabel, why);
+      notUsed(DATA_ONE_HOT_LABEL, hasOneHot, why);
+      notUsed(DATA_FEATURES, !columns.features().isEmpty(), why);
+      notUsed(DATA_EXCLUDE, !columns.exclude().isEmpty(), why);
+      return columns;
+    }
+    if (!hasLabel && !hasOneHot && in.ok(DATA_LABEL) && in.ok(DATA_ONE_HOT_LABEL)) {
+      in.problem(
+          DATA_LABEL,
+          "expected the label column, by name or 0-based index (required when data.format is "
+              + format.configName()
+              + "), got \"\"");
+    } else if (hasLabel && hasOneHot) {
+      in.problem(
+          DATA_ONE_HOT_LABEL,
+          "expected either data.label or data.one-hot-label, got both (data.label = \""
+              + columns.label()
+              + "\")");
+    }
+    if (hasLabel) {
+      columnNames(DATA_LABEL, List.of(columns.label()), csv);
+    }
+    columnNames(DATA_ONE_HOT_LABEL, columns.oneHotLabel(), csv);
+    columnNames(DATA_FEATURES, columns.features(), csv);
+    columnNames(DATA_EXCLUDE, columns.exclude(), csv);
+    return columns;
+  }
+
+  private void notUsed(Key key, boolean given, String why) {
+    if (given && in.ok(key)) {
+      in.problem(key, "not used when data.format is " + format.configName() + " (" + why + ")");
+    }
+  }
+
+  /** Column references must not be blank, and names need a CSV header. */
+  private void columnNames(Key key, List<String> names, CsvOptions csv) {
+    if (!in.ok(key)) {
+      return;
+    }
+    for (String name : names) {
+      if (name.isBlank()) {
+        in.problem(key, "expected column names or 0-based indexes, got a blank entry");
+        return;
+      }
+      if (format == DataFormat.CSV && !csv.header() && !ColumnsConfig.isIndex(name)) {
+        in.problem(
+            key,
+            "'"
+                + name
+                + "' is a column name, but data.csv.header = false: give a 0-based column index");
+        return;
+      }
+    }
+  }
+
+  /**
+   * The data section with the label task (from the output layer's loss) and the split seed (from
+   * training.seed); reports label settings that do not fit the task.
+   */
+  private DataConfig derive(DataConfig data, ModelConfig model, TrainingConfig training) {
+    if (model == null) {
+      return data.withDerived(Task.CLASSIFICATION, training.seed());
+    }
+    LayerConfig output = model.outputLayer();
+    Task task = Task.of(output.loss(), output.units());
+    DataConfig derived = data.withDerived(task, training.seed());
+    ColumnsConfig columns = data.columns();
+    boolean oneHot = !columns.oneHotLabel().isEmpty();
+    String loss = output.loss().configName();
+    if (task == Task.REGRESSION && columns.labelEncoding() == LabelEncoding.NAMES) {
+      in.problem(
+          DATA_LABEL_ENCODING,
+          "names needs a classification loss; the output layer's loss " + loss + " takes numbers");
+    }
+    if (oneHot && in.ok(DATA_ONE_HOT_LABEL) && in.ok(DATA_NUM_CLASSES)) {
+      if (task == Task.REGRESSION) {
+        in.problem(
+            DATA_ONE_HOT_LABEL,
+            "one-hot labels need a classification loss; the output layer's loss "
+                + loss
+                + " takes numbers");
+      } else if (columns.oneHotLabel().size() != derived.classCount()) {
+        in.problem(
+            DATA_ONE_HOT_LABEL,
+            "expected one column per class ("
+                + derived.classCount()
+                + (task == Task.BINARY ? " for a binary output" : ", data.num-classes")
+                + "), got "
+                + columns.oneHotLabel().size());
+      }
+      if (columns.labelEncoding() == LabelEncoding.NAMES) {
+        in.problem(DATA_LABEL_ENCODING, "names does not apply to one-hot label columns");
+      }
+    }
+    return derived;
+  }
+
   /** The model section, or null when its layer list is unusable (the problems are reported). */
   private ModelConfig model() {
-    InputConfig input =
-        new InputConfig(in.oneOf(MODEL_INPUT_TYPE, InputType.class), in.integer(MODEL_INPUT_SIZE));
+    InputConfig input = input();
     WeightInit weightInit = in.oneOf(MODEL_WEIGHT_INIT, WeightInit.class);
     double l1 = in.decimal(MODEL_L1);
     double l2 = in.decimal(MODEL_L2);
     double dropout = in.decimal(MODEL_DROPOUT);
+    double learningRate = in.decimal(UPDATER_LEARNING_RATE);
     UpdaterConfig updater =
         new UpdaterConfig(
             in.oneOf(UPDATER_TYPE, UpdaterType.class),
-            in.decimal(UPDATER_LEARNING_RATE),
+            learningRate,
             in.decimal(UPDATER_MOMENTUM),
             in.decimal(UPDATER_BETA1),
             in.decimal(UPDATER_BETA2),
-            in.decimal(UPDATER_EPSILON));
+            in.decimal(UPDATER_EPSILON),
+            in.decimal(UPDATER_WEIGHT_DECAY),
+            schedule(learningRate));
     LayerConfig defaults = new LayerConfig(null, 0, null, null, dropout, l1, l2, weightInit);
     List<LayerConfig> layers = layers(defaults);
+    if (layers != null) {
+      LayerShapes.check(input, layers, layerReaders);
+    }
     return layers == null
         ? null
         : new ModelConfig(input, layers, weightInit, l1, l2, dropout, updater);
+  }
+
+  /** The input shape: {@code size} for feed-forward, height x width x channels for an image. */
+  private InputConfig input() {
+    InputType type = in.oneOf(MODEL_INPUT_TYPE, InputType.class);
+    int size = in.integer(MODEL_INPUT_SIZE);
+    int height = in.integer(MODEL_INPUT_HEIGHT);
+    int width = in.integer(MODEL_INPUT_WIDTH);
+    int channels = in.integer(MODEL_INPUT_CHANNELS);
+    if (type != InputType.IMAGE) {
+      return new InputConfig(type, size, 0, 0, 0);
+    }
+    if ((long) height * width * channels > Integer.MAX_VALUE) {
+      in.problem(
+          MODEL_INPUT_HEIGHT,
+          "expected height x width x channels <= "
+              + Integer.MAX_VALUE
+              + ", got "
+              + height
+              + " x "
+              + width
+              + " x "
+              + channels);
+      return new InputConfig(null, 0, 0, 0, 0);
+    }
+    return InputConfig.image(height, width, channels);
+  }
+
+  /** The learning-rate schedule; cosine needs a period and a minimum below the learning rate. */
+  private ScheduleConfig schedule(double learningRate) {
+    ScheduleType type = in.oneOf(SCHEDULE_TYPE, ScheduleType.class);
+    int period = in.integer(SCHEDULE_PERIOD);
+    double min = in.decimal(SCHEDULE_MIN_LEARNING_RATE);
+    if (type == ScheduleType.COSINE) {
+      if (in.ok(SCHEDULE_PERIOD) && period < 1) {
+        if (in.isDefault(SCHEDULE_PERIOD)) {
+          in.problemAt(
+              SCHEDULE_PERIOD, SCHEDULE_TYPE, "missing; required (>= 1) for schedule type cosine");
+        } else {
+          in.problem(
+              SCHEDULE_PERIOD,
+              "expected a value >= 1 (required for schedule type cosine), got " + period);
+        }
+      }
+      if (in.ok(SCHEDULE_MIN_LEARNING_RATE)
+          && in.ok(UPDATER_LEARNING_RATE)
+          && min >= learningRate) {
+        in.problem(
+            SCHEDULE_MIN_LEARNING_RATE,
+            "expected less than model.updater.learning-rate ("
+                + learningRate
+                + ") for schedule type cosine, got "
+                + min);
+      }
+    }
+    return new ScheduleConfig(
+        type,
+        in.oneOf(SCHEDULE_UNIT, ScheduleUnit.class),
+        in.decimal(SCHEDULE_DECAY),
+        in.integer(SCHEDULE_STEP),
+        period,
+        min);
   }
 
   /** The layers, or null when any of them or their order is wrong (the problems are reported). */
@@ -254,8 +598,9 @@ final class JobConfigParser {
       }
       ConfigReader reader =
           new ConfigReader(object.toConfig(), name + ".", object.origin(), problems);
-      LayerConfig layer = layer(object, reader, defaults);
+      LayerConfig layer = LayerParser.parse(object, reader, defaults);
       layers.add(layer);
+      layerReaders.add(reader);
       usable &= layer.type() != null && reader.clean();
       if (layer.type() == LayerType.OUTPUT) {
         outputs.add(i);
@@ -283,43 +628,5 @@ final class JobConfigParser {
       return null;
     }
     return layers;
-  }
-
-  /** One layer entry with the model-level defaults applied; problems are reported to {@code in}. */
-  private static LayerConfig layer(ConfigObject entry, ConfigReader in, LayerConfig defaults) {
-    String every = "in every layer";
-    LayerType type = in.require(LAYER_TYPE, every) ? in.oneOf(LAYER_TYPE, LayerType.class) : null;
-    Set<String> allowed = ConfigKeys.layerKeys(type);
-    for (String key : new TreeSet<>(entry.keySet())) {
-      if (!allowed.contains(key)) {
-        String hint =
-            ConfigKeys.layerKeys(null).contains(key)
-                ? "; only the output layer has '" + key + "'"
-                : UnknownKeys.suggestion(key, allowed);
-        String kind =
-            type == null
-                ? "a layer"
-                : type == LayerType.OUTPUT ? "an output layer" : "a dense layer";
-        in.problem(Key.of(ConfigUtil.joinPath(key)), "unknown key in " + kind + hint);
-      }
-    }
-    int units = in.require(LAYER_UNITS, every) ? in.integer(LAYER_UNITS) : 0;
-    Activation activation =
-        in.require(LAYER_ACTIVATION, every) ? in.oneOf(LAYER_ACTIVATION, Activation.class) : null;
-    LossFunction loss =
-        type == LayerType.OUTPUT && in.require(LAYER_LOSS, "in the output layer")
-            ? in.oneOf(LAYER_LOSS, LossFunction.class)
-            : null;
-    return new LayerConfig(
-        type,
-        units,
-        activation,
-        loss,
-        in.has(LAYER_DROPOUT) ? in.decimal(LAYER_DROPOUT) : defaults.dropout(),
-        in.has(LAYER_L1) ? in.decimal(LAYER_L1) : defaults.l1(),
-        in.has(LAYER_L2) ? in.decimal(LAYER_L2) : defaults.l2(),
-        in.has(LAYER_WEIGHT_INIT)
-            ? in.oneOf(LAYER_WEIGHT_INIT, WeightInit.class)
-            : defaults.weightInit());
   }
 }

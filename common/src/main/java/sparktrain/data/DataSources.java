@@ -1,32 +1,71 @@
 package sparktrain.data;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import sparktrain.config.DataConfig;
+import sparktrain.config.SplitPaths;
 
 /** Reads the data a {@code data} config section names, whatever its format. */
 public final class DataSources {
   private DataSources() {}
 
-  /** Reads the training and test splits into {@code partitions} partitions each. */
+  /**
+   * Reads the training, test and (if configured) validation splits. The data stays distributed:
+   * only small metadata (line counts per input split, bad-row counts, class names) reaches the
+   * driver.
+   *
+   * <p>IDX: each split from its own pair of files, {@code partitions} partitions each; a validation
+   * split without files of its own is a seeded fraction of the training file. CSV, Parquet, LibSVM:
+   * see {@code data.path} and {@code data.split} in reference.conf; the training split has {@code
+   * partitions} partitions.
+   *
+   * @throws DataException naming the file, line (or row) and column of bad input, a missing file or
+   *     column, an empty input, or a classification training split with a single class
+   */
   public static TrainingData read(JavaSparkContext sc, DataConfig data, int partitions) {
     return switch (data.format()) {
-      case IDX ->
-          new TrainingData(
-              IdxDataset.read(
-                  sc,
-                  data.train().images(),
-                  data.train().labels(),
-                  data.trainOffset(),
-                  data.trainLimit(),
-                  partitions),
-              IdxDataset.read(
-                  sc, data.test().images(), data.test().labels(), data.testLimit(), partitions),
-              List.of(
-                  data.train().images(),
-                  data.train().labels(),
-                  data.test().images(),
-                  data.test().labels()));
+      case IDX -> idx(sc, data, partitions);
+      case CSV, PARQUET, LIBSVM -> TabularData.read(sc, data, partitions);
     };
+  }
+
+  private static TrainingData idx(JavaSparkContext sc, DataConfig data, int partitions) {
+    JavaRDD<Example> train =
+        IdxDataset.read(
+            sc,
+            data.train().images(),
+            data.train().labels(),
+            data.trainOffset(),
+            data.trainLimit(),
+            partitions);
+    JavaRDD<Example> test = idxSplit(sc, data.test(), data.testLimit(), partitions);
+    List<String> inputs =
+        new ArrayList<>(
+            List.of(
+                data.train().images(),
+                data.train().labels(),
+                data.test().images(),
+                data.test().labels()));
+    Optional<JavaRDD<Example>> validation = Optional.empty();
+    if (data.validation().hasIdx()) {
+      validation = Optional.of(idxSplit(sc, data.validation(), 0, partitions));
+      inputs.add(data.validation().images());
+      inputs.add(data.validation().labels());
+    } else if (data.split().validation() > 0) {
+      double v = data.split().validation();
+      JavaRDD<Example>[] parts = train.randomSplit(new double[] {1 - v, v}, data.seed());
+      train = parts[0];
+      validation = Optional.of(parts[1]);
+    }
+    return new TrainingData(train, test, inputs, validation, List.of(), Optional.empty(), Map.of());
+  }
+
+  private static JavaRDD<Example> idxSplit(
+      JavaSparkContext sc, SplitPaths paths, int limit, int partitions) {
+    return IdxDataset.read(sc, paths.images(), paths.labels(), limit, partitions);
   }
 }

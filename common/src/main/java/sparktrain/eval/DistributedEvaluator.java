@@ -107,7 +107,7 @@ public final class DistributedEvaluator {
       MultiLayerNetwork net, DataSet ds, EvaluationPlan plan, EvaluationResult metrics) {
     double[][] out = net.output(ds.getFeatures(), false).toDoubleMatrix();
     double[][] labels = ds.getLabels().toDoubleMatrix();
-    INDArray exampleLoss = net.scoreExamples(ds, false);
+    double[] exampleLoss = net.scoreExamples(ds, false).toDoubleVector();
     double lossSum = 0;
     long finite = 0;
     for (int i = 0; i < out.length; i++) {
@@ -116,7 +116,7 @@ public final class DistributedEvaluator {
         continue;
       }
       plan.addRow(metrics, out[i], labels[i]);
-      lossSum += exampleLoss.getDouble(i);
+      lossSum += exampleLoss[i];
       finite++;
     }
     if (finite > 0) {

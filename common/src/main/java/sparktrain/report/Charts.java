@@ -1,6 +1,7 @@
 package sparktrain.report;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -10,13 +11,18 @@ import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** PNG charts for reports, drawn headless with XChart. */
 public final class Charts {
   private static final int WIDTH = 720;
   private static final int HEIGHT = 420;
+  private static final int SQUARE = 540;
+  private static final Color BLUE = new Color(0x2b, 0x6c, 0xb0);
+  private static final Color GREY = new Color(0x99, 0x99, 0x99);
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -63,9 +69,14 @@ public final class Charts {
             .xAxisTitle("predicted")
             .yAxisTitle("actual")
             .build();
-    chart.getStyler().setShowValue(true);
+    int n = matrix.length;
+    // counts without grouping or decimals, in a font that fits the cells; none beyond 25 classes
+    chart.getStyler().setShowValue(n <= 25);
+    chart.getStyler().setValueFont(new Font(Font.SANS_SERIF, Font.PLAIN, n <= 10 ? 12 : 9));
+    chart.getStyler().setHeatMapValueDecimalPattern("#");
+    chart.getStyler().setMin(0); // an empty-looking cell is a zero count
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0x2b, 0x6c, 0xb0)});
+    chart.getStyler().setRangeColors(new Color[] {Color.WHITE, BLUE});
     List<Number[]> cells = new java.util.ArrayList<>();
     for (int a = 0; a < matrix.length; a++) {
       for (int p = 0; p < matrix.length; p++) {
@@ -77,6 +88,149 @@ public final class Charts {
     java.util.Collections.reverse(reversed);
     chart.addSeries("counts", labels, reversed, cells);
     return png(chart);
+  }
+
+  /**
+   * A ROC curve: false positive rate on x, true positive rate on y, from (0, 0), with the chance
+   * diagonal.
+   */
+  public static byte[] roc(String title, double[] fpr, double[] tpr) {
+    XYChart chart = unitSquare(title, "false positive rate", "true positive rate");
+    reference(chart, "chance", new double[] {0, 1}, new double[] {0, 1});
+    curve(chart, "ROC", prepend(0, fpr), prepend(0, tpr));
+    return png(chart);
+  }
+
+  /**
+   * A precision-recall curve: recall on x, precision on y, from (0, 1), with the chance level (the
+   * fraction of positives) as a horizontal line.
+   */
+  public static byte[] precisionRecall(
+      String title, double[] recall, double[] precision, double chance) {
+    XYChart chart = unitSquare(title, "recall", "precision");
+    reference(
+        chart,
+        String.format(java.util.Locale.ROOT, "chance (%.3f)", chance),
+        new double[] {0, 1},
+        new double[] {chance, chance});
+    curve(chart, "precision-recall", prepend(0, recall), prepend(1, precision));
+    return png(chart);
+  }
+
+  /**
+   * A scatter plot of (x, y) points, with a dashed horizontal reference line at {@code refY} (null:
+   * none).
+   */
+  public static byte[] scatter(
+      String title, String xTitle, String yTitle, double[] x, double[] y, Double refY) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
+    style(chart);
+    chart.getStyler().setLegendVisible(false);
+    if (x.length == 0) {
+      x = new double[] {0};
+      y = new double[] {0};
+    }
+    XYSeries points = chart.addSeries("points", x, y);
+    points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    points.setMarker(SeriesMarkers.CIRCLE);
+    points.setMarkerColor(new Color(0x2b, 0x6c, 0xb0, 110));
+    chart.getStyler().setMarkerSize(5);
+    if (refY != null) {
+      double lo = java.util.Arrays.stream(x).min().orElse(0);
+      double hi = java.util.Arrays.stream(x).max().orElse(1);
+      reference(chart, "y = " + refY, new double[] {lo, hi}, new double[] {refY, refY});
+    }
+    return png(chart);
+  }
+
+  /**
+   * A histogram of equal-width bins: bin i covers [lowerEdge + i·width, lowerEdge + (i+1)·width).
+   */
+  public static byte[] histogram(
+      String title, String xTitle, double lowerEdge, double binWidth, long[] counts) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle("count")
+            .build();
+    style(chart);
+    chart.getStyler().setLegendVisible(false);
+    // the outline of the bars: (left, 0), then (left, c), (right, c) per bin, then (right, 0)
+    int n = counts.length;
+    double[] xs = new double[2 * n + 2];
+    double[] ys = new double[2 * n + 2];
+    xs[0] = lowerEdge;
+    for (int i = 0; i < n; i++) {
+      xs[2 * i + 1] = lowerEdge + i * binWidth;
+      xs[2 * i + 2] = lowerEdge + (i + 1) * binWidth;
+      ys[2 * i + 1] = counts[i];
+      ys[2 * i + 2] = counts[i];
+    }
+    xs[2 * n + 1] = lowerEdge + n * binWidth;
+    XYSeries bars = chart.addSeries("counts", xs, ys);
+    bars.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
+    bars.setMarker(SeriesMarkers.NONE);
+    bars.setLineColor(BLUE);
+    bars.setFillColor(new Color(0x2b, 0x6c, 0xb0, 140));
+    chart.getStyler().setYAxisMin(0.0);
+    // axis ends on round values, so the ticks fall on round values too
+    double lo = lowerEdge;
+    double hi = lowerEdge + n * binWidth;
+    double step = Math.pow(10, Math.floor(Math.log10(Math.max((hi - lo) / 5, Double.MIN_NORMAL))));
+    chart.getStyler().setXAxisMin(Math.floor(lo / step) * step);
+    chart.getStyler().setXAxisMax(Math.ceil(hi / step) * step);
+    return png(chart);
+  }
+
+  private static XYChart unitSquare(String title, String xTitle, String yTitle) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(SQUARE)
+            .height(SQUARE)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
+    style(chart);
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+    return chart;
+  }
+
+  private static void style(XYChart chart) {
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+  }
+
+  private static void curve(XYChart chart, String name, double[] x, double[] y) {
+    XYSeries s = chart.addSeries(name, x, y);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineColor(BLUE);
+  }
+
+  private static void reference(XYChart chart, String name, double[] x, double[] y) {
+    XYSeries s = chart.addSeries(name, x, y);
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineStyle(SeriesLines.DASH_DASH);
+    s.setLineColor(GREY);
+  }
+
+  private static double[] prepend(double first, double[] rest) {
+    double[] out = new double[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
   }
 
   private static byte[] png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {

@@ -37,6 +37,16 @@ public final class SparkSessions {
       conf.setAppName(appName);
     }
     applyDl4jDefaults(conf);
+    if (sparktrain.gpu.GpuBinding.backend() == sparktrain.gpu.BackendKind.CUDA) {
+      // CUDA build: fail fast with a clear message where there is no GPU, and bind every task to
+      // the GPU Spark assigned to it.
+      sparktrain.gpu.GpuBinding.checkBackend();
+      String plugin = sparktrain.gpu.GpuTaskBindingPlugin.class.getName();
+      String plugins = conf.get("spark.plugins", "");
+      if (!plugins.contains(plugin)) {
+        conf.set("spark.plugins", plugins.isBlank() ? plugin : plugins + "," + plugin);
+      }
+    }
     // The embedded runner names its shaded jar; executors of a real cluster need it.
     String appJar = System.getProperty(APP_JAR_PROPERTY, "");
     if (!conf.get("spark.master").startsWith("local") && !appJar.isEmpty()) {

@@ -9,10 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.data.Example;
+import sparktrain.data.Normalizer;
 
 /**
  * Turns a distributed set of {@link Example}s into DL4J minibatches, partition by partition on the
- * executors: features scaled, labels encoded the way the loss function expects.
+ * executors: features normalized, labels encoded the way the loss function expects.
  */
 public final class MiniBatches {
   private MiniBatches() {}
@@ -22,14 +23,38 @@ public final class MiniBatches {
     /** One column holding the class index or the regression target ({@code [batch, 1]}). */
     COLUMN,
     /** One-hot class indicators ({@code [batch, numClasses]}). */
-    ONE_HOT
+    ONE_HOT;
+
+    /**
+     * The layout an output layer's loss takes: one-hot for mcxent and for xent over one unit per
+     * class; a class-index (or target) column for sparse-mcxent, binary xent, hinge and regression.
+     */
+    public static LabelLayout forOutput(sparktrain.config.LayerConfig output) {
+      sparktrain.config.LossFunction loss = output.loss();
+      boolean oneHot =
+          loss == sparktrain.config.LossFunction.MCXENT
+              || (loss == sparktrain.config.LossFunction.XENT && output.units() > 1);
+      return oneHot ? ONE_HOT : COLUMN;
+    }
   }
 
   /**
    * Groups consecutive examples of each partition into minibatches of {@code batchSize} (the last
-   * one of a partition may be smaller). The order of examples is kept.
-   *
-   * @param featureScale every feature is multiplied by this (e.g. 1/255 for pixels)
+   * one of a partition may be smaller), features transformed by {@code normalizer} on the
+   * executors. The order of examples is kept.
+   */
+  public static JavaRDD<DataSet> of(
+      JavaRDD<Example> examples,
+      int batchSize,
+      LabelLayout layout,
+      int numClasses,
+      Normalizer normalizer) {
+    return examples.mapPartitions(new Batcher(batchSize, layout, numClasses, normalizer));
+  }
+
+  /**
+   * As {@link #of(JavaRDD, int, LabelLayout, int, Normalizer)} with every feature multiplied by
+   * {@code featureScale} (e.g. 1/255 for pixels).
    */
   public static JavaRDD<DataSet> of(
       JavaRDD<Example> examples,
@@ -37,14 +62,15 @@ public final class MiniBatches {
       LabelLayout layout,
       int numClasses,
       float featureScale) {
-    return examples.mapPartitions(new Batcher(batchSize, layout, numClasses, featureScale));
+    return of(examples, batchSize, layout, numClasses, scaling(featureScale));
   }
 
   /** Builds one minibatch from a list of examples; exposed for single-process baselines. */
   public static DataSet toDataSet(
-      List<Example> batch, LabelLayout layout, int numClasses, float featureScale) {
+      List<Example> batch, LabelLayout layout, int numClasses, Normalizer normalizer) {
     int n = batch.size();
     int width = batch.get(0).features().length;
+    normalizer.checkWidth(width);
     float[] features = new float[n * width];
     int labelWidth = layout == LabelLayout.ONE_HOT ? numClasses : 1;
     float[] labels = new float[n * labelWidth];
@@ -52,7 +78,7 @@ public final class MiniBatches {
       Example e = batch.get(i);
       float[] f = e.features();
       for (int j = 0; j < width; j++) {
-        features[i * width + j] = f[j] * featureScale;
+        features[i * width + j] = normalizer.apply(j, f[j]);
       }
       if (layout == LabelLayout.ONE_HOT) {
         labels[i * labelWidth + (int) e.label()] = 1f;
@@ -65,18 +91,35 @@ public final class MiniBatches {
     return new DataSet(x, y);
   }
 
+  /** As {@link #toDataSet(List, LabelLayout, int, Normalizer)} with a fixed feature scale. */
+  public static DataSet toDataSet(
+      List<Example> batch, LabelLayout layout, int numClasses, float featureScale) {
+    return toDataSet(batch, layout, numClasses, scaling(featureScale));
+  }
+
+  private static Normalizer scaling(float featureScale) {
+    if (featureScale == 1f) {
+      return Normalizer.none();
+    }
+    if (featureScale == 1f / 255f) {
+      return Normalizer.imageScale();
+    }
+    throw new IllegalArgumentException(
+        "feature scale " + featureScale + ": only 1 and 1/255 are supported; use a Normalizer");
+  }
+
   private static final class Batcher implements FlatMapFunction<Iterator<Example>, DataSet> {
     private static final long serialVersionUID = 1L;
     private final int batchSize;
     private final LabelLayout layout;
     private final int numClasses;
-    private final float featureScale;
+    private final Normalizer normalizer;
 
-    Batcher(int batchSize, LabelLayout layout, int numClasses, float featureScale) {
+    Batcher(int batchSize, LabelLayout layout, int numClasses, Normalizer normalizer) {
       this.batchSize = batchSize;
       this.layout = layout;
       this.numClasses = numClasses;
-      this.featureScale = featureScale;
+      this.normalizer = normalizer;
     }
 
     @Override
@@ -93,7 +136,7 @@ public final class MiniBatches {
           while (it.hasNext() && batch.size() < batchSize) {
             batch.add(it.next());
           }
-          return toDataSet(batch, layout, numClasses, featureScale);
+          return toDataSet(batch, layout, numClasses, normalizer);
         }
       };
     }

@@ -1,5 +1,6 @@
 package sparktrain.train;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +28,12 @@ import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
 import sparktrain.config.LossFunction;
-import sparktrain.config.Normalization;
+import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
+import sparktrain.data.LabelIndex;
+import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.eval.EvaluationResult;
@@ -48,6 +50,11 @@ import sparktrain.spark.SparkPhase;
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** Provenance key of a checkpoint's copy of its epoch's metrics.jsonl row. */
+  private static final String METRICS_ROW = "metrics_row";
+
+  private static final ObjectMapper PLAIN_JSON = new ObjectMapper();
 
   /**
    * Options of a run that are not part of the model's config.
@@ -107,6 +114,9 @@ public final class TrainJob {
     CheckpointStore store;
     try {
       store = CheckpointStore.inCheckpointsDir(checkpointDir(), hadoopConf(), keepLast());
+      if (config.checkpoint().keepBest()) {
+        store = store.withBestKept(bestMetric());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open checkpoint directory " + checkpointDir(), e);
     }
@@ -132,6 +142,16 @@ public final class TrainJob {
     return config.checkpoint().keepLast();
   }
 
+  /** Test accuracy for classification losses, test loss for regression (mse, mae). */
+  private CheckpointStore.BestMetric bestMetric() {
+    var layers = config.model().layers();
+    LossFunction loss = layers.get(layers.size() - 1).loss();
+    boolean regression = loss == LossFunction.MSE || loss == LossFunction.MAE;
+    return regression
+        ? new CheckpointStore.BestMetric("loss", false)
+        : new CheckpointStore.BestMetric("accuracy", true);
+  }
+
   private String checkpointDir() {
     String d = config.checkpoint().dir();
     return d == null || d.isBlank() ? run.child("checkpoints").toString() : d;
@@ -141,6 +161,10 @@ public final class TrainJob {
   private Optional<LoadedCheckpoint> prepareRunDirectory(CheckpointStore store) {
     try {
       if (!run.existsNonEmpty()) {
+        if (options.resume()) {
+          throw new RunDirectoryException(
+              "--resume: run directory " + run.uri() + " does not exist or is empty");
+        }
         run.create();
         run.writeText("config.conf", config.render());
         return Optional.empty();
@@ -151,6 +175,15 @@ public final class TrainJob {
           throw new RunDirectoryException(
               "--resume: run directory " + run.uri() + " holds no complete checkpoint");
         }
+        if (!options.force() && run.readText("config.conf").equals(config.render())) {
+          // An earlier attempt of this very config died before its first checkpoint.
+          LOG.warn(
+              "Run directory {} holds no checkpoint of an earlier attempt of this config:"
+                  + " starting over",
+              run.uri());
+          keepMetricsUpTo(0, null);
+          return Optional.empty();
+        }
         if (!options.force()) {
           throw new RunDirectoryException(
               "run directory "
@@ -158,8 +191,17 @@ public final class TrainJob {
                   + " exists and holds no checkpoint to resume from; choose another --output,"
                   + " or pass --force to start over in it");
         }
+        keepMetricsUpTo(0, null);
         run.writeText("config.conf", config.render());
         return Optional.empty();
+      }
+      Optional<String> named = store.latestName();
+      if (named.isPresent() && !named.get().equals(latest.get().name())) {
+        LOG.warn(
+            "Checkpoint {} named by LATEST failed verification or is missing (see the warning"
+                + " above); resuming from the previous good one, {}",
+            named.get(),
+            latest.get().uri());
       }
       Object fp = latest.get().provenance().get("config_fingerprint");
       if (!config.fingerprint().equals(fp) && !options.force()) {
@@ -172,11 +214,19 @@ public final class TrainJob {
                 + config.fingerprint()
                 + "); use another --output, or --force to resume anyway");
       }
+      if (!config.fingerprint().equals(fp)) {
+        LOG.warn(
+            "--force: resuming {} from a checkpoint of a different model/training config",
+            run.uri());
+      }
       LOG.info(
-          "Resuming {} from checkpoint {} (epoch {})",
+          "Resuming {} from checkpoint {} ({} epochs done{})",
           run.uri(),
           latest.get().name(),
-          latest.get().manifest().epoch());
+          latest.get().manifest().epoch(),
+          CheckpointStore.roundOf(latest.get().name()) > 0
+              ? " and " + CheckpointStore.roundOf(latest.get().name()) + " rounds of the next"
+              : "");
       run.writeText("config.conf", config.render());
       return latest;
     } catch (IOException e) {
@@ -194,6 +244,8 @@ public final class TrainJob {
     int workers;
     Map<String, Double> testMetrics = Map.of();
     String checkpoint;
+    Long validationExamples;
+    Map<String, Long> skippedRows = Map.of();
   }
 
   private TrainSummary train(
@@ -205,56 +257,81 @@ public final class TrainJob {
     state.workers = workers;
     int partitions = data.partitions() > 0 ? data.partitions() : workers;
     MiniBatches.LabelLayout layout = labelLayout();
-    float scale = data.normalization() == Normalization.IMAGE_SCALE ? 1f / 255f : 1f;
 
     JavaRDD<DataSet> trainBatches;
     JavaRDD<DataSet> testBatches;
     List<String> inputPaths;
+    Map<String, byte[]> dataFiles;
+    Normalizer normalizer;
     try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
       TrainingData input = DataSources.read(sc, data, partitions);
+      checkInputSize(input);
       inputPaths = input.inputs();
       JavaRDD<Example> trainEx = options.moreTraining().apply(input.train());
       JavaRDD<Example> testEx = input.test();
+      normalizer = normalizer(input, resumeFrom);
+      dataFiles = dataFiles(normalizer, input, resumeFrom);
       if (training.shuffle()) {
         trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
       }
       trainBatches =
-          MiniBatches.of(trainEx, training.batchSizePerWorker(), layout, data.numClasses(), scale);
+          MiniBatches.of(
+              trainEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer);
       testBatches =
-          MiniBatches.of(testEx, training.batchSizePerWorker(), layout, data.numClasses(), scale)
+          MiniBatches.of(
+                  testEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer)
               .persist(StorageLevel.MEMORY_ONLY_SER());
       state.trainExamples = trainEx.count();
       state.testExamples = testEx.count();
+      state.validationExamples = input.validation().map(JavaRDD::count).orElse(null);
+      state.skippedRows = input.skippedRows();
     }
     LOG.info(
-        "Data: {} training examples, {} test examples, {} partitions, {} workers",
+        "Data: {} training examples, {} test examples{}, {} partitions, {} workers; {}{}",
         state.trainExamples,
         state.testExamples,
+        state.validationExamples == null
+            ? ""
+            : ", " + state.validationExamples + " validation examples",
         partitions,
-        workers);
+        workers,
+        normalizer,
+        state.skippedRows.isEmpty() ? "" : "; skipped bad rows " + state.skippedRows);
 
     MultiLayerNetwork net;
     int startEpoch = 0;
+    int skipRounds = 0;
     long iterations = 0;
     String parent = null;
-    Optional<LoadedCheckpoint> continueFrom =
-        resumeFrom.isPresent() ? resumeFrom : Optional.ofNullable(options.startFrom());
-    if (continueFrom.isPresent()) {
-      LoadedCheckpoint ck = continueFrom.get();
+    if (resumeFrom.isPresent()) {
+      LoadedCheckpoint ck = resumeFrom.get();
       net = ck.network();
       startEpoch = ck.manifest().epoch();
       iterations = ck.manifest().iteration();
+      skipRounds = roundsToSkip(ck, workers);
+      if (skipRounds > 0) {
+        iterations = longProvenance(ck, "iteration_at_epoch_start", iterations);
+      }
       parent = ck.name();
       state.resumedFrom = startEpoch;
       state.epochsCompleted = startEpoch;
       state.checkpoint = ck.uri();
+      keepMetricsUpTo(startEpoch, ck);
+    } else if (options.startFrom() != null) {
+      LoadedCheckpoint ck = options.startFrom();
+      net = ck.network();
+      startEpoch = ck.manifest().epoch();
+      iterations = ck.manifest().iteration();
+      parent = ck.name();
+      state.epochsCompleted = startEpoch;
+      LOG.info("Continuing {} ({} epochs, {} iterations done)", ck.uri(), startEpoch, iterations);
     } else {
       net = NetworkFactory.create(config.model(), training.seed());
     }
     LOG.info("Network: {} parameters\n{}", net.numParams(), net.summary());
 
     String exportDir = run.child("tmp/export-" + UUID.randomUUID()).toString();
-    ParameterAveragingTrainingMaster tm = TrainingMasters.create(training, workers, exportDir);
+    ResumableTrainingMaster tm = ResumableTrainingMaster.create(training, workers, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
     FitProgress progress = new FitProgress(training.progressInterval());
     sc.sc().addSparkListener(progress);
@@ -265,18 +342,43 @@ public final class TrainJob {
         (long) Math.ceil(state.trainExamples / (double) training.batchSizePerWorker());
     List<Map<String, Object>> inputs = inputFingerprints(inputPaths);
     int epochs = training.epochs();
+    RoundCheckpoints roundCheckpoints =
+        new RoundCheckpoints(
+            store,
+            config.checkpoint().everyNRounds(),
+            sparkNet::getNetwork,
+            (epochsDone, round, iterationAtStart, parentName) ->
+                metadata(
+                    epochsDone,
+                    iterationAtStart
+                        + Math.min(
+                            batchesPerEpoch,
+                            (long) round * workers * training.averagingFrequency()),
+                    parentName,
+                    Map.of(),
+                    inputs,
+                    roundProvenance(epochsDone + 1, round, iterationAtStart, workers)),
+            dataFiles);
+    tm.setRoundListener(roundCheckpoints);
     try {
       for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
         long t0 = System.nanoTime();
         sparkNet.getNetwork().getLayerWiseConfigurations().setEpochCount(epoch - 1);
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
+        int skip = epoch == startEpoch + 1 ? skipRounds : 0;
+        tm.beginEpoch(training.seed(), epoch, skip);
+        roundCheckpoints.beginEpoch(epoch - 1, iterations, parent);
         try (SparkPhase p =
             SparkPhase.start(sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
-          progress.begin(p.groupId(), label, rounds, examplesPerRound);
+          progress.begin(p.groupId(), label, Math.max(1, rounds - skip), examplesPerRound);
           sparkNet.fit(trainBatches);
         } finally {
           progress.end();
         }
+        // As DL4J's own fit(iterator) does: the network's epoch count is the epochs completed,
+        // saved with model.zip (epoch-based schedules read it).
+        sparkNet.getNetwork().getLayerWiseConfigurations().setEpochCount(epoch);
+        parent = roundCheckpoints.parent();
         iterations += batchesPerEpoch;
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         double trainLoss = sparkNet.getScore();
@@ -304,23 +406,39 @@ public final class TrainJob {
           state.testMetrics = test;
         }
 
-        String ckName = null;
-        if (epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs) {
+        boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
+        String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
+        double perSecond = state.trainExamples / fitSeconds;
+        EpochMetrics row =
+            new EpochMetrics(
+                epoch,
+                trainLoss,
+                test,
+                fitSeconds,
+                evalSeconds,
+                (System.nanoTime() - t0) / 1e9,
+                perSecond,
+                iterations,
+                ckName);
+        if (checkpointNow) {
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
+            // The epoch's metrics row goes into the manifest too: a crash after the checkpoint is
+            // published and before the row is appended to metrics.jsonl loses nothing.
+            Map<String, Object> position = epochProvenance(epoch);
+            position.put(METRICS_ROW, asPlainMap(row));
             CheckpointInfo info =
                 store.write(
                     sparkNet.getNetwork(),
-                    metadata(epoch, iterations, parent, test, inputs),
-                    Map.of());
+                    metadata(epoch, iterations, parent, test, inputs, position),
+                    dataFiles);
             ckName = info.name();
             parent = info.name();
             state.checkpoint = info.uri();
           }
         }
         double epochSeconds = (System.nanoTime() - t0) / 1e9;
-        double perSecond = state.trainExamples / fitSeconds;
-        EpochMetrics row =
+        row =
             new EpochMetrics(
                 epoch,
                 trainLoss,
@@ -357,8 +475,14 @@ public final class TrainJob {
           modelUri,
           hadoopConf(),
           sparkNet.getNetwork(),
-          metadata(state.epochsCompleted, iterations, parent, state.testMetrics, inputs),
-          Map.of(),
+          metadata(
+              state.epochsCompleted,
+              iterations,
+              parent,
+              state.testMetrics,
+              inputs,
+              epochProvenance(state.epochsCompleted)),
+          dataFiles,
           true);
     }
     TrainSummary summary = summary("succeeded", null, state, start, modelUri);
@@ -372,12 +496,69 @@ public final class TrainJob {
     return summary;
   }
 
+  /**
+   * Class-index labels for sparse-mcxent, binary xent and regression; one-hot for mcxent and for
+   * xent over one unit per class.
+   */
   private MiniBatches.LabelLayout labelLayout() {
-    var layers = config.model().layers();
-    LossFunction loss = layers.get(layers.size() - 1).loss();
-    return loss == LossFunction.MCXENT
-        ? MiniBatches.LabelLayout.ONE_HOT
-        : MiniBatches.LabelLayout.COLUMN;
+    return MiniBatches.LabelLayout.forOutput(config.model().outputLayer());
+  }
+
+  /** The data's feature count must be the network's input size (when the data names them). */
+  private void checkInputSize(TrainingData input) {
+    int size = config.model().input().size();
+    if (input.numFeatures() > 0 && input.numFeatures() != size) {
+      throw new DataException(
+          "the data has "
+              + input.numFeatures()
+              + " feature columns ("
+              + String.join(", ", input.featureNames())
+              + "), but model.input.size is "
+              + size
+              + ": set model.input.size = "
+              + input.numFeatures()
+              + ", or choose the features with data.features / data.exclude");
+    }
+  }
+
+  /**
+   * The normalizer saved in the checkpoint resumed from, else one fitted on the training split
+   * (never on validation or test data).
+   */
+  private Normalizer normalizer(TrainingData input, Optional<LoadedCheckpoint> resumeFrom)
+      throws IOException {
+    if (resumeFrom.isPresent()) {
+      Optional<Normalizer> saved = Normalizer.find(resumeFrom.get());
+      if (saved.isPresent()) {
+        return saved.get();
+      }
+    }
+    return Normalizer.fit(input.train(), config.data().normalization(), input.featureNames());
+  }
+
+  /**
+   * The files saved with every checkpoint and the model: the normalizer and, for class names, the
+   * label index. A resumed run must map class names as the checkpoint did.
+   */
+  private static Map<String, byte[]> dataFiles(
+      Normalizer normalizer, TrainingData input, Optional<LoadedCheckpoint> resumeFrom)
+      throws IOException {
+    if (resumeFrom.isPresent() && Normalizer.find(resumeFrom.get()).isPresent()) {
+      Optional<LabelIndex> saved = LabelIndex.find(resumeFrom.get());
+      if (!saved.equals(input.labelIndex())) {
+        throw new DataException(
+            "the data's class names "
+                + input.labelIndex().map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+                + " differ from those of checkpoint "
+                + resumeFrom.get().uri()
+                + ": "
+                + saved.map(LabelIndex::classes).map(Object::toString).orElse("(none)"));
+      }
+    }
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put(Normalizer.FILE_NAME, normalizer.toJson());
+    input.labelIndex().ifPresent(index -> files.put(LabelIndex.FILE_NAME, index.toJson()));
+    return files;
   }
 
   private List<Map<String, Object>> inputFingerprints(List<String> paths) {
@@ -393,17 +574,144 @@ public final class TrainJob {
       long iterations,
       String parent,
       Map<String, Double> metrics,
-      List<Map<String, Object>> inputs) {
+      List<Map<String, Object>> inputs,
+      Map<String, Object> position) {
     Map<String, Object> prov = new LinkedHashMap<>();
     prov.put("config_fingerprint", config.fingerprint());
     prov.put("workload", config.workload());
     prov.put("seed", config.training().seed());
+    prov.putAll(position);
     prov.put("inputs", inputs);
     prov.put("versions", Versions.all());
     prov.put("spark_master", sc.master());
     prov.put("created_by", "sparktrain train");
     return new CheckpointMetadata(
         epoch, iterations, run.uri(), parent, metrics, config.render(), prov);
+  }
+
+  /**
+   * Random state of the epoch for the manifest: the split seed of the last epoch trained (DL4J's
+   * averaging-round split generator is re-seeded from it each epoch, see {@link
+   * ResumableTrainingMaster}). The network's own counters, which drive DL4J's learning-rate
+   * schedules and Adam's bias correction, need no entry: they are part of the configuration saved
+   * in model.zip and in the manifest's network_json ({@code iterationCount}, {@code epochCount}).
+   */
+  private Map<String, Object> epochProvenance(int epoch) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    if (epoch > 0) {
+      p.put("split_seed", ResumableTrainingMaster.splitSeed(config.training().seed(), epoch));
+    }
+    return p;
+  }
+
+  /**
+   * A metrics row as plain Java maps and lists, as metrics.jsonl has it (Json.MAPPER's Scala
+   * module, on the classpath with Spark, would turn nested objects into Scala maps).
+   */
+  private static Map<?, ?> asPlainMap(EpochMetrics row) {
+    try {
+      return PLAIN_JSON.readValue(Json.line(row), Map.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot convert the metrics row of epoch " + row.epoch(), e);
+    }
+  }
+
+  private Map<String, Object> roundProvenance(
+      int epochInProgress, int round, long iterationAtStart, int workers) {
+    var training = config.training();
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("split_seed", ResumableTrainingMaster.splitSeed(training.seed(), epochInProgress));
+    p.put("epoch_in_progress", epochInProgress);
+    p.put("rounds_done", round);
+    p.put("iteration_at_epoch_start", iterationAtStart);
+    p.put("workers", workers);
+    p.put("averaging_frequency", training.averagingFrequency());
+    p.put("batch_size_per_worker", training.batchSizePerWorker());
+    return p;
+  }
+
+  /**
+   * Rounds of the epoch in progress that a checkpoint taken within it already contains; 0 (with a
+   * warning) when the rounds would be dealt differently now, so that the epoch restarts from that
+   * checkpoint's parameters instead.
+   */
+  private int roundsToSkip(LoadedCheckpoint ck, int workers) {
+    int round = CheckpointStore.roundOf(ck.name());
+    if (round == 0) {
+      return 0;
+    }
+    var training = config.training();
+    Map<String, Object> then = ck.provenance();
+    boolean same =
+        longProvenance(ck, "workers", -1) == workers
+            && longProvenance(ck, "averaging_frequency", -1) == training.averagingFrequency()
+            && longProvenance(ck, "batch_size_per_worker", -1) == training.batchSizePerWorker();
+    if (!same) {
+      LOG.warn(
+          "Checkpoint {} was taken within epoch {} with workers={}, averaging-frequency={},"
+              + " batch-size-per-worker={}; now {}, {}, {}: its rounds would be dealt differently,"
+              + " so epoch {} restarts from its start with the checkpoint's parameters",
+          ck.name(),
+          ck.epoch() + 1,
+          then.get("workers"),
+          then.get("averaging_frequency"),
+          then.get("batch_size_per_worker"),
+          workers,
+          training.averagingFrequency(),
+          training.batchSizePerWorker(),
+          ck.epoch() + 1);
+      return 0;
+    }
+    return round;
+  }
+
+  private static long longProvenance(LoadedCheckpoint ck, String key, long otherwise) {
+    Object v = ck.provenance().get(key);
+    return v instanceof Number n ? n.longValue() : otherwise;
+  }
+
+  /**
+   * On resume: keeps the history in metrics.jsonl up to the resumed epoch and drops rows of epochs
+   * after it (trained after the checkpoint, before the crash), which are trained again. When the
+   * run stopped between publishing checkpoint {@code ck} and appending its epoch's row, the row is
+   * restored from the copy in the checkpoint's manifest.
+   */
+  private void keepMetricsUpTo(int epoch, LoadedCheckpoint ck) throws IOException {
+    String existing = run.readText("metrics.jsonl");
+    StringBuilder kept = new StringBuilder();
+    int dropped = 0;
+    boolean hasEpoch = false;
+    for (String line : existing.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int rowEpoch = Json.MAPPER.readTree(line).path("epoch").asInt(Integer.MAX_VALUE);
+      if (rowEpoch <= epoch) {
+        kept.append(line).append('\n');
+        hasEpoch |= rowEpoch == epoch;
+      } else {
+        dropped++;
+      }
+    }
+    Object saved = ck == null ? null : ck.provenance().get(METRICS_ROW);
+    boolean restore = !hasEpoch && epoch > 0 && saved != null;
+    if (dropped > 0) {
+      LOG.warn(
+          "metrics.jsonl: dropping {} row(s) of epochs after {}, which are trained again",
+          dropped,
+          epoch);
+    }
+    if (restore) {
+      LOG.warn(
+          "metrics.jsonl: restoring the row of epoch {} from checkpoint {} (the run stopped"
+              + " before appending it)",
+          epoch,
+          ck.name());
+      kept.append(Json.line(saved)).append('\n');
+    }
+    if (dropped > 0 || restore) {
+      run.writeText("metrics.jsonl", kept.toString());
+    }
   }
 
   private void appendMetrics(EpochMetrics row) {
@@ -435,7 +743,9 @@ public final class TrainJob {
         run.child("metrics.jsonl").toString(),
         sc.master(),
         state.workers,
-        Versions.all());
+        Versions.all(),
+        state.validationExamples,
+        state.skippedRows);
   }
 
   private void writeSummary(TrainSummary s) {

@@ -8,6 +8,9 @@ import java.util.Map;
  *
  * @param status "succeeded" or "failed"
  * @param error the failure message when failed, else null
+ * @param validationExamples examples of the validation split, or null without one
+ * @param skippedRows bad input rows skipped ({@code data.bad-rows = skip}) by kind, e.g. {@code
+ *     non-numeric}; empty when none were
  */
 public record TrainSummary(
     String status,
@@ -27,4 +30,6 @@ public record TrainSummary(
     String metricsPath,
     String sparkMaster,
     int workers,
-    Map<String, String> versions) {}
+    Map<String, String> versions,
+    Long validationExamples,
+    Map<String, Long> skippedRows) {}

@@ -20,6 +20,15 @@ public final class TrainingMasters {
    */
   public static ParameterAveragingTrainingMaster create(
       TrainingConfig training, int workers, String exportDir) {
+    return builder(training, workers, exportDir).build();
+  }
+
+  /**
+   * The configured builder behind {@link #create}, for masters that extend DL4J's (see {@link
+   * ResumableTrainingMaster}).
+   */
+  public static ParameterAveragingTrainingMaster.Builder builder(
+      TrainingConfig training, int workers, String exportDir) {
     ParameterAveragingTrainingMaster.Builder b =
         new ParameterAveragingTrainingMaster.Builder(workers, training.batchSizePerWorker())
             .batchSizePerWorker(training.batchSizePerWorker())
@@ -36,7 +45,7 @@ public final class TrainingMasters {
             .repartionData(repartition(training.repartition()))
             .aggregationDepth(training.aggregationDepth())
             .exportDirectory(exportDir);
-    return b.build();
+    return b;
   }
 
   private static Repartition repartition(RepartitionPolicy p) {

@@ -15,11 +15,11 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** Tiny trained networks and metadata for checkpoint tests. */
-final class TinyNetworks {
+public final class TinyNetworks {
   private TinyNetworks() {}
 
   /** A 4-3-2 Adam network fitted a few steps on random data, so its updater state is non-zero. */
-  static MultiLayerNetwork trained(long seed) {
+  public static MultiLayerNetwork trained(long seed) {
     MultiLayerConfiguration conf =
         new NeuralNetConfiguration.Builder()
             .seed(seed)

@@ -27,17 +27,27 @@ class ConfigLoaderTest {
         .isEqualTo(
             new DataConfig(
                 DataFormat.IDX,
+                "",
                 new SplitPaths("train-images", "train-labels"),
+                new SplitPaths("", ""),
                 new SplitPaths("test-images", "test-labels"),
+                new SplitFractions(0, 0.2),
+                new CsvOptions(true, ','),
+                0,
+                new ColumnsConfig("", List.of(), List.of(), List.of(), LabelEncoding.AUTO),
+                BadRowPolicy.FAIL,
+                0,
                 0,
                 0,
                 10,
                 Normalization.IMAGE_SCALE,
-                0));
+                0,
+                Task.CLASSIFICATION,
+                12345));
     assertThat(job.model())
         .isEqualTo(
             new ModelConfig(
-                new InputConfig(InputType.FEED_FORWARD, 784),
+                InputConfig.feedForward(784),
                 List.of(
                     new LayerConfig(
                         LayerType.DENSE, 128, Activation.RELU, null, 0, 0, 0, WeightInit.XAVIER),
@@ -54,7 +64,15 @@ class ConfigLoaderTest {
                 0,
                 0,
                 0,
-                new UpdaterConfig(UpdaterType.ADAM, 0.001, 0.9, 0.9, 0.999, 1e-8)));
+                new UpdaterConfig(
+                    UpdaterType.ADAM,
+                    0.001,
+                    0.9,
+                    0.9,
+                    0.999,
+                    1e-8,
+                    0.01,
+                    new ScheduleConfig(ScheduleType.NONE, ScheduleUnit.EPOCH, 0.1, 1, 0, 0))));
     assertThat(job.training())
         .isEqualTo(
             new TrainingConfig(

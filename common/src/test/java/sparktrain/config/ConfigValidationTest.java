@@ -131,7 +131,7 @@ class ConfigValidationTest {
         error(
             dir,
             """
-            model.updater.type = adamw
+            model.updater.type = adamx
             data.normalization = zscore
             training.rdd-approach = Export
             """);
@@ -140,10 +140,11 @@ class ConfigValidationTest {
         .containsExactly(
             "data.normalization ("
                 + dir.resolve("job.conf")
-                + ":2): expected one of image-scale, none, got 'zscore'",
+                + ":2): expected one of auto, standardize, min-max, image-scale, none, got"
+                + " 'zscore'",
             "model.updater.type ("
                 + dir.resolve("job.conf")
-                + ":1): expected one of sgd, momentum, nesterov, adam, rmsprop, got 'adamw'",
+                + ":1): expected one of sgd, momentum, nesterov, adam, adamw, rmsprop, got 'adamx'",
             "training.rdd-approach ("
                 + dir.resolve("job.conf")
                 + ":3): expected one of export, direct, got 'Export'");
@@ -159,7 +160,7 @@ class ConfigValidationTest {
               epochs = 0
               batch-size = 32
             }
-            model.updater.type = adamw
+            model.updater.type = adamx
             data.train.images = ""
             data { train.labels = a, test { images = b, labels = c } }
             """);
@@ -177,7 +178,7 @@ class ConfigValidationTest {
                 + ":6): expected a path (required when data.format is idx), got \"\"",
             "model.updater.type ("
                 + dir.resolve("job.conf")
-                + ":5): expected one of sgd, momentum, nesterov, adam, rmsprop, got 'adamw'",
+                + ":5): expected one of sgd, momentum, nesterov, adam, adamw, rmsprop, got 'adamx'",
             "training.epochs (" + dir.resolve("job.conf") + ":2): expected a value >= 1, got 0");
     assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
   }
@@ -202,7 +203,7 @@ class ConfigValidationTest {
                 + ":3): unknown key in an output layer; did you mean 'activation'?",
             "model.layers[1].activation ("
                 + dir.resolve("job.conf")
-                + ":3): missing; required in every layer");
+                + ":3): missing; required in an output layer");
   }
 
   @Test
@@ -212,10 +213,11 @@ class ConfigValidationTest {
         .contains("missing; required in every layer");
     assertThat(layersError("{ type = conv, units = 10, activation = softmax, loss = mcxent }"))
         .contains("model.layers[0].type (")
-        .contains("expected one of dense, output, got 'conv'");
+        .contains(
+            "expected one of dense, convolution, subsampling, batch-norm, dropout, output, got 'conv'");
     assertThat(layersError("{ type = output, units = 10, activation = softmax }"))
         .contains("model.layers[0].loss (")
-        .contains("missing; required in the output layer");
+        .contains("missing; required in an output layer");
     assertThat(layersError("{ type = dense, units = 0, activation = relu, loss = mse }, " + OUTPUT))
         .contains("model.layers[0].units (")
         .contains("expected a value >= 1, got 0")

@@ -30,7 +30,7 @@ class JobConfigTest {
         .isEqualTo(
             new SplitPaths(
                 "data/mnist/t10k-images-idx3-ubyte", "data/mnist/t10k-labels-idx1-ubyte"));
-    assertThat(job.model().input()).isEqualTo(new InputConfig(InputType.FEED_FORWARD, 784));
+    assertThat(job.model().input()).isEqualTo(InputConfig.feedForward(784));
     assertThat(job.model().layers())
         .extracting(
             LayerConfig::type, LayerConfig::units, LayerConfig::activation, LayerConfig::loss)

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.Activation;
 import sparktrain.config.InputConfig;
-import sparktrain.config.InputType;
 import sparktrain.config.LayerConfig;
 import sparktrain.config.LayerType;
 import sparktrain.config.LossFunction;
 import sparktrain.config.ModelConfig;
+import sparktrain.config.ScheduleConfig;
+import sparktrain.config.ScheduleType;
+import sparktrain.config.ScheduleUnit;
 import sparktrain.config.UpdaterConfig;
 import sparktrain.config.UpdaterType;
 import sparktrain.config.WeightInit;
@@ -416,12 +418,20 @@ class DistributedEvaluatorTest {
 
   private static ModelConfig modelWithRate(double learningRate, int inputs, LayerConfig... layers) {
     return new ModelConfig(
-        new InputConfig(InputType.FEED_FORWARD, inputs),
+        InputConfig.feedForward(inputs),
         List.of(layers),
         WeightInit.XAVIER,
         0,
         0,
         0,
-        new UpdaterConfig(UpdaterType.ADAM, learningRate, 0.9, 0.9, 0.999, 1e-8));
+        new UpdaterConfig(
+            UpdaterType.ADAM,
+            learningRate,
+            0.9,
+            0.9,
+            0.999,
+            1e-8,
+            0,
+            new ScheduleConfig(ScheduleType.NONE, ScheduleUnit.EPOCH, 0, 0, 0, 0)));
   }
 }

@@ -7,11 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import sparktrain.config.Activation;
 import sparktrain.config.InputConfig;
-import sparktrain.config.InputType;
 import sparktrain.config.LayerConfig;
 import sparktrain.config.LayerType;
 import sparktrain.config.LossFunction;
 import sparktrain.config.ModelConfig;
+import sparktrain.config.ScheduleConfig;
+import sparktrain.config.ScheduleType;
+import sparktrain.config.ScheduleUnit;
 import sparktrain.config.UpdaterConfig;
 import sparktrain.config.UpdaterType;
 import sparktrain.config.WeightInit;
@@ -23,13 +25,21 @@ class EvaluationPlanTest {
     LayerConfig out = new LayerConfig(LayerType.OUTPUT, units, a, loss, 0, 0, 0, WeightInit.XAVIER);
     ModelConfig model =
         new ModelConfig(
-            new InputConfig(InputType.FEED_FORWARD, 4),
+            InputConfig.feedForward(4),
             List.of(out),
             WeightInit.XAVIER,
             0,
             0,
             0,
-            new UpdaterConfig(UpdaterType.SGD, 0.1, 0.9, 0.9, 0.999, 1e-8));
+            new UpdaterConfig(
+                UpdaterType.SGD,
+                0.1,
+                0.9,
+                0.9,
+                0.999,
+                1e-8,
+                0,
+                new ScheduleConfig(ScheduleType.NONE, ScheduleUnit.EPOCH, 0, 0, 0, 0)));
     return EvaluationPlan.of(model, classes);
   }
 

@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import sparktrain.checkpoint.CheckpointCorruptException;
 import sparktrain.config.ConfigException;
 import sparktrain.data.DataException;
+import sparktrain.eval.JobArgumentException;
 import sparktrain.registry.RegistryException;
 import sparktrain.registry.RegistryLockedException;
 import sparktrain.train.RunDirectoryException;
@@ -56,6 +57,7 @@ public final class ExitCodes {
           || c instanceof RunDirectoryException
           || c instanceof CheckpointCorruptException
           || c instanceof RegistryException
+          || c instanceof JobArgumentException
           || c instanceof CommandLine.ParameterException) {
         return true;
       }

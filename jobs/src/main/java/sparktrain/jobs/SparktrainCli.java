@@ -19,7 +19,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainCommand.class,
       RetrainCommand.class,
+      EvaluateCommand.class,
+      PredictCommand.class,
       RegistryCommand.class,
+      BenchmarkCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SparktrainCli implements Callable<Integer> {

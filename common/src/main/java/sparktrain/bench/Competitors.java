@@ -1,0 +1,69 @@
+package sparktrain.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The named competitors of the benchmark, defined in code so that runs stay comparable over time.
+ *
+ * <p>Every competitor trains the network the workload's config describes (the single-process
+ * baseline and the sparktrain variants build it with {@code NetworkFactory}; MLlib's MLPC builds
+ * the same layer sizes itself and declines models it cannot express). So a convolutional workload
+ * (LeNet, {@code conf/mnist-lenet.conf}, once the model factory builds convolution layers) is
+ * benchmarked by passing its config: {@code sparktrain benchmark --config conf/mnist-lenet.conf}.
+ */
+public final class Competitors {
+  /** Minibatch size of the single-process baseline: DL4J's usual 32. */
+  public static final int BASELINE_BATCH_SIZE = 32;
+
+  private Competitors() {}
+
+  /** The single-process DL4J baseline. */
+  public static SingleProcessDl4j baseline() {
+    return new SingleProcessDl4j(BASELINE_BATCH_SIZE, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * sparktrain variants through {@code TrainJob}: the shipped defaults first, then the tuned
+   * settings evaluated against them, one lever each.
+   */
+  public static List<SparkTrainVariant> sparkVariants() {
+    return List.of(
+        shippedDefaults(),
+        new SparkTrainVariant(
+            "sparktrain-avg50",
+            "shipped defaults, averaging every 50 minibatches",
+            List.of("training.averaging-frequency=50")),
+        new SparkTrainVariant(
+            "sparktrain-batch32",
+            "shipped defaults, minibatch 32 per worker",
+            List.of("training.batch-size-per-worker=32")),
+        new SparkTrainVariant(
+            "sparktrain-1worker",
+            "shipped defaults, one worker (no averaging across workers)",
+            List.of("training.workers=1")),
+        new SparkTrainVariant(
+            "sparktrain-direct",
+            "shipped defaults, rdd-approach direct (no export of minibatches)",
+            List.of("training.rdd-approach=direct")));
+  }
+
+  /** sparktrain with the workload's config as shipped: no overrides. */
+  public static SparkTrainVariant shippedDefaults() {
+    return new SparkTrainVariant(
+        "sparktrain-local", "sparktrain train with the job config as shipped", List.of());
+  }
+
+  /**
+   * The competitors of a mode: baseline first, then sparktrain (quick: shipped defaults and
+   * averaging every 50; full: every variant), then MLlib's MLPC.
+   */
+  public static List<Competitor> forMode(BenchmarkMode mode, int mlpcIterationsPerEpoch) {
+    List<Competitor> all = new ArrayList<>();
+    all.add(baseline());
+    List<SparkTrainVariant> variants = sparkVariants();
+    all.addAll(mode == BenchmarkMode.QUICK ? variants.subList(0, 2) : variants);
+    all.add(new MllibMlpc(mlpcIterationsPerEpoch));
+    return all;
+  }
+}

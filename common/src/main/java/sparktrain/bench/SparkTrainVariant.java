@@ -1,0 +1,149 @@
+package sparktrain.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.config.JobConfig;
+import sparktrain.config.TrainingConfig;
+import sparktrain.report.Json;
+import sparktrain.train.TrainJob;
+import sparktrain.train.TrainSummary;
+
+/**
+ * sparktrain itself: {@code TrainJob.run} on the benchmark's Spark session with the workload's
+ * config plus this variant's overrides (evaluation after every epoch forced on). The figures come
+ * from the run's {@code metrics.jsonl}; Spark's share of each phase from a listener on the job
+ * groups; the profile pass adds DL4J's training stats.
+ *
+ * @param name unique name, e.g. {@code sparktrain-avg50}
+ * @param description what differs from the shipped config
+ * @param sets {@code --set} overrides of this variant
+ */
+public record SparkTrainVariant(String name, String description, List<String> sets)
+    implements Competitor {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkTrainVariant.class);
+
+  /** Copies the overrides. */
+  public SparkTrainVariant {
+    sets = List.copyOf(sets);
+  }
+
+  private JobConfig config(BenchmarkContext ctx, Path runDir, List<String> more) {
+    List<String> extra = new ArrayList<>(sets);
+    extra.add("training.evaluate-every-epoch=true");
+    extra.add("output.dir=\"" + runDir.toString().replace("\\", "\\\\") + "\"");
+    extra.addAll(more);
+    return ctx.plan().config(extra);
+  }
+
+  @Override
+  public CompetitorRun run(BenchmarkContext ctx) {
+    Path runDir = ctx.workDir().resolve("run");
+    JobConfig config = config(ctx, runDir, List.of());
+    PhaseTimer timer = PhaseTimer.attach(ctx.spark().sparkContext());
+    long t0 = System.nanoTime();
+    TrainSummary summary;
+    Map<String, PhaseTimer.Phase> phases;
+    try {
+      summary = TrainJob.run(config, ctx.spark(), TrainJob.Options.defaults());
+    } finally {
+      phases = timer.detach();
+    }
+    double total = SingleProcessDl4j.seconds(t0);
+
+    List<CompetitorRun.EpochRecord> epochs = new ArrayList<>();
+    List<Double> eval = new ArrayList<>();
+    List<Double> checkpoint = new ArrayList<>();
+    List<Double> fitJobs = new ArrayList<>();
+    List<Double> fitDriver = new ArrayList<>();
+    double inEpochs = 0;
+    for (JsonNode row : metricsRows(runDir)) {
+      int epoch = row.get("epoch").asInt();
+      double seconds = row.get("epoch_seconds").asDouble();
+      double fit = row.get("fit_seconds").asDouble();
+      double evalSeconds = row.get("eval_seconds").asDouble();
+      JsonNode acc = row.path("test").get("accuracy");
+      if (acc == null) {
+        throw new IllegalStateException(
+            runDir.resolve("metrics.jsonl") + ": epoch " + epoch + " has no test accuracy");
+      }
+      epochs.add(
+          new CompetitorRun.EpochRecord(seconds, fit, acc.asDouble(), summary.trainExamples()));
+      inEpochs += seconds;
+      eval.add(evalSeconds);
+      checkpoint.add(Format.round4(seconds - fit - evalSeconds));
+      PhaseTimer.Phase p = phases.get("epoch-" + epoch + "-fit");
+      double jobs = p == null ? 0 : p.jobSeconds();
+      fitJobs.add(jobs);
+      fitDriver.add(Format.round4(fit - jobs));
+    }
+
+    TrainingConfig t = config.training();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("overrides", sets);
+    settings.put("batch_size_per_worker", t.batchSizePerWorker());
+    settings.put("averaging_frequency", t.averagingFrequency());
+    settings.put("workers", summary.workers());
+    settings.put("prefetch", t.prefetch());
+    settings.put("rdd_approach", t.rddApproach().configName());
+    settings.put("repartition", t.repartition().configName());
+    settings.put("aggregation_depth", t.aggregationDepth());
+    settings.put("spark_master", summary.sparkMaster());
+    settings.put("native_threads", NativeThreads.describe());
+
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("run_dir", summary.runDir());
+    details.put(
+        "setup_note",
+        "setup_seconds = the run's wall time outside its epochs: reading the data before, writing"
+            + " the final model and summary after");
+    details.put("evaluation_seconds", eval);
+    details.put("checkpoint_seconds", checkpoint);
+    details.put("fit_spark_job_seconds", fitJobs);
+    details.put("fit_driver_outside_jobs_seconds", fitDriver);
+    Map<String, Object> spark = new LinkedHashMap<>();
+    phases.forEach((group, p) -> spark.put(group, p.toMap()));
+    details.put("spark_phases", spark);
+    return new CompetitorRun(
+        epochs, Math.max(0, total - inEpochs), summary.trainExamples(), settings, details);
+  }
+
+  @Override
+  public Map<String, Object> profile(BenchmarkContext ctx, int epochs) {
+    Path dir = ctx.workDir().resolve("profile");
+    JobConfig config = config(ctx, dir, List.of("training.epochs=" + epochs));
+    try {
+      return Map.of(
+          "dl4j_training_stats",
+          TrainingStatsProfile.run(
+              ctx.sc(), config, epochs, dir.resolve("export").toUri().toString()));
+    } catch (RuntimeException e) {
+      // The profile only explains the timed run; its failure must not discard the measurements.
+      LOG.warn("{}: the DL4J training stats pass failed", name, e);
+      return Map.of("dl4j_training_stats", Map.of("error", String.valueOf(e)));
+    }
+  }
+
+  private static List<JsonNode> metricsRows(Path runDir) {
+    Path file = runDir.resolve("metrics.jsonl");
+    try {
+      List<JsonNode> rows = new ArrayList<>();
+      for (String line : Files.readAllLines(file)) {
+        if (!line.isBlank()) {
+          rows.add(Json.MAPPER.readTree(line));
+        }
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

@@ -1,0 +1,247 @@
+package sparktrain.predict;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import sparktrain.checkpoint.HadoopFiles;
+import sparktrain.config.JobConfig;
+import sparktrain.data.InputFingerprint;
+import sparktrain.eval.JobArgumentException;
+import sparktrain.eval.ModelLocator;
+import sparktrain.eval.ScoringSetup;
+import sparktrain.eval.Split;
+import sparktrain.report.Json;
+import sparktrain.report.RunWatch;
+import sparktrain.report.Versions;
+import sparktrain.spark.SparkPhase;
+
+/**
+ * The {@code predict} job: scores a saved model on a split of the config's data and writes one row
+ * per record as Parquet with Spark SQL (see {@link PredictionRows} for the columns). The rows are
+ * built on the executors, partition by partition, minibatch by minibatch, and written by them: one
+ * file per input partition, then {@code _SUCCESS}; nothing is collected on the driver. The record
+ * index ({@code id}) is the record's position in the input ({@code zipWithIndex}, which keeps the
+ * readers' file order).
+ *
+ * <p>Beside the Parquet files, {@code _sparktrain.json} (ignored by Parquet readers, like every
+ * name starting with '_') records the model, the input fingerprints, the row counts and the run's
+ * figures.
+ */
+public final class PredictJob {
+  /** Name of the provenance file written beside the Parquet files. */
+  public static final String PROVENANCE_FILE = "_sparktrain.json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(PredictJob.class);
+
+  /**
+   * What to predict.
+   *
+   * @param model {@code --model PATH} (see {@link ModelLocator})
+   * @param output {@code --output DIR}, any Hadoop file system; must not exist unless {@code
+   *     overwrite}
+   * @param overwrite replace an existing prediction output
+   * @param split the data split to score
+   */
+  public record Options(String model, String output, boolean overwrite, Split split) {
+    /** Predicts the test split. */
+    public Options(String model, String output, boolean overwrite) {
+      this(model, output, overwrite, Split.TEST);
+    }
+  }
+
+  /**
+   * The outcome.
+   *
+   * @param output URI of the Parquet directory
+   * @param rows rows written (counted from the Parquet footers)
+   * @param nonFiniteOutputs records whose output held NaN or an infinity (a Spark accumulator:
+   *     counted again if a task is retried)
+   * @param partitions partitions of the input, and so files of the output
+   * @param seconds wall time of reading, scoring and writing
+   * @param rowsPerSecond rows written per second
+   */
+  public record Summary(
+      String output,
+      long rows,
+      long nonFiniteOutputs,
+      int partitions,
+      double seconds,
+      double rowsPerSecond) {}
+
+  private PredictJob() {}
+
+  /**
+   * Runs the job.
+   *
+   * @throws JobArgumentException if {@code --model} names nothing loadable, or {@code --output}
+   *     exists without {@code overwrite} or is not a prediction output
+   */
+  public static Summary run(JobConfig config, SparkSession spark, Options options)
+      throws IOException {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Configuration conf = sc.hadoopConfiguration();
+    Path out = checkOutput(options.output(), options.overwrite(), conf);
+    ModelLocator.Located model = ModelLocator.locate(options.model(), conf);
+    LOG.info(
+        "Predicting with {} ({}) on the {} split into {}",
+        options.model(),
+        model.describe(),
+        options.split().configName(),
+        out);
+    ScoringSetup setup = ScoringSetup.prepare(config, model);
+    PredictionRows rows = new PredictionRows(setup.plan());
+    LongAccumulator nonFinite = sc.sc().longAccumulator("non-finite outputs");
+
+    ScoringSetup.ScoringData data;
+    double seconds;
+    Map<String, Object> figures;
+    MultiLayerNetwork net = setup.network();
+    Broadcast<Tuple2<String, INDArray>> broadcast =
+        sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
+    try (RunWatch watch = RunWatch.start();
+        SparkPhase p = SparkPhase.start(sc, "predict", "Predict with " + options.model())) {
+      long t0 = System.nanoTime();
+      data = setup.read(sc, options.split());
+      JavaRDD<Row> predicted =
+          data.examples()
+              .zipWithIndex()
+              .mapPartitions(new Predictor(broadcast, setup.encoder(), rows, nonFinite));
+      Dataset<Row> frame = spark.createDataFrame(predicted, rows.schema());
+      frame
+          .write()
+          .mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+          .parquet(out.toString());
+      seconds = (System.nanoTime() - t0) / 1e9;
+      figures = watch.figures();
+    } finally {
+      broadcast.destroy();
+    }
+    long written = spark.read().parquet(out.toString()).count();
+    double rowsPerSecond = written / seconds;
+    if (nonFinite.value() > 0) {
+      LOG.warn(
+          "{} of {} records have NaN or infinite outputs (predicted_label is null for them)",
+          nonFinite.value(),
+          written);
+    }
+
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("workload", config.workload());
+    json.put("rows", written);
+    json.put("non_finite_outputs", nonFinite.value());
+    json.put("kind", setup.plan().kind().name().toLowerCase(Locale.ROOT));
+    json.put("columns", List.of(rows.schema().fieldNames()));
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", model.requested());
+    m.put("kind", model.kind().name().toLowerCase(Locale.ROOT));
+    m.put("resolved", model.uri());
+    m.put("epoch", model.checkpoint().epoch());
+    m.put("run_id", model.checkpoint().runId());
+    json.put("model", m);
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("split", data.split().configName());
+    d.put("partitions", data.partitions());
+    d.put("normalization", setup.normalization());
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    for (String input : data.inputs()) {
+      inputs.add(InputFingerprint.of(input, conf));
+    }
+    d.put("inputs", inputs);
+    json.put("data", d);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("spark_master", sc.master());
+    run.put("seconds", seconds);
+    run.put("rows_per_second", rowsPerSecond);
+    run.put("finished_at", Instant.now().toString());
+    run.putAll(figures);
+    json.put("run", run);
+    json.put("versions", Versions.all());
+    FileSystem fs = out.getFileSystem(conf);
+    HadoopFiles.writeAtomically(fs, new Path(out, PROVENANCE_FILE), Json.pretty(json));
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Wrote %d rows in %d partitions to %s in %.1f s (%.0f rows/s)",
+            written,
+            data.partitions(),
+            out,
+            seconds,
+            rowsPerSecond));
+    return new Summary(
+        out.toString(), written, nonFinite.value(), data.partitions(), seconds, rowsPerSecond);
+  }
+
+  /**
+   * The qualified output directory. It must not exist, unless {@code overwrite} and it holds
+   * nothing but what a Spark/Parquet write leaves (files named {@code part-*}, {@code _*}, {@code
+   * .*}), so that {@code --overwrite} never deletes, say, a run directory.
+   *
+   * @throws JobArgumentException naming the directory otherwise
+   */
+  public static Path checkOutput(String output, boolean overwrite, Configuration conf)
+      throws IOException {
+    if (output == null || output.isBlank()) {
+      throw new JobArgumentException("--output is required: the directory for the Parquet files");
+    }
+    Path raw = new Path(output);
+    FileSystem fs = raw.getFileSystem(conf);
+    Path out = fs.makeQualified(raw);
+    if (!fs.exists(out)) {
+      return out;
+    }
+    if (!overwrite) {
+      throw new JobArgumentException(
+          "--output "
+              + output
+              + ": "
+              + out
+              + " already exists; choose a new directory, or pass --overwrite to replace it");
+    }
+    if (!fs.getFileStatus(out).isDirectory()) {
+      throw new JobArgumentException(
+          "--output "
+              + output
+              + ": "
+              + out
+              + " is a file; --overwrite only replaces a previous"
+              + " prediction output");
+    }
+    for (FileStatus st : fs.listStatus(out)) {
+      String name = st.getPath().getName();
+      boolean sparkFile =
+          name.startsWith("_") || name.startsWith(".") || (st.isFile() && name.startsWith("part-"));
+      if (!sparkFile) {
+        throw new JobArgumentException(
+            "--output "
+                + output
+                + ": "
+                + out
+                + " is not a prediction output (it holds "
+                + name
+                + "); --overwrite only replaces Parquet output directories");
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,135 @@
+package sparktrain.jobs;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sparktrain.bench.Benchmark;
+import sparktrain.bench.BenchmarkMode;
+import sparktrain.bench.BenchmarkPlan;
+import sparktrain.bench.Competitor;
+import sparktrain.spark.SparkSessions;
+
+/**
+ * {@code sparktrain benchmark}: the single-process DL4J baseline, sparktrain variants and Spark
+ * MLlib's MLPC, one after the other on the same data, network and seed.
+ */
+@Command(
+    name = "benchmark",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the single-process DL4J baseline, sparktrain (shipped defaults and tuned variants) and"
+          + " Spark MLlib's MultilayerPerceptronClassifier one after the other on the same data,"
+          + " network and seed. Prints a table; writes benchmark.json, benchmark.txt and"
+          + " accuracy-vs-time.png into --output.",
+      "Full mode: 5 epochs on all the data, every variant. --quick: 2 epochs on the first 10,000"
+          + " training examples, fewer variants (a few minutes)."
+    })
+final class BenchmarkCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--quick", description = "A few minutes instead of the full run.")
+  boolean quick;
+
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      defaultValue = "benchmark-out",
+      description = "Local directory for the results (default: ${DEFAULT-VALUE}).")
+  String output;
+
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "Spark master (default: the Spark conf, else local[*] in the embedded runner).")
+  String master;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "conf/mnist-mlp.conf",
+      description = "Job config of the workload: data, model, seed (default: ${DEFAULT-VALUE}).")
+  String configFile;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override a config key for every competitor (repeatable), e.g. data paths.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description = "Epochs per competitor (default: 2 with --quick, else 5).")
+  int epochs;
+
+  @Option(
+      names = "--target",
+      paramLabel = "ACCURACY",
+      defaultValue = "0.97",
+      description = "Test accuracy for the seconds-to-target column (default: ${DEFAULT-VALUE}).")
+  double target;
+
+  @Option(
+      names = "--only",
+      paramLabel = "NAME",
+      split = ",",
+      description = "Run only these competitors (and the baseline); see --list.")
+  List<String> only = new ArrayList<>();
+
+  @Option(names = "--list", description = "List the competitors of the mode and exit.")
+  boolean list;
+
+  @Option(
+      names = "--force",
+      description = "Replace a previous benchmark's results and work/ in --output.")
+  boolean force;
+
+  @Override
+  public Integer call() {
+    if (epochs < 0) {
+      throw usage("--epochs must be >= 1, got " + epochs);
+    }
+    if (!(target > 0 && target <= 1)) {
+      throw usage("--target must be in (0, 1], got " + target);
+    }
+    BenchmarkMode mode = quick ? BenchmarkMode.QUICK : BenchmarkMode.FULL;
+    Path out = Paths.get(output);
+    BenchmarkPlan plan;
+    try {
+      plan = mode.plan(configFile, sets, epochs, target, out).only(only);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    if (list) {
+      for (Competitor c : plan.competitors()) {
+        System.out.println(c.name() + "\t" + c.description());
+      }
+      return ExitCodes.OK;
+    }
+    plan.config(List.of()); // a config error is reported before Spark starts
+    if (force) {
+      Benchmark.clearPrevious(out);
+    }
+    Benchmark.checkOutput(out);
+    SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain benchmark");
+    try {
+      Benchmark.Outcome outcome = Benchmark.run(plan, spark);
+      System.out.print(outcome.table());
+      System.out.println(outcome.json());
+      System.out.println(outcome.png());
+      return ExitCodes.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,132 @@
+package sparktrain.jobs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sparktrain.config.ConfigLoader;
+import sparktrain.config.JobConfig;
+import sparktrain.eval.EvaluateJob;
+import sparktrain.eval.JobArgumentException;
+import sparktrain.eval.Split;
+import sparktrain.spark.SparkSessions;
+
+/**
+ * {@code sparktrain evaluate --model PATH --config FILE [--set k=v] --output DIR}: metrics of a
+ * saved model on the config's data, computed on the executors; writes metrics.json and report/.
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description =
+        "Score a saved model on the config's data (test split by default): metrics computed on the"
+            + " executors, written to DIR/metrics.json and DIR/report/index.html.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Mixin ScoringOptions scoring;
+
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Directory for metrics.json and report/ (any Hadoop FS); new, or a previous"
+              + " evaluation's output.")
+  String output;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    JobConfig config = scoring.config();
+    try {
+      // fail fast, before Spark starts; the job checks again with Spark's Hadoop configuration
+      EvaluateJob.checkOutput(output, new Configuration());
+    } catch (JobArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ExitCodes.USER_ERROR;
+    } catch (IOException e) {
+      // e.g. a file system only Spark's configuration can reach: leave it to the job
+    }
+    SparkSession spark =
+        SparkSessions.getOrCreate(scoring.master, "sparktrain evaluate " + config.workload());
+    try {
+      EvaluateJob.Summary s =
+          EvaluateJob.run(
+              config, spark, new EvaluateJob.Options(scoring.model, output, scoring.split));
+      System.out.println(s.metricsFile());
+      return ExitCodes.OK;
+    } catch (JobArgumentException e) {
+      // a --model or --output the user must fix: the message says which and why (no usage dump)
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ExitCodes.USER_ERROR;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The options {@code evaluate} and {@code predict} share: model, config, data split, master. */
+  static final class ScoringOptions {
+    @Option(
+        names = "--model",
+        required = true,
+        paramLabel = "PATH",
+        description =
+            "A run directory (its model/), a model or checkpoint directory"
+                + " (RUN/checkpoints/epoch-0003), or a registry version REG/NAME@v0003 or"
+                + " REG/NAME@champion.")
+    String model;
+
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description =
+            "Job config (HOCON) whose data section names the data, e.g." + " conf/mnist-mlp.conf.")
+    String configFile;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description =
+            "Override a config key (repeatable; later wins), e.g. --set" + " data.test-limit=1000.")
+    List<String> sets = new ArrayList<>();
+
+    @Option(
+        names = "--split",
+        paramLabel = "SPLIT",
+        description = "Data split to score: test (default) or train.",
+        converter = SplitConverter.class)
+    Split split = Split.TEST;
+
+    @Option(
+        names = "--master",
+        paramLabel = "URL",
+        description =
+            "Spark master (default: the job's Spark conf, else local[*] in the embedded runner).")
+    String master;
+
+    JobConfig config() {
+      return ConfigLoader.load(configFile, sets);
+    }
+  }
+
+  /** {@code test} / {@code train}, case-insensitive. */
+  static final class SplitConverter implements CommandLine.ITypeConverter<Split> {
+    @Override
+    public Split convert(String value) {
+      for (Split s : Split.values()) {
+        if (s.configName().equals(value.toLowerCase(Locale.ROOT))) {
+          return s;
+        }
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a split; expected test or train");
+    }
+  }
+}

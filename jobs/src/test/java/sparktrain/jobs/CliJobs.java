@@ -1,0 +1,76 @@
+package sparktrain.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command lines for {@code sparktrain train} on the real MNIST slices of the common module. */
+final class CliJobs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CliJobs() {}
+
+  /** The MNIST slices (2,500 train, 1,000 test images) in the common module's test resources. */
+  static Path mnist() {
+    return Paths.get("..", "common", "src", "test", "resources", "mnist")
+        .toAbsolutePath()
+        .normalize();
+  }
+
+  /**
+   * {@code train --master local[2] --output OUT --set ...} for a quick run (640 training, 200 test
+   * images, a 784-32-10 network, 2 workers) of {@code epochs}, followed by {@code extra} sets.
+   */
+  static List<String> train(Path out, int epochs, String... extra) {
+    Path m = mnist();
+    List<String> args =
+        new ArrayList<>(List.of("train", "--master", "local[2]", "--output", out.toString()));
+    List<String> sets = new ArrayList<>();
+    sets.add("workload=mnist-cli-test");
+    sets.add("data.train.images=\"" + m.resolve("train-images-idx3-ubyte") + "\"");
+    sets.add("data.train.labels=\"" + m.resolve("train-labels-idx1-ubyte") + "\"");
+    sets.add("data.test.images=\"" + m.resolve("t10k-images-idx3-ubyte") + "\"");
+    sets.add("data.test.labels=\"" + m.resolve("t10k-labels-idx1-ubyte") + "\"");
+    sets.add("data.train-limit=640");
+    sets.add("data.test-limit=200");
+    sets.add(
+        "model.layers=[{type=dense,units=32,activation=relu},"
+            + "{type=output,units=10,activation=softmax,loss=sparse-mcxent}]");
+    sets.add("training.workers=2");
+    sets.add("training.epochs=" + epochs);
+    sets.addAll(List.of(extra));
+    for (String s : sets) {
+      args.add("--set");
+      args.add(s);
+    }
+    return args;
+  }
+
+  /** The run's {@code summary.json}. */
+  static JsonNode summary(Path out) throws IOException {
+    return JSON.readTree(out.resolve("summary.json").toFile());
+  }
+
+  /** Epoch numbers of the rows of the run's {@code metrics.jsonl}, in file order. */
+  static List<Integer> metricEpochs(Path out) throws IOException {
+    List<Integer> epochs = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+      epochs.add(JSON.readTree(line).get("epoch").asInt());
+    }
+    return epochs;
+  }
+
+  /** The checkpoint name in {@code checkpoints/LATEST}, or "" when there is none yet. */
+  static String latest(Path out) {
+    try {
+      return Files.readString(out.resolve("checkpoints/LATEST")).trim();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}

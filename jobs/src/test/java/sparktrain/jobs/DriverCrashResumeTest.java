@@ -1,0 +1,120 @@
+package sparktrain.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver dies: {@code sparktrain train} runs as its own JVM and is killed with {@code kill -9}
+ * after its first checkpoint, or halts (like {@code kill -9}) between writing a checkpoint and
+ * publishing it. Running the same command again resumes from the last published checkpoint and
+ * finishes the configured epochs, repeating at most the one epoch that was in progress.
+ */
+class DriverCrashResumeTest {
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+  private static final List<String> QUIET = List.of("-Dspark.ui.enabled=false");
+
+  @TempDir Path tmp;
+
+  @Test
+  void driverKilledAfterTheFirstCheckpointResumesFromIt() throws Exception {
+    Path out = tmp.resolve("run");
+    List<String> args = CliJobs.train(out, 3);
+    String atKill;
+    double firstToCheckpoint;
+    try (CliProcess first = CliProcess.start(tmp.resolve("first.log"), QUIET, args)) {
+      awaitOrFail(first, () -> CliJobs.latest(out).equals("epoch-0001"), "LATEST = epoch-0001");
+      firstToCheckpoint = first.elapsedSeconds();
+      first.kill9();
+      atKill = CliJobs.latest(out);
+    }
+    assertThat(out.resolve("summary.json")).doesNotExist();
+    int resumedEpochs = Integer.parseInt(atKill.substring("epoch-".length()));
+
+    CliProcess second = CliProcess.start(tmp.resolve("second.log"), QUIET, args);
+    String next = String.format("epoch-%04d", resumedEpochs + 1);
+    awaitOrFail(second, () -> CliJobs.latest(out).equals(next), "LATEST = " + next);
+    double secondToNext = second.elapsedSeconds();
+    int status = second.await(RUN_TIMEOUT);
+
+    assertThat(status).as(second.logTail()).isZero();
+    JsonNode summary = CliJobs.summary(out);
+    assertThat(summary.get("status").asText()).isEqualTo("succeeded");
+    assertThat(summary.get("resumed_from_epoch").asInt()).isEqualTo(resumedEpochs);
+    assertThat(resumedEpochs).as("epochs kept from the killed run").isGreaterThanOrEqualTo(1);
+    assertThat(summary.get("epochs_completed").asInt()).isEqualTo(3);
+    assertThat(summary.get("epoch_seconds")).hasSize(3 - resumedEpochs);
+    assertThat(CliJobs.metricEpochs(out)).containsExactly(1, 2, 3);
+    System.out.printf(
+        "RECOVERY driver kill -9: first run reached %s after %.1f s; the re-run (JVM, Spark, data,"
+            + " resume) reached %s after %.1f s%n",
+        atKill, firstToCheckpoint, next, secondToNext);
+  }
+
+  @Test
+  void crashBetweenCheckpointWriteAndPublishResumesFromThePreviousCheckpoint() throws Exception {
+    Path out = tmp.resolve("run");
+    List<String> args = CliJobs.train(out, 3);
+    Path checkpoints = out.resolve("checkpoints");
+
+    CliProcess first =
+        CliProcess.start(
+            tmp.resolve("first.log"),
+            List.of(
+                "-Dspark.ui.enabled=false",
+                "-Dsparktrain.test.checkpoint.halt-before-publish=epoch-0002"),
+            args);
+    int halted = first.await(RUN_TIMEOUT);
+
+    assertThat(halted).as(first.logTail()).isEqualTo(86);
+    // Epoch 2's files were written completely into a temporary directory, never renamed.
+    assertThat(CliJobs.latest(out)).isEqualTo("epoch-0001");
+    assertThat(checkpoints.resolve("epoch-0002")).doesNotExist();
+    assertThat(tmpEntries(checkpoints))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getFileName().toString()).startsWith("_tmp-epoch-0002-");
+              assertThat(t.resolve("model.zip")).exists();
+            });
+
+    CliProcess second = CliProcess.start(tmp.resolve("second.log"), QUIET, args);
+    int status = second.await(RUN_TIMEOUT);
+
+    assertThat(status).as(second.logTail()).isZero();
+    JsonNode summary = CliJobs.summary(out);
+    assertThat(summary.get("resumed_from_epoch").asInt()).isEqualTo(1);
+    assertThat(summary.get("epochs_completed").asInt()).isEqualTo(3);
+    assertThat(CliJobs.metricEpochs(out)).containsExactly(1, 2, 3);
+    assertThat(CliJobs.latest(out)).isEqualTo("epoch-0003");
+    assertThat(tmpEntries(checkpoints)).isEmpty();
+  }
+
+  private static List<Path> tmpEntries(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("_tmp-")).toList();
+    }
+  }
+
+  private static void awaitOrFail(CliProcess p, BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!p.isAlive()) {
+        throw new AssertionError("CLI exited before " + what + "; log:\n" + p.logTail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + "; log:\n" + p.logTail());
+      }
+      Thread.sleep(50);
+    }
+  }
+}
