@@ -35,6 +35,7 @@ import sparktrain.config.Normalization;
 import sparktrain.config.RetrainConfig;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
+import sparktrain.data.LabelIndex;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -256,8 +257,9 @@ public final class RetrainJob {
               sc,
               TrainingInputs.promoted(watermark),
               retrain.replayFraction(),
-              config.training().seed(),
-              partitions);
+              config,
+              partitions,
+              LabelIndex.find(championModel));
       if (replay != null) {
         state.replaySources = replay.sources();
       }

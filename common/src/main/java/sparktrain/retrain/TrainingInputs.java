@@ -4,16 +4,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import sparktrain.config.ConfigException;
 import sparktrain.config.DataConfig;
 import sparktrain.config.DataFormat;
+import sparktrain.config.SplitFractions;
 import sparktrain.data.DataException;
 import sparktrain.data.HadoopPaths;
 import sparktrain.data.IdxHeader;
+import sparktrain.data.InputFiles;
 import sparktrain.data.InputFingerprint;
 import sparktrain.registry.RetrainWatermark;
 
@@ -26,7 +28,10 @@ import sparktrain.registry.RetrainWatermark;
  * read ({@code data.train-offset}, {@code data.train-limit}); its {@value #KEY} is the SHA-256 of
  * both files (the file system's checksum, path and size for files over {@link
  * InputFingerprint#SHA256_LIMIT_BYTES}) and the range, so a copy of the same files elsewhere is not
- * new data, while another range of the same files, or a changed labels file, is.
+ * new data, while another range of the same files, or a changed labels file, is. For csv, parquet
+ * and libsvm it is the files of the training input ({@code data.train.path}, or {@code data.path}
+ * with the fractions and seed of its random split, which decide the training rows) and the row
+ * range read; its key is built from the files' contents, the split and the range the same way.
  */
 public final class TrainingInputs {
   /** Identity of an input; equal keys mean the same data. */
@@ -43,19 +48,83 @@ public final class TrainingInputs {
   /**
    * The training split the {@code data} section names, fingerprinted.
    *
-   * @throws ConfigException for a data format retraining does not support yet
    * @throws DataException if a file is missing or the offset leaves no records
    */
   public static Map<String, Object> trainSplit(DataConfig data, Configuration conf) {
-    if (data.format() != DataFormat.IDX) {
-      throw new ConfigException(
-          List.of(
-              "data.format: retraining reads idx training data so far, got '"
-                  + data.format().configName()
-                  + "'"));
+    if (data.format() == DataFormat.IDX) {
+      return idx(
+          data.train().images(),
+          data.train().labels(),
+          data.trainOffset(),
+          data.trainLimit(),
+          conf);
     }
-    return idx(
-        data.train().images(), data.train().labels(), data.trainOffset(), data.trainLimit(), conf);
+    boolean split = !data.path().isBlank();
+    double validation = split && !data.validation().hasPath() ? data.split().validation() : 0;
+    double test = split && !data.test().hasPath() ? data.split().test() : 0;
+    return tabular(
+        data.format(),
+        data.mainPath(),
+        new SplitFractions(validation, test),
+        data.seed(),
+        data.trainOffset(),
+        data.trainLimit(),
+        conf);
+  }
+
+  /**
+   * A csv, parquet or libsvm input: the files at {@code path}, the training part of its random
+   * split ({@code heldOut}: the validation and test fractions taken from it with {@code seed}; none
+   * when both are 0), rows {@code [offset, offset + limit)} of that part (limit 0: to the end).
+   */
+  static Map<String, Object> tabular(
+      DataFormat format,
+      String path,
+      SplitFractions heldOut,
+      long seed,
+      int offset,
+      int limit,
+      Configuration conf) {
+    String qualified = HadoopPaths.qualify(path, conf).toString();
+    List<Map<String, Object>> prints = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (String file : InputFiles.list(path, conf)) {
+      Map<String, Object> print = InputFingerprint.of(file, conf);
+      prints.add(print);
+      ids.add(contentId(print));
+    }
+    boolean split = heldOut.validation() > 0 || heldOut.test() > 0;
+    String rows = limit == 0 ? offset + ",end" : offset + "," + ((long) offset + limit);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(
+        KEY,
+        String.format(
+            Locale.ROOT,
+            "%s files=%s%s rows=[%s)",
+            format.configName(),
+            ids,
+            split
+                ? String.format(
+                    Locale.ROOT,
+                    " training-part-of-split(validation=%s,test=%s,seed=%d)",
+                    heldOut.validation(),
+                    heldOut.test(),
+                    seed)
+                : "",
+            rows));
+    m.put("format", format.configName());
+    m.put("path", qualified);
+    m.put("files", prints);
+    if (split) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("validation", heldOut.validation());
+      s.put("test", heldOut.test());
+      s.put("seed", seed);
+      m.put("split", s);
+    }
+    m.put("first_record", offset);
+    m.put("record_limit", limit);
+    return m;
   }
 
   /** An IDX file pair with records {@code [offset, offset + limit)} (limit 0: to the end). */

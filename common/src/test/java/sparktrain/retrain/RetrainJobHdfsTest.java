@@ -423,8 +423,9 @@ class RetrainJobHdfsTest {
             sparktrain.testing.LocalSpark.jsc(spark),
             TrainingInputs.promoted(java.util.Optional.of(withKept)),
             0.3,
-            42,
-            2);
+            config(base.resolve("replay"), "training.seed=42"),
+            2,
+            java.util.Optional.empty());
 
     assertThat(sample.sources())
         .singleElement()
@@ -435,8 +436,9 @@ class RetrainJobHdfsTest {
                 sparktrain.testing.LocalSpark.jsc(spark),
                 TrainingInputs.promoted(java.util.Optional.of(withKept)),
                 0,
-                42,
-                2))
+                config(base.resolve("replay"), "training.seed=42"),
+                2,
+                java.util.Optional.empty()))
         .as("fraction 0: no replay")
         .isNull();
   }
