@@ -126,6 +126,8 @@ public final class ConfigKeys {
   /** Range in milliseconds. */
   public static final Key RETRAIN_LOCK_TTL = Key.of("retrain.lock-ttl", Range.atLeast(1000));
 
+  public static final Key RETRAIN_NORMALIZER = Key.of("retrain.normalizer");
+
   // Keys of one entry of model.layers, relative to the entry.
   public static final Key LAYER_TYPE = Key.of("type");
   public static final Key LAYER_UNITS = Key.of("units", Range.atLeast(1));

@@ -49,6 +49,7 @@ import static sparktrain.config.ConfigKeys.RETRAIN_GUARD_RAILS;
 import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
 import static sparktrain.config.ConfigKeys.RETRAIN_METRIC;
 import static sparktrain.config.ConfigKeys.RETRAIN_MIN_IMPROVEMENT;
+import static sparktrain.config.ConfigKeys.RETRAIN_NORMALIZER;
 import static sparktrain.config.ConfigKeys.RETRAIN_REPLAY_FRACTION;
 import static sparktrain.config.ConfigKeys.SCHEDULE_DECAY;
 import static sparktrain.config.ConfigKeys.SCHEDULE_MIN_LEARNING_RATE;
@@ -161,7 +162,8 @@ final class JobConfigParser {
         in.decimal(RETRAIN_MIN_IMPROVEMENT),
         guardRails(),
         in.decimal(RETRAIN_REPLAY_FRACTION),
-        in.duration(RETRAIN_LOCK_TTL));
+        in.duration(RETRAIN_LOCK_TTL),
+        in.oneOf(RETRAIN_NORMALIZER, RetrainNormalizer.class));
   }
 
   /** {@code retrain.guard-rails}: an open section of metric name = largest allowed regression. */

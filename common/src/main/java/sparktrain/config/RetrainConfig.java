@@ -15,6 +15,7 @@ import java.util.Map;
  * @param guardRails largest allowed regression of each guarded metric (>= 0), in config order
  * @param replayFraction share of the old data mixed into the new data, in [0, 1]
  * @param lockTtl how long the registry lock lives without renewal
+ * @param normalizer whether the challenger keeps the champion's normalizer or fits a new one
  */
 public record RetrainConfig(
     int epochs,
@@ -22,7 +23,8 @@ public record RetrainConfig(
     double minImprovement,
     Map<RetrainMetric, Double> guardRails,
     double replayFraction,
-    Duration lockTtl) {
+    Duration lockTtl,
+    RetrainNormalizer normalizer) {
 
   /** Makes an unmodifiable, order-preserving copy of the guard rails. */
   public RetrainConfig {

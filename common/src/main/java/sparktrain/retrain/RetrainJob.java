@@ -30,12 +30,15 @@ import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.ConfigException;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
-import sparktrain.config.LossFunction;
 import sparktrain.config.Normalization;
 import sparktrain.config.RetrainConfig;
+import sparktrain.config.RetrainNormalizer;
+import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
 import sparktrain.data.LabelIndex;
+import sparktrain.data.Normalizer;
+import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -241,12 +244,13 @@ public final class RetrainJob {
         config.training().workers() > 0 ? config.training().workers() : sc.defaultParallelism();
     int partitions = config.data().partitions() > 0 ? config.data().partitions() : workers;
 
-    JavaRDD<DataSet> test = testBatches(partitions).persist(StorageLevel.MEMORY_ONLY_SER());
+    JavaRDD<Example> test = testExamples(championModel, partitions);
     LoadedCheckpoint challengerModel;
     MultiLayerNetwork challengerNet;
     try {
       try (SparkPhase p = SparkPhase.start(sc, "champion-eval", "Evaluate champion " + champion)) {
-        var result = evaluate(championModel.network(), test);
+        var result =
+            evaluate(championModel.network(), batches(test, championNormalizer(championModel)));
         state.championMetrics = result.summary();
         state.testExamples = result.examples();
       }
@@ -273,13 +277,15 @@ public final class RetrainJob {
                   false,
                   false,
                   championModel,
+                  retrain.normalizer() == RetrainNormalizer.KEEP,
                   replay == null ? null : examples -> examples.union(replay.examples())));
       state.trainExamples = trained.trainExamples();
 
       challengerModel = ModelDirectory.read(trained.modelPath(), conf);
       challengerNet = challengerModel.network();
       try (SparkPhase p = SparkPhase.start(sc, "challenger-eval", "Evaluate the challenger")) {
-        state.challengerMetrics = evaluate(challengerNet, test).summary();
+        state.challengerMetrics =
+            evaluate(challengerNet, batches(test, Normalizer.load(challengerModel))).summary();
       }
     } finally {
       test.unpersist(false);
@@ -330,16 +336,12 @@ public final class RetrainJob {
    * silently ignored (and would describe the challenger wrongly), so it is an error.
    */
   private void requireSameModel(LoadedCheckpoint champion) {
-    JobConfig trainedWith;
-    try {
-      trainedWith = ConfigLoader.fromConfig(ConfigFactory.parseString(champion.resolvedConfig()));
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "Cannot read the config recorded with champion {} ({}); not comparing model sections",
-          champion.name(),
-          e.getMessage());
+    Optional<JobConfig> recorded = trainedConfig(champion);
+    if (recorded.isEmpty()) {
+      LOG.warn("Not comparing model sections with champion {}", champion.name());
       return;
     }
+    JobConfig trainedWith = recorded.get();
     if (!trainedWith.model().equals(config.model())) {
       throw new ConfigException(
           List.of(
@@ -353,21 +355,81 @@ public final class RetrainJob {
   }
 
   /**
-   * The test split as minibatches. The one place this job turns examples into minibatches: with a
-   * fitted normalizer, each model would bring its own from its extra files.
+   * The test split, read once (and kept in memory) so that champion and challenger are evaluated on
+   * the same examples, each through its own normalizer ({@link #batches}).
+   *
+   * @throws DataException if the data's class names are not the champion's ({@code labels.json})
    */
-  private JavaRDD<DataSet> testBatches(int partitions) {
-    var data = config.data();
-    JavaRDD<Example> test = DataSources.read(sc, data, partitions).test();
-    var layers = config.model().layers();
-    LossFunction loss = layers.get(layers.size() - 1).loss();
-    MiniBatches.LabelLayout layout =
-        loss == LossFunction.MCXENT
-            ? MiniBatches.LabelLayout.ONE_HOT
-            : MiniBatches.LabelLayout.COLUMN;
-    float scale = data.normalization() == Normalization.IMAGE_SCALE ? 1f / 255f : 1f;
+  private JavaRDD<Example> testExamples(LoadedCheckpoint champion, int partitions)
+      throws IOException {
+    TrainingData data = DataSources.read(sc, config.data(), partitions);
+    Optional<LabelIndex> saved = LabelIndex.find(champion);
+    if (!saved.equals(data.labelIndex())) {
+      throw new DataException(
+          "the data's class names "
+              + data.labelIndex().map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+              + " differ from those of champion "
+              + champion.name()
+              + " ("
+              + LabelIndex.FILE_NAME
+              + ": "
+              + saved.map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+              + "): retraining continues its network, whose outputs are those classes");
+    }
+    return data.test().persist(StorageLevel.MEMORY_ONLY_SER());
+  }
+
+  /**
+   * The one place this job turns examples into minibatches: the given model's normalizer, the
+   * config's label layout, number of classes and batch size.
+   */
+  private JavaRDD<DataSet> batches(JavaRDD<Example> examples, Normalizer normalizer) {
     return MiniBatches.of(
-        test, config.training().batchSizePerWorker(), layout, data.numClasses(), scale);
+        examples,
+        config.training().batchSizePerWorker(),
+        MiniBatches.LabelLayout.forOutput(config.model().outputLayer()),
+        config.data().numClasses(),
+        normalizer);
+  }
+
+  /**
+   * The champion's saved normalizer; a champion saved before normalizers were gets the fixed
+   * transform its config names ({@code none}, {@code image-scale}); a fitted kind without its file
+   * cannot be fed the way it was trained.
+   */
+  private Normalizer championNormalizer(LoadedCheckpoint champion) throws IOException {
+    Optional<Normalizer> saved = Normalizer.find(champion);
+    if (saved.isPresent()) {
+      return saved.get();
+    }
+    Normalization kind = trainedConfig(champion).map(c -> c.data().normalization()).orElse(null);
+    if (kind == null) {
+      kind = config.data().normalization();
+    }
+    return switch (kind) {
+      case NONE -> Normalizer.none();
+      case IMAGE_SCALE -> Normalizer.imageScale();
+      default ->
+          throw new DataException(
+              "champion "
+                  + champion.name()
+                  + " was trained with data.normalization = "
+                  + kind.configName()
+                  + " but has no "
+                  + Normalizer.FILE_NAME
+                  + "; it cannot be evaluated the way it was trained");
+    };
+  }
+
+  /** The config recorded with a registered model, if it validates. */
+  private static Optional<JobConfig> trainedConfig(LoadedCheckpoint model) {
+    try {
+      return Optional.of(
+          ConfigLoader.fromConfig(ConfigFactory.parseString(model.resolvedConfig())));
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot read the config recorded with {} ({})", model.name(), String.valueOf(e));
+      return Optional.empty();
+    }
   }
 
   private sparktrain.eval.EvaluationResult evaluate(MultiLayerNetwork net, JavaRDD<DataSet> test) {
@@ -417,6 +479,7 @@ public final class RetrainJob {
     d.put("reason", verdict.reason());
     d.put("metric", retrain.metric().configName());
     d.put("min_improvement", retrain.minImprovement());
+    d.put("normalizer", retrain.normalizer().configName());
     d.put("improvement", verdict.improvement());
     d.put("guard_rail_violations", verdict.violations());
     d.put("champion_version", state.championVersion);
@@ -476,6 +539,7 @@ public final class RetrainJob {
         state.replaySources,
         state.trainExamples,
         state.testExamples,
+        retrain.normalizer().configName(),
         state.trainRunDir,
         state.out.toString(),
         (System.nanoTime() - state.start) / 1e9,

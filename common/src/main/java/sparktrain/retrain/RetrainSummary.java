@@ -27,6 +27,8 @@ import java.util.Map;
  * @param replaySources the recorded inputs the replay sample was drawn from
  * @param trainExamples examples trained on (new data plus replay sample), 0 if no training
  * @param testExamples examples both models were evaluated on
+ * @param normalizer {@code retrain.normalizer}: whether the challenger kept the champion's
+ *     normalizer ({@code keep}) or fitted its own ({@code refit})
  * @param trainRunDir the training run's directory (its own summary, metrics, checkpoints, model)
  * @param outputDir this retrain's output directory
  * @param totalSeconds wall time of the retrain
@@ -49,6 +51,7 @@ public record RetrainSummary(
     List<Map<String, Object>> replaySources,
     long trainExamples,
     long testExamples,
+    String normalizer,
     String trainRunDir,
     String outputDir,
     double totalSeconds,

@@ -23,7 +23,13 @@ class RetrainConfigTest {
     assertThat(job.retrain())
         .isEqualTo(
             new RetrainConfig(
-                1, RetrainMetric.ACCURACY, 0.0, Map.of(), 0.0, Duration.ofMinutes(30)));
+                1,
+                RetrainMetric.ACCURACY,
+                0.0,
+                Map.of(),
+                0.0,
+                Duration.ofMinutes(30),
+                RetrainNormalizer.KEEP));
     assertThat(job.data().trainOffset()).isZero();
   }
 
@@ -36,7 +42,8 @@ class RetrainConfigTest {
                 + "  guard-rails { loss = 0.05, pr-auc = 0.01 }\n  replay-fraction = 1\n}\n"
                 + "data.train-offset = 20000\n",
             "retrain.guard-rails.accuracy=0.02",
-            "retrain.lock-ttl=2h");
+            "retrain.lock-ttl=2h",
+            "retrain.normalizer=refit");
 
     RetrainConfig r = job.retrain();
     assertThat(r.metric()).isEqualTo(RetrainMetric.F1);
@@ -48,6 +55,7 @@ class RetrainConfigTest {
             Map.entry(RetrainMetric.PR_AUC, 0.01));
     assertThat(r.replayFraction()).isEqualTo(1.0);
     assertThat(r.lockTtl()).isEqualTo(Duration.ofHours(2));
+    assertThat(r.normalizer()).isEqualTo(RetrainNormalizer.REFIT);
     assertThat(job.data().trainOffset()).isEqualTo(20000);
     assertThat(RetrainMetric.PR_AUC.summaryKey()).isEqualTo("pr_auc");
     assertThat(RetrainMetric.LOSS.improvement(0.30, 0.25)).isCloseTo(0.05, within());
@@ -60,10 +68,11 @@ class RetrainConfigTest {
         error(
             dir,
             "retrain {\n  metric = \"acc\"\n  guard-rails {\n    los = 0.05\n    f1 = -1\n  }\n"
-                + "  replay-fraction = 1.5\n  epochs = 0\n}\ndata.train-offset = -1\n");
+                + "  replay-fraction = 1.5\n  epochs = 0\n  normalizer = \"reuse\"\n}\n"
+                + "data.train-offset = -1\n");
 
     List<String> p = e.problems();
-    assertThat(p).hasSize(6);
+    assertThat(p).hasSize(7);
     assertThat(p)
         .anySatisfy(
             s ->
@@ -90,6 +99,14 @@ class RetrainConfigTest {
         .anySatisfy(s -> assertThat(s).startsWith("retrain.replay-fraction").contains("in [0, 1]"));
     assertThat(p).anySatisfy(s -> assertThat(s).startsWith("retrain.epochs").contains(">= 1"));
     assertThat(p).anySatisfy(s -> assertThat(s).startsWith("data.train-offset").contains(">= 0"));
+    assertThat(p)
+        .anySatisfy(
+            s ->
+                assertThat(s)
+                    .startsWith("retrain.normalizer (")
+                    .contains("job.conf:9)")
+                    .contains("keep, refit")
+                    .contains("reuse"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import sparktrain.config.ConfigException;
 import sparktrain.config.RetrainConfig;
 import sparktrain.config.RetrainMetric;
+import sparktrain.config.RetrainNormalizer;
 
 class PromotionPolicyTest {
   private static final Map<String, Double> CHAMPION =
@@ -17,7 +18,8 @@ class PromotionPolicyTest {
 
   private static RetrainConfig policy(
       RetrainMetric metric, double minImprovement, Map<RetrainMetric, Double> rails) {
-    return new RetrainConfig(1, metric, minImprovement, rails, 0, Duration.ofMinutes(1));
+    return new RetrainConfig(
+        1, metric, minImprovement, rails, 0, Duration.ofMinutes(1), RetrainNormalizer.KEEP);
   }
 
   private static Map<String, Double> with(String key, double value) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,12 +27,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.config.Normalization;
+import sparktrain.data.Normalizer;
 import sparktrain.registry.HistoryEntry;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -53,8 +53,6 @@ import sparktrain.train.TrainSummary;
 class RetrainJobHdfsTest {
   /** Records the first training uses; retraining reads the rest ([1000, 2500)) as new data. */
   private static final int FIRST = 1000;
-
-  private static final byte[] NORMALIZER = "{\"kind\":\"test\"}".getBytes(StandardCharsets.UTF_8);
 
   @TempDir static java.nio.file.Path base;
 
@@ -170,23 +168,9 @@ class RetrainJobHdfsTest {
   void trainAndRegisterMakesTheFirstVersionChampionWithItsExtraFiles() throws Exception {
     JobConfig config = config(base.resolve("first"), "data.train-limit=" + FIRST);
     TrainSummary run = TrainJob.run(config, spark, TrainJob.Options.defaults());
-    // Stand-in for a fitted normalizer: the model directory gets an extra file, as it will when
-    // training fits one; registering and retraining must carry it along.
-    LoadedCheckpoint model = ModelDirectory.read(run.modelPath(), conf);
-    ModelDirectory.write(
-        run.modelPath(),
-        conf,
-        model.network(),
-        new CheckpointMetadata(
-            model.epoch(),
-            model.iteration(),
-            model.runId(),
-            model.parent(),
-            model.metrics(),
-            model.resolvedConfig(),
-            model.provenance()),
-        Map.of("normalizer.json", NORMALIZER),
-        true);
+    // The model carries its fitted normalizer (image-scale for idx); registering copies it.
+    byte[] normalizer = ModelDirectory.read(run.modelPath(), conf).extraFile("normalizer.json");
+    assertThat(Normalizer.fromJson(normalizer).kind()).isEqualTo(Normalization.IMAGE_SCALE);
 
     RegisteredVersion v = TrainRegistration.register(registryUri, conf, config, run);
 
@@ -194,7 +178,7 @@ class RetrainJobHdfsTest {
     assertThat(v.champion()).isTrue();
     assertThat(registry().champion()).contains("v0001");
     LoadedCheckpoint champion = registry().loadChampion().orElseThrow();
-    assertThat(champion.extraFile("normalizer.json")).isEqualTo(NORMALIZER);
+    assertThat(champion.extraFile("normalizer.json")).isEqualTo(normalizer);
     assertThat(champion.epoch()).isEqualTo(1);
     RetrainWatermark w = registry().lastRetrainWatermark().orElseThrow();
     assertThat(w.inputs())
@@ -273,7 +257,9 @@ class RetrainJobHdfsTest {
     assertThat(after.parent()).isEqualTo("v0001");
     assertThat(after.epoch()).as("epoch counter continues").isEqualTo(before.epoch() + 1);
     assertThat(after.iteration()).isGreaterThan(before.iteration());
-    assertThat(after.extraFile("normalizer.json")).isEqualTo(NORMALIZER);
+    assertThat(after.extraFile("normalizer.json"))
+        .as("retrain.normalizer = keep: the champion's")
+        .isEqualTo(before.extraFile("normalizer.json"));
     assertThat(after.metrics()).isEqualTo(s.challengerMetrics());
     assertThat(registry().list().get(2).decisionValue()).isEqualTo("promoted");
     assertThat(registry().history()).last().extracting(HistoryEntry::version).isEqualTo("v0003");

@@ -26,6 +26,8 @@ import sparktrain.spark.SparkSessions;
     description = {
       "Continue the champion of a model registry on new data; promote the challenger only if it is"
           + " better on the test split by retrain.min-improvement and within retrain.guard-rails.",
+      "The challenger keeps the champion's normalizer or fits its own: retrain.normalizer ="
+          + " keep | refit (e.g. --set retrain.normalizer=refit).",
       "Prints the path of summary.json (decision: promoted | kept-champion | no-new-data).",
       "Exit codes: 0 done (any decision), 2 config/data/registry error, 3 registry locked by"
           + " another retrain/promotion (nothing changed; retry later), 1 failure."
