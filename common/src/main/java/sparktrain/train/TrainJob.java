@@ -114,6 +114,28 @@ public final class TrainJob {
     return sc.hadoopConfiguration();
   }
 
+  /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */
+  private Map<String, Double> evaluate(
+      MultiLayerNetwork net, String label, String split, JavaRDD<DataSet> batches) {
+    try (SparkPhase p =
+        SparkPhase.start(
+            sc, "evaluate-" + split, label + ": evaluate on the " + split + " split")) {
+      EvaluationResult result =
+          DistributedEvaluator.evaluate(
+              sc, net, batches, config.model(), config.data().numClasses());
+      if (result.nonFiniteOutputs() > 0) {
+        LOG.warn(
+            "{}: {} of {} {} examples have NaN or infinite outputs; they are counted in"
+                + " non_finite_outputs and not scored",
+            label,
+            result.nonFiniteOutputs(),
+            result.examples(),
+            split);
+      }
+      return result.summary();
+    }
+  }
+
   private int keepLast() {
     return config.checkpoint().keepLast();
   }
@@ -219,6 +241,7 @@ public final class TrainJob {
     long testExamples;
     int workers;
     Map<String, Double> testMetrics = Map.of();
+    Map<String, Double> validationMetrics = Map.of();
     String checkpoint;
     Long validationExamples;
     Map<String, Long> skippedRows = Map.of();
@@ -236,6 +259,7 @@ public final class TrainJob {
 
     JavaRDD<DataSet> trainBatches;
     JavaRDD<DataSet> testBatches;
+    Optional<JavaRDD<DataSet>> validationBatches;
     List<String> inputPaths;
     Map<String, byte[]> dataFiles;
     Normalizer normalizer;
@@ -257,6 +281,15 @@ public final class TrainJob {
           MiniBatches.of(
                   testEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer)
               .persist(StorageLevel.MEMORY_ONLY_SER());
+      Normalizer fitted = normalizer;
+      validationBatches =
+          input
+              .validation()
+              .map(
+                  v ->
+                      MiniBatches.of(
+                              v, training.batchSizePerWorker(), layout, data.numClasses(), fitted)
+                          .persist(StorageLevel.MEMORY_ONLY_SER()));
       state.trainExamples = trainEx.count();
       state.testExamples = testEx.count();
       state.validationExamples = input.validation().map(JavaRDD::count).orElse(null);
@@ -351,28 +384,25 @@ public final class TrainJob {
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         double trainLoss = sparkNet.getScore();
 
+        // Per-epoch evaluation (curves, keep-best, the checkpoint's metrics) uses the validation
+        // split when there is one, and the test split is scored after the last epoch only: model
+        // selection never looks at the test data.
         Map<String, Double> test = Map.of();
+        Map<String, Double> validation = Map.of();
         double evalSeconds = 0;
-        if (training.evaluateEveryEpoch() || epoch == epochs) {
-          long e0 = System.nanoTime();
-          try (SparkPhase p =
-              SparkPhase.start(sc, "epoch-" + epoch + "-eval", label + ": evaluate on test")) {
-            EvaluationResult result =
-                DistributedEvaluator.evaluate(
-                    sc, sparkNet.getNetwork(), testBatches, config.model(), data.numClasses());
-            test = result.summary();
-            if (result.nonFiniteOutputs() > 0) {
-              LOG.warn(
-                  "{}: {} of {} test examples have NaN or infinite outputs; they are counted in"
-                      + " non_finite_outputs and not scored",
-                  label,
-                  result.nonFiniteOutputs(),
-                  result.examples());
-            }
-          }
-          evalSeconds = (System.nanoTime() - e0) / 1e9;
+        boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs;
+        long e0 = System.nanoTime();
+        if (evaluateNow && validationBatches.isPresent()) {
+          validation =
+              evaluate(sparkNet.getNetwork(), label, "validation", validationBatches.get());
+          state.validationMetrics = validation;
+        }
+        if (evaluateNow && (validationBatches.isEmpty() || epoch == epochs)) {
+          test = evaluate(sparkNet.getNetwork(), label, "test", testBatches);
           state.testMetrics = test;
         }
+        evalSeconds = (System.nanoTime() - e0) / 1e9;
+        Map<String, Double> selection = validationBatches.isPresent() ? validation : test;
 
         boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
         String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
@@ -387,7 +417,8 @@ public final class TrainJob {
                 (System.nanoTime() - t0) / 1e9,
                 perSecond,
                 iterations,
-                ckName);
+                ckName,
+                validation);
         if (checkpointNow) {
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
@@ -398,7 +429,7 @@ public final class TrainJob {
             CheckpointInfo info =
                 store.write(
                     sparkNet.getNetwork(),
-                    metadata(epoch, iterations, parent, test, inputs, position),
+                    metadata(epoch, iterations, parent, selection, inputs, position),
                     dataFiles);
             ckName = info.name();
             parent = info.name();
@@ -416,7 +447,8 @@ public final class TrainJob {
                 epochSeconds,
                 perSecond,
                 iterations,
-                ckName);
+                ckName,
+                validation);
         appendMetrics(row);
         state.epochSeconds.add(epochSeconds);
         state.epochsCompleted = epoch;
@@ -426,7 +458,7 @@ public final class TrainJob {
                 "%s  loss %.4f  %s  %.1f s  %.0f examples/s%s",
                 label,
                 trainLoss,
-                headline(test),
+                validation.isEmpty() ? headline(test) : "validation " + headline(validation),
                 epochSeconds,
                 perSecond,
                 ckName == null ? "" : "  checkpoint " + ckName));
@@ -434,6 +466,7 @@ public final class TrainJob {
     } finally {
       sc.sc().removeSparkListener(progress);
       testBatches.unpersist(false);
+      validationBatches.ifPresent(v -> v.unpersist(false));
       deleteQuietly(run.child("tmp").toString());
     }
 
@@ -713,7 +746,8 @@ public final class TrainJob {
         state.workers,
         Versions.all(),
         state.validationExamples,
-        state.skippedRows);
+        state.skippedRows,
+        state.validationMetrics);
   }
 
   private void writeSummary(TrainSummary s) {

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param validationExamples examples of the validation split, or null without one
  * @param skippedRows bad input rows skipped ({@code data.bad-rows = skip}) by kind, e.g. {@code
  *     non-numeric}; empty when none were
+ * @param validationMetrics the validation split's metrics after the last epoch; empty without one
  */
 public record TrainSummary(
     String status,
@@ -32,4 +33,5 @@ public record TrainSummary(
     int workers,
     Map<String, String> versions,
     Long validationExamples,
-    Map<String, Long> skippedRows) {}
+    Map<String, Long> skippedRows,
+    Map<String, Double> validationMetrics) {}
