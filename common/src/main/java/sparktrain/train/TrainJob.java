@@ -114,6 +114,15 @@ public final class TrainJob {
     return sc.hadoopConfiguration();
   }
 
+  /** A minibatch of zeros of the configured size and shape, for timing one fit. */
+  private DataSet probeBatch(MiniBatches.LabelLayout layout) {
+    List<Example> zeros = new ArrayList<>();
+    for (int i = 0; i < config.training().batchSizePerWorker(); i++) {
+      zeros.add(new Example(new float[config.model().input().size()], 0));
+    }
+    return MiniBatches.toDataSet(zeros, layout, config.data().numClasses(), Normalizer.none());
+  }
+
   /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */
   private Map<String, Double> evaluate(
       MultiLayerNetwork net, String label, String split, JavaRDD<DataSet> batches) {
@@ -336,6 +345,13 @@ public final class TrainJob {
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
     FitProgress progress = new FitProgress(training.progressInterval());
     sc.sc().addSparkListener(progress);
+    RoundAdvisor advisor =
+        new RoundAdvisor(
+            training.averagingFrequency(),
+            training.batchSizePerWorker(),
+            workers,
+            RoundAdvisor.probe(net, probeBatch(layout)));
+    sc.sc().addSparkListener(advisor);
     long examplesPerRound =
         (long) workers * training.batchSizePerWorker() * training.averagingFrequency();
     int rounds = (int) Math.max(1, Math.ceil(state.trainExamples / (double) examplesPerRound));
@@ -372,6 +388,7 @@ public final class TrainJob {
         try (SparkPhase p =
             SparkPhase.start(sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
           progress.begin(p.groupId(), label, Math.max(1, rounds - skip), examplesPerRound);
+          advisor.watch(p.groupId());
           sparkNet.fit(trainBatches);
         } finally {
           progress.end();
@@ -465,6 +482,7 @@ public final class TrainJob {
       }
     } finally {
       sc.sc().removeSparkListener(progress);
+      sc.sc().removeSparkListener(advisor);
       testBatches.unpersist(false);
       validationBatches.ifPresent(v -> v.unpersist(false));
       deleteQuietly(run.child("tmp").toString());
