@@ -68,6 +68,7 @@ public final class TrainJob {
   private final JavaSparkContext sc;
   private final Options options;
   private final RunDirectory run;
+  private final sparktrain.report.RunWatch watch = sparktrain.report.RunWatch.start();
 
   private TrainJob(JobConfig config, SparkSession spark, Options options) {
     this.config = config;
@@ -82,7 +83,12 @@ public final class TrainJob {
    * "failed" and the exception is rethrown; published checkpoints and models are never partial.
    */
   public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
-    return new TrainJob(config, spark, options).run();
+    TrainJob job = new TrainJob(config, spark, options);
+    try {
+      return job.run();
+    } finally {
+      job.watch.close();
+    }
   }
 
   private TrainSummary run() {
@@ -765,7 +771,8 @@ public final class TrainJob {
         Versions.all(),
         state.validationExamples,
         state.skippedRows,
-        state.validationMetrics);
+        state.validationMetrics,
+        watch.figures());
   }
 
   private void writeSummary(TrainSummary s) {

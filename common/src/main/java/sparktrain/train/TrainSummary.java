@@ -12,6 +12,8 @@ import java.util.Map;
  * @param skippedRows bad input rows skipped ({@code data.bad-rows = skip}) by kind, e.g. {@code
  *     non-numeric}; empty when none were
  * @param validationMetrics the validation split's metrics after the last epoch; empty without one
+ * @param resources the driver JVM's CPU seconds and peak heap during the run (see {@code RunWatch};
+ *     with a local master the executors' work is in it too)
  */
 public record TrainSummary(
     String status,
@@ -34,4 +36,5 @@ public record TrainSummary(
     Map<String, String> versions,
     Long validationExamples,
     Map<String, Long> skippedRows,
-    Map<String, Double> validationMetrics) {}
+    Map<String, Double> validationMetrics,
+    Map<String, Object> resources) {}
