@@ -3,8 +3,8 @@ package sparktrain.config;
 /**
  * Loss function of the output layer. {@code sparse-mcxent} takes class indices as labels, {@code
  * mcxent} one-hot labels, {@code xent} is binary cross-entropy (one unit, or one per class for
- * multi-label), {@code hinge} takes labels -1/+1, {@code mse} and {@code mae} are regression
- * losses.
+ * multi-label), {@code hinge} takes class-index labels (made -1/+1 targets), {@code mse} and {@code
+ * mae} are regression losses.
  */
 public enum LossFunction implements ConfigEnum {
   MCXENT,

@@ -12,7 +12,9 @@ import static sparktrain.config.ConfigKeys.MIN_CLASSES;
  * <ul>
  *   <li>mcxent, sparse-mcxent: softmax, units = num-classes;
  *   <li>xent (binary cross-entropy): sigmoid, 1 unit (binary) or num-classes units (multi-label);
- *   <li>hinge (labels -1/+1): identity or tanh, 1 unit or num-classes units;
+ *   <li>one unit is binary classification (labels 0/1) whatever num-classes says;
+ *   <li>hinge: identity or tanh, 1 unit (binary) or num-classes units (one-vs-all); labels are
+ *       class indexes like every classifier's, turned into the -1/+1 targets hinge takes;
  *   <li>mse, mae (regression): anything but softmax; num-classes is not used;
  *   <li>softmax over a single unit is always an error (it outputs 1);
  *   <li>classification losses need num-classes >= 2.

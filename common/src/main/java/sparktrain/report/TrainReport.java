@@ -45,9 +45,16 @@ public final class TrainReport {
     List<Double> trainLoss = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
     Map<String, List<Double>> test = new LinkedHashMap<>();
+    // per-epoch curves: the validation split's when the run has one, else the test split's
+    String split = "test";
+    for (JsonNode e : epochs) {
+      if (e.path("validation").size() > 0) {
+        split = "validation";
+      }
+    }
     TreeSet<String> testKeys = new TreeSet<>();
     for (JsonNode e : epochs) {
-      e.path("test").fieldNames().forEachRemaining(testKeys::add);
+      e.path(split).fieldNames().forEachRemaining(testKeys::add);
     }
     testKeys.removeAll(List.of("examples", "non_finite_outputs"));
     for (String k : testKeys) {
@@ -58,7 +65,7 @@ public final class TrainReport {
       trainLoss.add(e.path("train_loss").asDouble(Double.NaN));
       seconds.add(e.path("epoch_seconds").asDouble(Double.NaN));
       for (String k : testKeys) {
-        test.get(k).add(e.path("test").path(k).asDouble(Double.NaN));
+        test.get(k).add(e.path(split).path(k).asDouble(Double.NaN));
       }
     }
 
@@ -77,22 +84,16 @@ public final class TrainReport {
         .append(Html.escape(summary.path("run_dir").asText()))
         .append("</code></p>\n");
 
-    html.append("<h2>Final test metrics</h2>\n<table><tr>");
-    JsonNode finals = summary.path("test_metrics");
-    for (Iterator<String> it = finals.fieldNames(); it.hasNext(); ) {
-      html.append("<th>").append(Html.escape(it.next())).append("</th>");
+    metricsTable(html, "Final test metrics", summary.path("test_metrics"));
+    if (summary.path("validation_metrics").size() > 0) {
+      metricsTable(html, "Final validation metrics", summary.path("validation_metrics"));
     }
-    html.append("</tr><tr>");
-    for (Iterator<JsonNode> it = finals.elements(); it.hasNext(); ) {
-      html.append("<td>").append(Html.escape(fmt(it.next().asDouble()))).append("</td>");
-    }
-    html.append("</tr></table>\n");
 
     if (!epochs.isEmpty()) {
       Map<String, List<Double>> losses = new LinkedHashMap<>();
       losses.put("train loss (last round)", trainLoss);
       if (test.containsKey("loss")) {
-        losses.put("test loss", test.get("loss"));
+        losses.put(split + " loss", test.get("loss"));
       }
       image(
           fs,
@@ -109,8 +110,8 @@ public final class TrainReport {
             report,
             html,
             "metrics.png",
-            "Test metrics per epoch",
-            Charts.lines("Test metrics per epoch", "epoch", "value", x, quality));
+            split + " metrics per epoch",
+            Charts.lines(split + " metrics per epoch", "epoch", "value", x, quality));
       }
       image(
           fs,
@@ -123,7 +124,7 @@ public final class TrainReport {
 
       html.append("<h2>Epochs</h2>\n<table><tr><th>epoch</th><th>train loss</th>");
       for (String k : testKeys) {
-        html.append("<th>test ").append(Html.escape(k)).append("</th>");
+        html.append("<th>").append(split).append(' ').append(Html.escape(k)).append("</th>");
       }
       html.append("<th>seconds</th><th>examples/s</th><th class=\"l\">checkpoint</th></tr>\n");
       for (JsonNode e : epochs) {
@@ -133,7 +134,7 @@ public final class TrainReport {
             .append(fmt(e.path("train_loss").asDouble()))
             .append("</td>");
         for (String k : testKeys) {
-          JsonNode v = e.path("test").path(k);
+          JsonNode v = e.path(split).path(k);
           html.append("<td>").append(v.isMissingNode() ? "" : fmt(v.asDouble())).append("</td>");
         }
         html.append("<td>")
@@ -173,5 +174,17 @@ public final class TrainReport {
 
   private static String fmt(double v) {
     return Double.isNaN(v) ? "NaN" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static void metricsTable(StringBuilder html, String title, JsonNode metrics) {
+    html.append("<h2>").append(Html.escape(title)).append("</h2>\n<table><tr>");
+    for (Iterator<String> it = metrics.fieldNames(); it.hasNext(); ) {
+      html.append("<th>").append(Html.escape(it.next())).append("</th>");
+    }
+    html.append("</tr><tr>");
+    for (Iterator<JsonNode> it = metrics.elements(); it.hasNext(); ) {
+      html.append("<td>").append(Html.escape(fmt(it.next().asDouble()))).append("</td>");
+    }
+    html.append("</tr></table>\n");
   }
 }

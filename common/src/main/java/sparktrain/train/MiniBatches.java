@@ -23,18 +23,37 @@ public final class MiniBatches {
     /** One column holding the class index or the regression target ({@code [batch, 1]}). */
     COLUMN,
     /** One-hot class indicators ({@code [batch, numClasses]}). */
-    ONE_HOT;
+    ONE_HOT,
+    /**
+     * Hinge-loss target of a one-unit output: +1 for class 1, -1 for class 0. The data's labels
+     * stay class indexes (0/1) like every other classifier's.
+     */
+    SIGNED,
+    /** Hinge-loss targets over one unit per class (one-vs-all): +1 for the class, -1 elsewhere. */
+    SIGNED_ONE_HOT;
 
     /**
      * The layout an output layer's loss takes: one-hot for mcxent and for xent over one unit per
-     * class; a class-index (or target) column for sparse-mcxent, binary xent, hinge and regression.
+     * class; signed for hinge; a class-index (or target) column for sparse-mcxent, binary xent and
+     * regression.
      */
     public static LabelLayout forOutput(sparktrain.config.LayerConfig output) {
       sparktrain.config.LossFunction loss = output.loss();
+      if (loss == sparktrain.config.LossFunction.HINGE) {
+        return output.units() == 1 ? SIGNED : SIGNED_ONE_HOT;
+      }
       boolean oneHot =
           loss == sparktrain.config.LossFunction.MCXENT
               || (loss == sparktrain.config.LossFunction.XENT && output.units() > 1);
       return oneHot ? ONE_HOT : COLUMN;
+    }
+
+    /** Columns of a label row for {@code numClasses} classes. */
+    int width(int numClasses) {
+      return switch (this) {
+        case COLUMN, SIGNED -> 1;
+        case ONE_HOT, SIGNED_ONE_HOT -> numClasses;
+      };
     }
   }
 
@@ -72,7 +91,7 @@ public final class MiniBatches {
     int width = batch.get(0).features().length;
     normalizer.checkWidth(width);
     float[] features = new float[n * width];
-    int labelWidth = layout == LabelLayout.ONE_HOT ? numClasses : 1;
+    int labelWidth = layout.width(numClasses);
     float[] labels = new float[n * labelWidth];
     for (int i = 0; i < n; i++) {
       Example e = batch.get(i);
@@ -81,6 +100,11 @@ public final class MiniBatches {
         features[i * width + j] = normalizer.apply(j, f[j]);
       }
       if (layout == LabelLayout.ONE_HOT) {
+        labels[i * labelWidth + (int) e.label()] = 1f;
+      } else if (layout == LabelLayout.SIGNED) {
+        labels[i] = e.label() > 0 ? 1f : -1f;
+      } else if (layout == LabelLayout.SIGNED_ONE_HOT) {
+        java.util.Arrays.fill(labels, i * labelWidth, (i + 1) * labelWidth, -1f);
         labels[i * labelWidth + (int) e.label()] = 1f;
       } else {
         labels[i] = (float) e.label();

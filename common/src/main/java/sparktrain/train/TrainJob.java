@@ -98,6 +98,7 @@ public final class TrainJob {
   private final JavaSparkContext sc;
   private final Options options;
   private final RunDirectory run;
+  private final sparktrain.report.RunWatch watch = sparktrain.report.RunWatch.start();
 
   private TrainJob(JobConfig config, SparkSession spark, Options options) {
     this.config = config;
@@ -112,7 +113,12 @@ public final class TrainJob {
    * "failed" and the exception is rethrown; published checkpoints and models are never partial.
    */
   public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
-    return new TrainJob(config, spark, options).run();
+    TrainJob job = new TrainJob(config, spark, options);
+    try {
+      return job.run();
+    } finally {
+      job.watch.close();
+    }
   }
 
   private TrainSummary run() {
@@ -142,6 +148,37 @@ public final class TrainJob {
 
   private Configuration hadoopConf() {
     return sc.hadoopConfiguration();
+  }
+
+  /** A minibatch of zeros of the configured size and shape, for timing one fit. */
+  private DataSet probeBatch(MiniBatches.LabelLayout layout) {
+    List<Example> zeros = new ArrayList<>();
+    for (int i = 0; i < config.training().batchSizePerWorker(); i++) {
+      zeros.add(new Example(new float[config.model().input().size()], 0));
+    }
+    return MiniBatches.toDataSet(zeros, layout, config.data().numClasses(), Normalizer.none());
+  }
+
+  /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */
+  private Map<String, Double> evaluate(
+      MultiLayerNetwork net, String label, String split, JavaRDD<DataSet> batches) {
+    try (SparkPhase p =
+        SparkPhase.start(
+            sc, "evaluate-" + split, label + ": evaluate on the " + split + " split")) {
+      EvaluationResult result =
+          DistributedEvaluator.evaluate(
+              sc, net, batches, config.model(), config.data().numClasses());
+      if (result.nonFiniteOutputs() > 0) {
+        LOG.warn(
+            "{}: {} of {} {} examples have NaN or infinite outputs; they are counted in"
+                + " non_finite_outputs and not scored",
+            label,
+            result.nonFiniteOutputs(),
+            result.examples(),
+            split);
+      }
+      return result.summary();
+    }
   }
 
   private int keepLast() {
@@ -249,6 +286,7 @@ public final class TrainJob {
     long testExamples;
     int workers;
     Map<String, Double> testMetrics = Map.of();
+    Map<String, Double> validationMetrics = Map.of();
     String checkpoint;
     Long validationExamples;
     Map<String, Long> skippedRows = Map.of();
@@ -266,6 +304,7 @@ public final class TrainJob {
 
     JavaRDD<DataSet> trainBatches;
     JavaRDD<DataSet> testBatches;
+    Optional<JavaRDD<DataSet>> validationBatches;
     List<String> inputPaths;
     Map<String, byte[]> dataFiles;
     Normalizer normalizer;
@@ -287,6 +326,15 @@ public final class TrainJob {
           MiniBatches.of(
                   testEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer)
               .persist(StorageLevel.MEMORY_ONLY_SER());
+      Normalizer fitted = normalizer;
+      validationBatches =
+          input
+              .validation()
+              .map(
+                  v ->
+                      MiniBatches.of(
+                              v, training.batchSizePerWorker(), layout, data.numClasses(), fitted)
+                          .persist(StorageLevel.MEMORY_ONLY_SER()));
       state.trainExamples = trainEx.count();
       state.testExamples = testEx.count();
       state.validationExamples = input.validation().map(JavaRDD::count).orElse(null);
@@ -341,6 +389,13 @@ public final class TrainJob {
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
     FitProgress progress = new FitProgress(training.progressInterval());
     sc.sc().addSparkListener(progress);
+    RoundAdvisor advisor =
+        new RoundAdvisor(
+            training.averagingFrequency(),
+            training.batchSizePerWorker(),
+            workers,
+            RoundAdvisor.probe(net, probeBatch(layout)));
+    sc.sc().addSparkListener(advisor);
     long examplesPerRound =
         (long) workers * training.batchSizePerWorker() * training.averagingFrequency();
     int rounds = (int) Math.max(1, Math.ceil(state.trainExamples / (double) examplesPerRound));
@@ -377,6 +432,7 @@ public final class TrainJob {
         try (SparkPhase p =
             SparkPhase.start(sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
           progress.begin(p.groupId(), label, Math.max(1, rounds - skip), examplesPerRound);
+          advisor.watch(p.groupId());
           sparkNet.fit(trainBatches);
         } finally {
           progress.end();
@@ -389,28 +445,25 @@ public final class TrainJob {
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         double trainLoss = sparkNet.getScore();
 
+        // Per-epoch evaluation (curves, keep-best, the checkpoint's metrics) uses the validation
+        // split when there is one, and the test split is scored after the last epoch only: model
+        // selection never looks at the test data.
         Map<String, Double> test = Map.of();
+        Map<String, Double> validation = Map.of();
         double evalSeconds = 0;
-        if (training.evaluateEveryEpoch() || epoch == epochs) {
-          long e0 = System.nanoTime();
-          try (SparkPhase p =
-              SparkPhase.start(sc, "epoch-" + epoch + "-eval", label + ": evaluate on test")) {
-            EvaluationResult result =
-                DistributedEvaluator.evaluate(
-                    sc, sparkNet.getNetwork(), testBatches, config.model(), data.numClasses());
-            test = result.summary();
-            if (result.nonFiniteOutputs() > 0) {
-              LOG.warn(
-                  "{}: {} of {} test examples have NaN or infinite outputs; they are counted in"
-                      + " non_finite_outputs and not scored",
-                  label,
-                  result.nonFiniteOutputs(),
-                  result.examples());
-            }
-          }
-          evalSeconds = (System.nanoTime() - e0) / 1e9;
+        boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs;
+        long e0 = System.nanoTime();
+        if (evaluateNow && validationBatches.isPresent()) {
+          validation =
+              evaluate(sparkNet.getNetwork(), label, "validation", validationBatches.get());
+          state.validationMetrics = validation;
+        }
+        if (evaluateNow && (validationBatches.isEmpty() || epoch == epochs)) {
+          test = evaluate(sparkNet.getNetwork(), label, "test", testBatches);
           state.testMetrics = test;
         }
+        evalSeconds = (System.nanoTime() - e0) / 1e9;
+        Map<String, Double> selection = validationBatches.isPresent() ? validation : test;
 
         boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
         String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
@@ -425,7 +478,8 @@ public final class TrainJob {
                 (System.nanoTime() - t0) / 1e9,
                 perSecond,
                 iterations,
-                ckName);
+                ckName,
+                validation);
         if (checkpointNow) {
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
@@ -436,7 +490,7 @@ public final class TrainJob {
             CheckpointInfo info =
                 store.write(
                     sparkNet.getNetwork(),
-                    metadata(epoch, iterations, parent, test, inputs, position),
+                    metadata(epoch, iterations, parent, selection, inputs, position),
                     dataFiles);
             ckName = info.name();
             parent = info.name();
@@ -454,7 +508,8 @@ public final class TrainJob {
                 epochSeconds,
                 perSecond,
                 iterations,
-                ckName);
+                ckName,
+                validation);
         appendMetrics(row);
         state.epochSeconds.add(epochSeconds);
         state.epochsCompleted = epoch;
@@ -464,14 +519,16 @@ public final class TrainJob {
                 "%s  loss %.4f  %s  %.1f s  %.0f examples/s%s",
                 label,
                 trainLoss,
-                headline(test),
+                validation.isEmpty() ? headline(test) : "validation " + headline(validation),
                 epochSeconds,
                 perSecond,
                 ckName == null ? "" : "  checkpoint " + ckName));
       }
     } finally {
       sc.sc().removeSparkListener(progress);
+      sc.sc().removeSparkListener(advisor);
       testBatches.unpersist(false);
+      validationBatches.ifPresent(v -> v.unpersist(false));
       deleteQuietly(run.child("tmp").toString());
     }
 
@@ -835,7 +892,9 @@ public final class TrainJob {
         state.workers,
         Versions.all(),
         state.validationExamples,
-        state.skippedRows);
+        state.skippedRows,
+        state.validationMetrics,
+        watch.figures());
   }
 
   private void writeSummary(TrainSummary s) {

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param validationExamples examples of the validation split, or null without one
  * @param skippedRows bad input rows skipped ({@code data.bad-rows = skip}) by kind, e.g. {@code
  *     non-numeric}; empty when none were
+ * @param validationMetrics the validation split's metrics after the last epoch; empty without one
+ * @param resources the driver JVM's CPU seconds and peak heap during the run (see {@code RunWatch};
+ *     with a local master the executors' work is in it too)
  */
 public record TrainSummary(
     String status,
@@ -32,4 +35,6 @@ public record TrainSummary(
     int workers,
     Map<String, String> versions,
     Long validationExamples,
-    Map<String, Long> skippedRows) {}
+    Map<String, Long> skippedRows,
+    Map<String, Double> validationMetrics,
+    Map<String, Object> resources) {}

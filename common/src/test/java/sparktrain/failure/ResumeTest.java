@@ -21,6 +21,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.report.Json;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LogCapture;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 

@@ -1,4 +1,4 @@
-package sparktrain.failure;
+package sparktrain.testing;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +15,7 @@ import org.apache.logging.log4j.core.config.Property;
  * Collects the WARN and ERROR messages logged under {@code sparktrain} while open (the real Log4j 2
  * backend, an extra appender on the {@code sparktrain} logger).
  */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
   private final List<String> warnings = new CopyOnWriteArrayList<>();
   private final LoggerConfig logger;
 
@@ -25,7 +25,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
   }
 
   /** Starts capturing. */
-  static LogCapture open() {
+  public static LogCapture open() {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration config = ctx.getConfiguration();
     LoggerConfig logger = config.getLoggerConfig("sparktrain");
@@ -42,7 +42,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
   }
 
   /** WARN and ERROR messages so far, formatted. */
-  List<String> warnings() {
+  public List<String> warnings() {
     return List.copyOf(warnings);
   }
 
