@@ -15,6 +15,10 @@ import sparktrain.registry.RegistryLockedException;
  * Keeps a registry lock alive while a long operation runs: renews it every third of its
  * time-to-live on a daemon thread. A failed renewal (the lock was broken or taken over) is kept and
  * rethrown by {@link #check()}, which callers run before they publish anything.
+ *
+ * <p>A renewal and a check never overlap: on the local file system a renewal replaces the lock file
+ * and its checksum file one after the other, and a read in between sees a checksum error (an
+ * "unreadable" lock, which would count as lost).
  */
 final class LockKeeper implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LockKeeper.class);
@@ -36,7 +40,7 @@ final class LockKeeper implements AutoCloseable {
     timer.scheduleWithFixedDelay(() -> renew(ttl), period, period, TimeUnit.MILLISECONDS);
   }
 
-  private void renew(Duration ttl) {
+  private synchronized void renew(Duration ttl) {
     if (lost.get() != null) {
       return;
     }
@@ -56,7 +60,7 @@ final class LockKeeper implements AutoCloseable {
    *
    * @throws RegistryLockedException if the lock was lost
    */
-  void check() throws IOException {
+  synchronized void check() throws IOException {
     IOException e = lost.get();
     if (e != null) {
       throw e;
