@@ -23,6 +23,7 @@ public final class ConfigKeys {
   public static final Key DATA_TEST_LABELS = Key.of("data.test.labels");
   public static final Key DATA_TRAIN_LIMIT = Key.of("data.train-limit", Range.atLeast(0));
   public static final Key DATA_TEST_LIMIT = Key.of("data.test-limit", Range.atLeast(0));
+  public static final Key DATA_TRAIN_OFFSET = Key.of("data.train-offset", Range.atLeast(0));
   public static final Key DATA_NUM_CLASSES = Key.of("data.num-classes", Range.atLeast(1));
   public static final Key DATA_NORMALIZATION = Key.of("data.normalization");
   public static final Key DATA_PARTITIONS = Key.of("data.partitions", Range.atLeast(0));
@@ -107,6 +108,25 @@ public final class ConfigKeys {
       Key.of("checkpoint.every-n-rounds", Range.atLeast(0));
 
   public static final Key OUTPUT_DIR = Key.of("output.dir");
+
+  public static final Key RETRAIN_EPOCHS = Key.of("retrain.epochs", Range.atLeast(1));
+  public static final Key RETRAIN_METRIC = Key.of("retrain.metric");
+  public static final Key RETRAIN_MIN_IMPROVEMENT =
+      Key.of("retrain.min-improvement", Range.atLeast(0));
+
+  /**
+   * An open section: metric name to its largest allowed regression (each {@code >= 0}); its keys
+   * are checked against {@link RetrainMetric}, not against reference.conf.
+   */
+  public static final Key RETRAIN_GUARD_RAILS = Key.of("retrain.guard-rails", Range.atLeast(0));
+
+  public static final Key RETRAIN_REPLAY_FRACTION =
+      Key.of("retrain.replay-fraction", Range.closed(0, 1));
+
+  /** Range in milliseconds. */
+  public static final Key RETRAIN_LOCK_TTL = Key.of("retrain.lock-ttl", Range.atLeast(1000));
+
+  public static final Key RETRAIN_NORMALIZER = Key.of("retrain.normalizer");
 
   // Keys of one entry of model.layers, relative to the entry.
   public static final Key LAYER_TYPE = Key.of("type");
@@ -195,6 +215,10 @@ public final class ConfigKeys {
 
     static Range closedOpen(double min, double max) {
       return new Range(min, true, max, false);
+    }
+
+    static Range closed(double min, double max) {
+      return new Range(min, true, max, true);
     }
 
     static Range openClosed(double min, double max) {

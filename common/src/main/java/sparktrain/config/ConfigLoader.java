@@ -77,7 +77,11 @@ public final class ConfigLoader {
       throw new ConfigException(problem(e), e);
     }
     List<String> problems = new ArrayList<>();
-    UnknownKeys.check(resolved.root(), reference.root(), problems);
+    // The guard rails are an open section (metric names); the parser checks its keys.
+    UnknownKeys.check(
+        resolved.withoutPath(ConfigKeys.RETRAIN_GUARD_RAILS.path()).root(),
+        reference.root(),
+        problems);
     return JobConfigParser.parse(resolved, problems);
   }
 

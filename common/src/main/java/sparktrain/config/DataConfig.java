@@ -1,7 +1,8 @@
 package sparktrain.config;
 
 /**
- * The {@code data} section. A limit of 0 means all records; {@code partitions} 0 means {@code
+ * The {@code data} section. A limit of 0 means all records; {@code trainOffset} records of the
+ * training split are skipped before {@code trainLimit} applies; {@code partitions} 0 means {@code
  * training.workers}.
  *
  * <p>Two values are not keys of the section but derived when the config is read: {@code task} from
@@ -24,6 +25,7 @@ public record DataConfig(
     ColumnsConfig columns,
     BadRowPolicy badRows,
     int trainLimit,
+    int trainOffset,
     int testLimit,
     int numClasses,
     Normalization normalization,
@@ -45,6 +47,7 @@ public record DataConfig(
         columns,
         badRows,
         trainLimit,
+        trainOffset,
         testLimit,
         numClasses,
         normalization,

@@ -19,6 +19,7 @@ public record JobConfig(
     TrainingConfig training,
     CheckpointConfig checkpoint,
     OutputConfig output,
+    RetrainConfig retrain,
     Config resolved) {
 
   private static final ConfigRenderOptions HOCON =

@@ -28,6 +28,7 @@ import static sparktrain.config.ConfigKeys.DATA_TEST_PATH;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_LIMIT;
+import static sparktrain.config.ConfigKeys.DATA_TRAIN_OFFSET;
 import static sparktrain.config.ConfigKeys.DATA_TRAIN_PATH;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_LABELS;
@@ -43,6 +44,13 @@ import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
+import static sparktrain.config.ConfigKeys.RETRAIN_EPOCHS;
+import static sparktrain.config.ConfigKeys.RETRAIN_GUARD_RAILS;
+import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
+import static sparktrain.config.ConfigKeys.RETRAIN_METRIC;
+import static sparktrain.config.ConfigKeys.RETRAIN_MIN_IMPROVEMENT;
+import static sparktrain.config.ConfigKeys.RETRAIN_NORMALIZER;
+import static sparktrain.config.ConfigKeys.RETRAIN_REPLAY_FRACTION;
 import static sparktrain.config.ConfigKeys.SCHEDULE_DECAY;
 import static sparktrain.config.ConfigKeys.SCHEDULE_MIN_LEARNING_RATE;
 import static sparktrain.config.ConfigKeys.SCHEDULE_PERIOD;
@@ -72,10 +80,14 @@ import static sparktrain.config.ConfigKeys.WORKLOAD;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import sparktrain.config.ConfigKeys.Key;
 
 /**
@@ -139,7 +151,61 @@ final class JobConfigParser {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
     data = derive(data, model, training);
-    return new JobConfig(workload, data, model, training, checkpoint, output, config);
+    RetrainConfig retrain = retrain();
+    return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
+  }
+
+  private RetrainConfig retrain() {
+    return new RetrainConfig(
+        in.integer(RETRAIN_EPOCHS),
+        in.oneOf(RETRAIN_METRIC, RetrainMetric.class),
+        in.decimal(RETRAIN_MIN_IMPROVEMENT),
+        guardRails(),
+        in.decimal(RETRAIN_REPLAY_FRACTION),
+        in.duration(RETRAIN_LOCK_TTL),
+        in.oneOf(RETRAIN_NORMALIZER, RetrainNormalizer.class));
+  }
+
+  /** {@code retrain.guard-rails}: an open section of metric name = largest allowed regression. */
+  private Map<RetrainMetric, Double> guardRails() {
+    Map<RetrainMetric, Double> rails = new LinkedHashMap<>();
+    ConfigValue section = config.getValue(RETRAIN_GUARD_RAILS.path());
+    if (!(section instanceof ConfigObject object)) {
+      in.problem(
+          RETRAIN_GUARD_RAILS,
+          "expected a section of metric = largest allowed regression, e.g. { loss = 0.05 }, got "
+              + ConfigReader.describe(section));
+      return rails;
+    }
+    List<String> names = new ArrayList<>();
+    for (RetrainMetric m : RetrainMetric.values()) {
+      names.add(m.configName());
+    }
+    for (String name : new TreeSet<>(object.keySet())) {
+      Key key =
+          Key.of(
+              RETRAIN_GUARD_RAILS.path() + "." + ConfigUtil.joinPath(name),
+              RETRAIN_GUARD_RAILS.range());
+      RetrainMetric metric = null;
+      for (RetrainMetric m : RetrainMetric.values()) {
+        if (m.configName().equals(name)) {
+          metric = m;
+        }
+      }
+      if (metric == null) {
+        in.problem(
+            key,
+            "unknown metric; expected one of "
+                + ConfigEnum.allowed(RetrainMetric.class)
+                + UnknownKeys.suggestion(name, names));
+        continue;
+      }
+      double limit = in.decimal(key);
+      if (in.ok(key)) {
+        rails.put(metric, limit);
+      }
+    }
+    return rails;
   }
 
   private DataConfig data() {
@@ -196,6 +262,7 @@ final class JobConfigParser {
         columns,
         badRows,
         trainLimit,
+        in.integer(DATA_TRAIN_OFFSET),
         testLimit,
         numClasses,
         normalization,

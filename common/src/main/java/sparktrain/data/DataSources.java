@@ -34,7 +34,14 @@ public final class DataSources {
   }
 
   private static TrainingData idx(JavaSparkContext sc, DataConfig data, int partitions) {
-    JavaRDD<Example> train = idxSplit(sc, data.train(), data.trainLimit(), partitions);
+    JavaRDD<Example> train =
+        IdxDataset.read(
+            sc,
+            data.train().images(),
+            data.train().labels(),
+            data.trainOffset(),
+            data.trainLimit(),
+            partitions);
     JavaRDD<Example> test = idxSplit(sc, data.test(), data.testLimit(), partitions);
     List<String> inputs =
         new ArrayList<>(

@@ -40,6 +40,28 @@ public final class IdxDataset {
    */
   public static JavaRDD<Example> read(
       JavaSparkContext sc, String imagesPath, String labelsPath, int limit, int partitions) {
+    return read(sc, imagesPath, labelsPath, 0, limit, partitions);
+  }
+
+  /**
+   * Like {@link #read(JavaSparkContext, String, String, int, int)}, but skips the first {@code
+   * offset} records: the result holds records {@code [offset, offset + limit)} (to the end of the
+   * files if {@code limit} is 0 or there are fewer).
+   *
+   * @throws DataException if {@code offset} is not below the number of records (the message names
+   *     the file), or as the other overload
+   * @throws IllegalArgumentException if {@code offset < 0}, or as the other overload
+   */
+  public static JavaRDD<Example> read(
+      JavaSparkContext sc,
+      String imagesPath,
+      String labelsPath,
+      int offset,
+      int limit,
+      int partitions) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must be >= 0, got " + offset);
+    }
     if (limit < 0) {
       throw new IllegalArgumentException("limit must be >= 0 (0 = all records), got " + limit);
     }
@@ -51,11 +73,21 @@ public final class IdxDataset {
     IdxHeader labels = IdxHeader.read(HadoopPaths.qualify(labelsPath, conf), conf);
     checkShapes(images, labels);
 
-    int count = limit == 0 ? images.count() : Math.min(limit, images.count());
+    if (offset > 0 && offset >= images.count()) {
+      throw new DataException(
+          String.format(
+              "%s has %d records; an offset of %d (data.train-offset) leaves none",
+              images.path(), images.count(), offset));
+    }
+    int available = images.count() - offset;
+    int count = limit == 0 ? available : Math.min(limit, available);
     List<IdxRange> ranges = new ArrayList<>(partitions);
     for (int i = 0; i < partitions; i++) {
       ranges.add(
-          new IdxRange(i, (long) count * i / partitions, (long) count * (i + 1) / partitions));
+          new IdxRange(
+              i,
+              offset + (long) count * i / partitions,
+              offset + (long) count * (i + 1) / partitions));
     }
     Broadcast<SerializableConfiguration> shippedConf =
         sc.broadcast(new SerializableConfiguration(conf));

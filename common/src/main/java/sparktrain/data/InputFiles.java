@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.Path;
  * the matches of a glob; names starting with {@code _} or {@code .} (Spark's {@code _SUCCESS},
  * checksum files) are left out, as Hadoop's input formats do.
  */
-final class InputFiles {
+public final class InputFiles {
   private InputFiles() {}
 
   /**
@@ -22,7 +22,7 @@ final class InputFiles {
    *
    * @throws DataException if nothing matches {@code path} or it holds no data files
    */
-  static List<String> list(String path, Configuration conf) {
+  public static List<String> list(String path, Configuration conf) {
     Path qualified = HadoopPaths.qualify(path, conf);
     try {
       FileSystem fs = qualified.getFileSystem(conf);

@@ -16,6 +16,18 @@ final class Partitions {
   }
 
   /**
+   * The examples at positions {@code [offset, offset + limit)} in partition order ({@code limit} 0:
+   * to the end); {@link #first} when {@code offset} is 0.
+   */
+  static JavaRDD<Example> range(JavaRDD<Example> examples, int offset, int limit) {
+    if (offset <= 0) {
+      return first(examples, limit);
+    }
+    long end = limit <= 0 ? Long.MAX_VALUE : (long) offset + limit;
+    return examples.zipWithIndex().filter(t -> t._2() >= offset && t._2() < end).map(Tuple2::_1);
+  }
+
+  /**
    * The same examples in the same order, in {@code partitions} contiguous ranges (by a sort on the
    * position, so deterministic, unlike {@code repartition}); unchanged if the count already fits.
    */

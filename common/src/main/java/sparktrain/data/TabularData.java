@@ -138,7 +138,9 @@ final class TabularData {
             ? parts.get(next).setName("test split of " + main.path())
             : examples(inputs.get(inputs.size() - 1), convert);
 
-    train = Partitions.ordered(Partitions.first(train, data.trainLimit()), partitions);
+    train =
+        Partitions.ordered(
+            Partitions.range(train, data.trainOffset(), data.trainLimit()), partitions);
     test = Partitions.first(test, data.testLimit());
     checkSplits(train, test, data, main);
 
@@ -289,12 +291,14 @@ final class TabularData {
       JavaRDD<Example> train, JavaRDD<Example> test, DataConfig data, SourceRows main) {
     if (data.task() == Task.REGRESSION) {
       if (train.isEmpty()) {
-        throw new DataException("the training split of " + main.path() + " is empty");
+        throw new DataException(
+            "the training split of " + main.path() + " is empty" + offsetNote(data));
       }
     } else {
       Map<Double, Long> classes = new TreeMap<>(train.map(Example::label).countByValue());
       if (classes.isEmpty()) {
-        throw new DataException("the training split of " + main.path() + " is empty");
+        throw new DataException(
+            "the training split of " + main.path() + " is empty" + offsetNote(data));
       }
       if (classes.size() < 2) {
         Map.Entry<Double, Long> only = classes.entrySet().iterator().next();
@@ -318,5 +322,11 @@ final class TabularData {
                   ? " (data.test.path = " + data.test().path() + ")"
                   : " (data.split.test = " + data.split().test() + " of " + main.path() + ")"));
     }
+  }
+
+  private static String offsetNote(DataConfig data) {
+    return data.trainOffset() > 0
+        ? " (data.train-offset = " + data.trainOffset() + " skips all of its rows)"
+        : "";
   }
 }

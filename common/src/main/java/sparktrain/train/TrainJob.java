@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,8 +26,10 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.config.ConfigException;
 import sparktrain.config.JobConfig;
 import sparktrain.config.LossFunction;
+import sparktrain.config.Normalization;
 import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
@@ -55,8 +58,35 @@ public final class TrainJob {
 
   private static final ObjectMapper PLAIN_JSON = new ObjectMapper();
 
-  /** Options of a run that are not part of the model's config. */
-  public record Options(boolean resume, boolean force) {
+  /**
+   * Options of a run that are not part of the model's config.
+   *
+   * @param startFrom a model to continue instead of building a fresh network (e.g. a registry's
+   *     champion), or null: its weights, updater state and epoch/iteration counters carry on, so
+   *     {@code training.epochs} counts from its epoch. Its class names ({@code labels.json}) must
+   *     be the data's. A checkpoint to resume from wins over it.
+   * @param keepStartNormalizer with {@code startFrom}: use its saved {@code normalizer.json}
+   *     instead of fitting a new one on the training examples (ignored without {@code startFrom})
+   * @param moreTraining applied to the training examples as read, before the normalizer is fitted
+   *     and before shuffling and batching (e.g. to mix in a replay sample); never null
+   */
+  public record Options(
+      boolean resume,
+      boolean force,
+      LoadedCheckpoint startFrom,
+      boolean keepStartNormalizer,
+      UnaryOperator<JavaRDD<Example>> moreTraining) {
+
+    /** Null {@code moreTraining} means none. */
+    public Options {
+      moreTraining = moreTraining == null ? UnaryOperator.identity() : moreTraining;
+    }
+
+    /** A run that starts from a fresh network (or resumes its own checkpoint). */
+    public Options(boolean resume, boolean force) {
+      this(resume, force, null, false, null);
+    }
+
     /** A fresh run: no resume, no force. */
     public static Options defaults() {
       return new Options(false, false);
@@ -282,9 +312,9 @@ public final class TrainJob {
       TrainingData input = DataSources.read(sc, data, partitions);
       checkInputSize(input);
       inputPaths = input.inputs();
-      JavaRDD<Example> trainEx = input.train();
+      JavaRDD<Example> trainEx = options.moreTraining().apply(input.train());
       JavaRDD<Example> testEx = input.test();
-      normalizer = normalizer(input, resumeFrom);
+      normalizer = normalizer(input, trainEx, resumeFrom);
       dataFiles = dataFiles(normalizer, input, resumeFrom);
       if (training.shuffle()) {
         trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
@@ -341,6 +371,14 @@ public final class TrainJob {
       state.epochsCompleted = startEpoch;
       state.checkpoint = ck.uri();
       keepMetricsUpTo(startEpoch, ck);
+    } else if (options.startFrom() != null) {
+      LoadedCheckpoint ck = options.startFrom();
+      net = ck.network();
+      startEpoch = ck.manifest().epoch();
+      iterations = ck.manifest().iteration();
+      parent = ck.name();
+      state.epochsCompleted = startEpoch;
+      LOG.info("Continuing {} ({} epochs, {} iterations done)", ck.uri(), startEpoch, iterations);
     } else {
       net = NetworkFactory.create(config.model(), training.seed());
     }
@@ -547,10 +585,12 @@ public final class TrainJob {
   }
 
   /**
-   * The normalizer saved in the checkpoint resumed from, else one fitted on the training split
-   * (never on validation or test data).
+   * The normalizer saved in the checkpoint resumed from, else the one of the model started from
+   * when it is kept, else one fitted on the training examples {@code train} (never on validation or
+   * test data).
    */
-  private Normalizer normalizer(TrainingData input, Optional<LoadedCheckpoint> resumeFrom)
+  private Normalizer normalizer(
+      TrainingData input, JavaRDD<Example> train, Optional<LoadedCheckpoint> resumeFrom)
       throws IOException {
     if (resumeFrom.isPresent()) {
       Optional<Normalizer> saved = Normalizer.find(resumeFrom.get());
@@ -558,14 +598,71 @@ public final class TrainJob {
         return saved.get();
       }
     }
-    return Normalizer.fit(input.train(), config.data().normalization(), input.featureNames());
+    if (options.startFrom() != null && options.keepStartNormalizer()) {
+      return keptNormalizer(options.startFrom(), input);
+    }
+    return Normalizer.fit(train, config.data().normalization(), input.featureNames());
+  }
+
+  /**
+   * The normalizer of the model started from, for a run that keeps it. A model without {@code
+   * normalizer.json} (saved before normalizers were) keeps the fixed transform {@code
+   * data.normalization} names; a fitted kind cannot be recovered and is an error.
+   *
+   * @throws DataException if the normalizer was fitted on other feature columns than the data's
+   * @throws ConfigException if the model has no normalizer to keep and the data needs a fitted one
+   */
+  private Normalizer keptNormalizer(LoadedCheckpoint start, TrainingData input) throws IOException {
+    Optional<Normalizer> saved = Normalizer.find(start);
+    if (saved.isEmpty()) {
+      Normalization kind = config.data().normalization();
+      if (kind == Normalization.NONE || kind == Normalization.IMAGE_SCALE) {
+        LOG.warn(
+            "{} has no {}; keeping the fixed transform data.normalization = {}",
+            start.uri(),
+            Normalizer.FILE_NAME,
+            kind.configName());
+        return Normalizer.fit(input.train(), kind, input.featureNames());
+      }
+      throw new ConfigException(
+          List.of(
+              "retrain.normalizer: keep, but "
+                  + start.uri()
+                  + " has no "
+                  + Normalizer.FILE_NAME
+                  + " to keep (data.normalization = "
+                  + kind.configName()
+                  + " needs a fitted one); use retrain.normalizer = refit"));
+    }
+    Normalizer kept = saved.get();
+    List<String> names = input.featureNames();
+    if (!kept.featureNames().isEmpty() && !names.isEmpty() && !kept.featureNames().equals(names)) {
+      throw new DataException(
+          "the data's feature columns "
+              + names
+              + " differ from those the normalizer of "
+              + start.uri()
+              + " was fitted on ("
+              + kept.featureNames()
+              + "); retrain.normalizer = keep needs the same columns in the same order");
+    }
+    if (kept.kind() != config.data().normalization()) {
+      LOG.warn(
+          "Keeping the {} normalizer of {} (data.normalization says {})",
+          kept.kind().configName(),
+          start.uri(),
+          config.data().normalization().configName());
+    } else {
+      LOG.info("Keeping the {} normalizer of {}", kept.kind().configName(), start.uri());
+    }
+    return kept;
   }
 
   /**
    * The files saved with every checkpoint and the model: the normalizer and, for class names, the
    * label index. A resumed run must map class names as the checkpoint did.
    */
-  private static Map<String, byte[]> dataFiles(
+  private Map<String, byte[]> dataFiles(
       Normalizer normalizer, TrainingData input, Optional<LoadedCheckpoint> resumeFrom)
       throws IOException {
     if (resumeFrom.isPresent() && Normalizer.find(resumeFrom.get()).isPresent()) {
@@ -580,10 +677,35 @@ public final class TrainJob {
                 + saved.map(LabelIndex::classes).map(Object::toString).orElse("(none)"));
       }
     }
+    if (resumeFrom.isEmpty() && options.startFrom() != null) {
+      requireSameClasses(options.startFrom(), input);
+    }
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(Normalizer.FILE_NAME, normalizer.toJson());
     input.labelIndex().ifPresent(index -> files.put(LabelIndex.FILE_NAME, index.toJson()));
     return files;
+  }
+
+  /**
+   * A continued network's outputs are its model's classes: the data must name them the same way.
+   *
+   * @throws DataException if the data's class names (labels.json) differ from the model's
+   */
+  private static void requireSameClasses(LoadedCheckpoint start, TrainingData input)
+      throws IOException {
+    Optional<LabelIndex> saved = LabelIndex.find(start);
+    if (!saved.equals(input.labelIndex())) {
+      throw new DataException(
+          "the data's class names "
+              + input.labelIndex().map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+              + " differ from those of "
+              + start.uri()
+              + " ("
+              + LabelIndex.FILE_NAME
+              + ": "
+              + saved.map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+              + "), whose network is continued: its output units are those classes");
+    }
   }
 
   private List<Map<String, Object>> inputFingerprints(List<String> paths) {

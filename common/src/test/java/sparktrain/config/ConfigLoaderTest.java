@@ -38,6 +38,7 @@ class ConfigLoaderTest {
                 BadRowPolicy.FAIL,
                 0,
                 0,
+                0,
                 10,
                 Normalization.IMAGE_SCALE,
                 0,
@@ -94,7 +95,8 @@ class ConfigLoaderTest {
   @Test
   void referenceIsOnlyOurOwnFile() {
     assertThat(ConfigLoader.reference().root().keySet())
-        .containsExactlyInAnyOrder("workload", "data", "model", "training", "checkpoint", "output");
+        .containsExactlyInAnyOrder(
+            "workload", "data", "model", "training", "checkpoint", "output", "retrain");
   }
 
   @Test

@@ -149,6 +149,24 @@ class IdxDatasetTest {
   }
 
   @Test
+  void offsetSkipsRecordsThenLimitApplies() {
+    List<Example> all = train(0, 1).collect();
+
+    List<Example> slice =
+        IdxDataset.read(sc, uri(TRAIN_IMAGES), uri(TRAIN_LABELS), 1000, 300, 3).collect();
+    List<Example> rest =
+        IdxDataset.read(sc, uri(TRAIN_IMAGES), uri(TRAIN_LABELS), 1000, 0, 4).collect();
+
+    assertThat(slice).containsExactlyElementsOf(all.subList(1000, 1300));
+    assertThat(rest).containsExactlyElementsOf(all.subList(1000, TRAIN_COUNT));
+    assertThatThrownBy(
+            () -> IdxDataset.read(sc, uri(TRAIN_IMAGES), uri(TRAIN_LABELS), TRAIN_COUNT, 0, 2))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining(TRAIN_IMAGES)
+        .hasMessageContaining("offset of " + TRAIN_COUNT);
+  }
+
+  @Test
   void morePartitionsThanRecordsKeepsThePartitionCount() {
     JavaRDD<Example> rdd = train(3, 5);
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     description = "Train, retrain and evaluate Deeplearning4j networks on Apache Spark.",
     subcommands = {
       TrainCommand.class,
+      RetrainCommand.class,
       EvaluateCommand.class,
       PredictCommand.class,
       RegistryCommand.class,

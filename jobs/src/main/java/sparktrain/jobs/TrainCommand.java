@@ -1,13 +1,17 @@
 package sparktrain.jobs;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.registry.RegisteredVersion;
+import sparktrain.retrain.TrainRegistration;
 import sparktrain.spark.SparkSessions;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -51,8 +55,16 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Use --output even if it holds a run of another config.")
   boolean force;
 
+  @Option(
+      names = "--register",
+      paramLabel = "REG/NAME",
+      description =
+          "After training, register the final model in this model registry (any Hadoop FS);"
+              + " the first version becomes the champion. Prints the version on a second line.")
+  String register;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     List<String> all = new ArrayList<>(sets);
     if (output != null) {
       all.add("output.dir=" + quote(output));
@@ -62,17 +74,26 @@ final class TrainCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--resume needs --output (or output.dir) naming the run");
     }
+    if (register != null) {
+      TrainRegistration.check(register, new Configuration()); // before hours of training
+    }
     SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain train " + config.workload());
     try {
       TrainSummary s = TrainJob.run(config, spark, new TrainJob.Options(resume, force));
       System.out.println(s.runDir() + "/summary.json");
+      if (register != null) {
+        RegisteredVersion v =
+            TrainRegistration.register(
+                register, spark.sparkContext().hadoopConfiguration(), config, s);
+        System.out.println(v.version() + (v.champion() ? " champion" : ""));
+      }
       return ExitCodes.OK;
     } finally {
       spark.stop();
     }
   }
 
-  private static String quote(String s) {
+  static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

@@ -1,0 +1,431 @@
+package sparktrain.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.checkpoint.HadoopFiles;
+import sparktrain.checkpoint.LoadedCheckpoint;
+import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.config.ConfigLoader;
+import sparktrain.config.JobConfig;
+import sparktrain.config.Normalization;
+import sparktrain.data.Normalizer;
+import sparktrain.registry.HistoryEntry;
+import sparktrain.registry.ModelRegistry;
+import sparktrain.registry.RegisteredVersion;
+import sparktrain.registry.RegistryLock;
+import sparktrain.registry.RegistryLockedException;
+import sparktrain.registry.RetrainWatermark;
+import sparktrain.report.Json;
+import sparktrain.testing.LocalSpark;
+import sparktrain.train.TrainJob;
+import sparktrain.train.TrainSummary;
+
+/**
+ * Scheduled retraining end to end on a real (mini) HDFS holding the registry and the data, with the
+ * real MNIST slices: the steps build on each other, as a model's life in production does.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RetrainJobHdfsTest {
+  /** Records the first training uses; retraining reads the rest ([1000, 2500)) as new data. */
+  private static final int FIRST = 1000;
+
+  @TempDir static java.nio.file.Path base;
+
+  private static MiniDFSCluster cluster;
+  private static FileSystem fs;
+  private static Configuration conf;
+  private static SparkSession spark;
+  private static String registryUri;
+  private static String data;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Configuration c = new Configuration();
+    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.resolve("hdfs").toString());
+    cluster = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
+    cluster.waitActive();
+    fs = cluster.getFileSystem();
+    conf = fs.getConf();
+    spark = LocalSpark.start(2);
+    data = fs.getUri() + "/data";
+    java.nio.file.Path mnist = LocalSpark.resource("mnist");
+    for (String name :
+        List.of(
+            "train-images-idx3-ubyte",
+            "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte",
+            "t10k-labels-idx1-ubyte")) {
+      put(data + "/" + name, Files.readAllBytes(mnist.resolve(name)));
+    }
+    put(
+        data + "/train-labels-shuffled",
+        shuffledLabels(Files.readAllBytes(mnist.resolve("train-labels-idx1-ubyte")), 7));
+    registryUri = fs.getUri() + "/models/mnist";
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (cluster != null) {
+      cluster.shutdown();
+    }
+  }
+
+  private static void put(String uri, byte[] bytes) throws IOException {
+    HadoopFiles.writeAtomically(fs, new Path(uri), bytes);
+  }
+
+  /** An IDX labels file with the labels permuted (seeded): images no longer match labels. */
+  static byte[] shuffledLabels(byte[] idx, long seed) {
+    List<Byte> labels = new ArrayList<>();
+    for (int i = 8; i < idx.length; i++) {
+      labels.add(idx[i]);
+    }
+    Collections.shuffle(labels, new Random(seed));
+    byte[] out = idx.clone();
+    for (int i = 0; i < labels.size(); i++) {
+      out[8 + i] = labels.get(i);
+    }
+    return out;
+  }
+
+  /** A small MNIST job on the HDFS data: 1 epoch, 500 test images, two workers. */
+  private static JobConfig config(java.nio.file.Path out, String... extra) {
+    List<String> sets = new ArrayList<>();
+    sets.add("workload=mnist-retrain-test");
+    sets.add("data.train.images=" + data + "/train-images-idx3-ubyte");
+    sets.add("data.train.labels=" + data + "/train-labels-idx1-ubyte");
+    sets.add("data.test.images=" + data + "/t10k-images-idx3-ubyte");
+    sets.add("data.test.labels=" + data + "/t10k-labels-idx1-ubyte");
+    sets.add("data.test-limit=500");
+    sets.add("training.workers=2");
+    sets.add("training.epochs=1");
+    sets.add("training.batch-size-per-worker=16");
+    sets.add("training.averaging-frequency=20");
+    sets.add("output.dir=\"" + out + "\"");
+    sets.addAll(List.of(extra));
+    return ConfigLoader.load(null, sets);
+  }
+
+  private static ModelRegistry registry() throws IOException {
+    return ModelRegistry.open(registryUri, conf);
+  }
+
+  private static JsonNode summaryJson(java.nio.file.Path out) throws IOException {
+    return Json.MAPPER.readTree(out.resolve("summary.json").toFile());
+  }
+
+  /** SHA-256 of every file under {@code dir}, by relative path. */
+  private static Map<String, String> hashes(String dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    Path root = fs.makeQualified(new Path(dir));
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      out.put(p.toString().substring(root.toString().length()), HadoopFiles.sha256(fs, p));
+    }
+    return out;
+  }
+
+  /** The registry's control files and the champion's files, hashed. */
+  private static Map<String, String> championState() throws IOException {
+    String champion = registry().champion().orElseThrow();
+    Map<String, String> state = new TreeMap<>(hashes(registryUri + "/versions/" + champion));
+    state.put("CHAMPION", HadoopFiles.sha256(fs, new Path(registryUri, "CHAMPION")));
+    state.put("HISTORY", HadoopFiles.sha256(fs, new Path(registryUri, "HISTORY")));
+    return state;
+  }
+
+  @Test
+  @Order(1)
+  void trainAndRegisterMakesTheFirstVersionChampionWithItsExtraFiles() throws Exception {
+    JobConfig config = config(base.resolve("first"), "data.train-limit=" + FIRST);
+    TrainSummary run = TrainJob.run(config, spark, TrainJob.Options.defaults());
+    // The model carries its fitted normalizer (image-scale for idx); registering copies it.
+    byte[] normalizer = ModelDirectory.read(run.modelPath(), conf).extraFile("normalizer.json");
+    assertThat(Normalizer.fromJson(normalizer).kind()).isEqualTo(Normalization.IMAGE_SCALE);
+
+    RegisteredVersion v = TrainRegistration.register(registryUri, conf, config, run);
+
+    assertThat(v.version()).isEqualTo("v0001");
+    assertThat(v.champion()).isTrue();
+    assertThat(registry().champion()).contains("v0001");
+    LoadedCheckpoint champion = registry().loadChampion().orElseThrow();
+    assertThat(champion.extraFile("normalizer.json")).isEqualTo(normalizer);
+    assertThat(champion.epoch()).isEqualTo(1);
+    RetrainWatermark w = registry().lastRetrainWatermark().orElseThrow();
+    assertThat(w.inputs())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.get("records")).isEqualTo(FIRST);
+              assertThat(i.get("promoted")).isEqualTo(true);
+            });
+    assertThat(registry().lock().current()).as("lock released").isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void aCrashBetweenRegistrationAndPromotionLeavesExactlyOneValidChampion() throws Exception {
+    java.nio.file.Path out = base.resolve("retrain-crash");
+    Map<String, String> before = championState();
+    // The version is written, then the process "dies" before the promotion.
+    RetrainWatermark watermark = registry().lastRetrainWatermark().orElseThrow();
+
+    assertThatThrownBy(
+            () ->
+                RetrainJob.run(
+                    config(out, "data.train-offset=" + FIRST),
+                    spark,
+                    registryUri,
+                    RetrainJob.Options.defaults(),
+                    version -> {
+                      throw new IOException("simulated crash after registering " + version);
+                    }))
+        .hasMessageContaining("simulated crash after registering v0002");
+
+    assertThat(registry().versions()).containsExactly("v0001", "v0002");
+    assertThat(registry().champion()).contains("v0001");
+    assertThat(championState()).isEqualTo(before);
+    assertThat(registry().loadChampion()).isPresent(); // verifies every file's hash
+    assertThat(registry().list()).filteredOn(v -> v.champion()).hasSize(1);
+    assertThat(registry().lastRetrainWatermark().orElseThrow().inputs())
+        .as("the input is not consumed: the next retrain trains on it again")
+        .isEqualTo(watermark.inputs());
+    assertThat(registry().lock().current()).as("lock released").isEmpty();
+    JsonNode json = summaryJson(out);
+    assertThat(json.get("decision").asText()).isEqualTo("failed");
+    assertThat(json.get("champion_after").asText()).isEqualTo("v0001");
+    assertThat(json.get("error").asText()).contains("simulated crash");
+  }
+
+  @Test
+  @Order(3)
+  void retrainOnTheRestOfTheDataWithReplayAfterTheCrashIsPromoted() throws Exception {
+    java.nio.file.Path out = base.resolve("retrain-more");
+    LoadedCheckpoint before = registry().loadChampion().orElseThrow();
+
+    RetrainSummary s =
+        RetrainJob.run(
+            config(out, "data.train-offset=" + FIRST, "retrain.replay-fraction=0.5"),
+            spark,
+            registryUri,
+            RetrainJob.Options.defaults());
+
+    assertThat(s.decision()).as(s.reason()).isEqualTo("promoted");
+    assertThat(s.championVersion()).isEqualTo("v0001");
+    assertThat(s.challengerVersion()).isEqualTo("v0003");
+    assertThat(s.championAfter()).isEqualTo("v0003");
+    // new data plus a replay sample of about half the first training's 1,000 records
+    assertThat(s.trainExamples()).isBetween(2500L - FIRST + 400, 2500L - FIRST + 600);
+    assertThat(s.replaySources())
+        .singleElement()
+        .satisfies(i -> assertThat(i.get("version")).isEqualTo("v0001"));
+    assertThat(s.testExamples()).isEqualTo(500);
+    assertThat(s.challengerMetrics().get("accuracy"))
+        .isGreaterThan(s.championMetrics().get("accuracy"));
+    assertThat(registry().champion()).contains("v0003");
+
+    LoadedCheckpoint after = registry().loadChampion().orElseThrow();
+    assertThat(after.parent()).isEqualTo("v0001");
+    assertThat(after.epoch()).as("epoch counter continues").isEqualTo(before.epoch() + 1);
+    assertThat(after.iteration()).isGreaterThan(before.iteration());
+    assertThat(after.extraFile("normalizer.json"))
+        .as("retrain.normalizer = keep: the champion's")
+        .isEqualTo(before.extraFile("normalizer.json"));
+    assertThat(after.metrics()).isEqualTo(s.challengerMetrics());
+    assertThat(registry().list().get(2).decisionValue()).isEqualTo("promoted");
+    assertThat(registry().history()).last().extracting(HistoryEntry::version).isEqualTo("v0003");
+
+    JsonNode json = summaryJson(out);
+    assertThat(json.get("decision").asText()).isEqualTo("promoted");
+    assertThat(json.get("champion_metrics").get("accuracy").asDouble())
+        .isEqualTo(s.championMetrics().get("accuracy"));
+    assertThat(json.get("challenger_version").asText()).isEqualTo("v0003");
+    assertThat(registry().lastRetrainWatermark().orElseThrow().inputs()).hasSize(2);
+    assertThat(registry().lock().current()).isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void retrainOnLabelShuffledDataIsKeptOutAndTheChampionIsUntouched() throws Exception {
+    java.nio.file.Path out = base.resolve("retrain-shuffled");
+    Map<String, String> before = championState();
+
+    RetrainSummary s =
+        RetrainJob.run(
+            config(
+                out,
+                "data.train-offset=" + FIRST,
+                "data.train.labels=" + data + "/train-labels-shuffled"),
+            spark,
+            registryUri,
+            RetrainJob.Options.defaults());
+
+    assertThat(s.decision()).as(s.reason()).isEqualTo("kept-champion");
+    assertThat(s.reason()).contains("not better");
+    assertThat(s.challengerVersion()).isEqualTo("v0004");
+    assertThat(s.championAfter()).isEqualTo("v0003");
+    assertThat(s.challengerMetrics().get("accuracy"))
+        .isLessThan(s.championMetrics().get("accuracy"));
+    assertThat(registry().champion()).contains("v0003");
+    assertThat(championState()).as("champion files and pointer, by hash").isEqualTo(before);
+    assertThat(registry().list().get(3).decisionValue()).isEqualTo("kept-champion");
+    assertThat(summaryJson(out).get("decision").asText()).isEqualTo("kept-champion");
+    List<Map<String, Object>> inputs = registry().lastRetrainWatermark().orElseThrow().inputs();
+    assertThat(inputs).hasSize(3);
+    assertThat(inputs.get(2).get("promoted")).as("not replayed later").isEqualTo(false);
+  }
+
+  @Test
+  @Order(5)
+  void theSameDataAgainIsACleanNoOp() throws Exception {
+    java.nio.file.Path out = base.resolve("retrain-again");
+    Map<String, String> registryBefore = hashes(registryUri);
+
+    RetrainSummary s =
+        RetrainJob.run(
+            config(
+                out,
+                "data.train-offset=" + FIRST,
+                "data.train.labels=" + data + "/train-labels-shuffled"),
+            spark,
+            registryUri,
+            RetrainJob.Options.defaults());
+
+    assertThat(s.decision()).isEqualTo("no-new-data");
+    assertThat(s.challengerVersion()).isNull();
+    assertThat(s.trainExamples()).isZero();
+    assertThat(summaryJson(out).get("decision").asText()).isEqualTo("no-new-data");
+    assertThat(out.resolve("train")).doesNotExist();
+    assertThat(hashes(registryUri)).as("registry unchanged").isEqualTo(registryBefore);
+  }
+
+  @Test
+  @Order(6)
+  void aSecondRetrainWhileOneHoldsTheLockIsRefusedAndTouchesNothing() throws Exception {
+    java.nio.file.Path out = base.resolve("retrain-locked");
+    Map<String, String> registryBefore;
+    try (RegistryLock.Handle held =
+        registry().lock().tryAcquire(Duration.ofMinutes(5), "retrain in another test")) {
+      registryBefore = hashes(registryUri);
+
+      assertThatThrownBy(
+              () ->
+                  RetrainJob.run(
+                      config(out, "data.train-offset=2000"),
+                      spark,
+                      registryUri,
+                      RetrainJob.Options.defaults()))
+          .isInstanceOf(RegistryLockedException.class)
+          .hasMessageContaining("retrain in another test")
+          .hasMessageContaining("--break-lock");
+
+      assertThat(out).doesNotExist();
+      assertThat(hashes(registryUri)).isEqualTo(registryBefore);
+      held.verifyHeld();
+    }
+
+    // The holder died without releasing: --break-lock takes over (here with nothing new to do).
+    RegistryLock.Handle dead =
+        registry().lock().tryAcquire(Duration.ofMinutes(5), "a retrain that crashed");
+    RetrainSummary s =
+        RetrainJob.run(
+            config(
+                out,
+                "data.train-offset=" + FIRST,
+                "data.train.labels=" + data + "/train-labels-shuffled"),
+            spark,
+            registryUri,
+            new RetrainJob.Options(true));
+    assertThat(s.decision()).isEqualTo("no-new-data");
+    assertThatThrownBy(dead::verifyHeld).isInstanceOf(RegistryLockedException.class);
+    assertThat(registry().lock().current()).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void replaySamplesOnlyPromotedInputsThatAreUnchanged() throws Exception {
+    Map<String, Object> first =
+        TrainingInputs.idx(
+            data + "/train-images-idx3-ubyte", data + "/train-labels-idx1-ubyte", 0, FIRST, conf);
+    Map<String, Object> changed = new java.util.LinkedHashMap<>(first);
+    changed.put(TrainingInputs.KEY, "idx images=sha256:0 labels=sha256:0 records=[0,1000)");
+    Map<String, Object> gone =
+        TrainingInputs.idx(
+            data + "/train-images-idx3-ubyte", data + "/train-labels-shuffled", 0, 500, conf);
+    gone.put("labels", Map.of("path", data + "/deleted-labels"));
+    RetrainWatermark w =
+        TrainingInputs.consume(
+            java.util.Optional.of(
+                TrainingInputs.consume(
+                    java.util.Optional.of(
+                        TrainingInputs.consume(java.util.Optional.empty(), first, "v0001", true)),
+                    changed,
+                    "v0002",
+                    true)),
+            gone,
+            "v0003",
+            true);
+    // the pool holds only promoted inputs
+    RetrainWatermark withKept =
+        TrainingInputs.consume(
+            java.util.Optional.of(w),
+            TrainingInputs.idx(
+                data + "/train-images-idx3-ubyte", data + "/train-labels-idx1-ubyte", 0, 0, conf),
+            "v0004",
+            false);
+    assertThat(TrainingInputs.promoted(java.util.Optional.of(withKept))).hasSize(3);
+
+    ReplaySample.Sample sample =
+        ReplaySample.draw(
+            sparktrain.testing.LocalSpark.jsc(spark),
+            TrainingInputs.promoted(java.util.Optional.of(withKept)),
+            0.3,
+            config(base.resolve("replay"), "training.seed=42"),
+            2,
+            java.util.Optional.empty());
+
+    assertThat(sample.sources())
+        .singleElement()
+        .satisfies(i -> assertThat(TrainingInputs.key(i)).isEqualTo(TrainingInputs.key(first)));
+    assertThat(sample.examples().count()).isBetween(220L, 380L);
+    assertThat(
+            ReplaySample.draw(
+                sparktrain.testing.LocalSpark.jsc(spark),
+                TrainingInputs.promoted(java.util.Optional.of(withKept)),
+                0,
+                config(base.resolve("replay"), "training.seed=42"),
+                2,
+                java.util.Optional.empty()))
+        .as("fraction 0: no replay")
+        .isNull();
+  }
+}
