@@ -35,6 +35,14 @@ public final class Competitors {
             "shipped defaults, averaging every 50 minibatches",
             List.of("training.averaging-frequency=50")),
         new SparkTrainVariant(
+            "sparktrain-avg100",
+            "shipped defaults, averaging every 100 minibatches",
+            List.of("training.averaging-frequency=100")),
+        new SparkTrainVariant(
+            "sparktrain-avg200",
+            "shipped defaults, averaging every 200 minibatches",
+            List.of("training.averaging-frequency=200")),
+        new SparkTrainVariant(
             "sparktrain-batch32",
             "shipped defaults, minibatch 32 per worker",
             List.of("training.batch-size-per-worker=32")),
