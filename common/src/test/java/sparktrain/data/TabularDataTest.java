@@ -67,6 +67,20 @@ class TabularDataTest extends LocalSparkTestBase {
     return keys;
   }
 
+  /**
+   * {@link #expectedKeys} with the 0/1 labels swapped: the rows as read with the label column
+   * "diagnosis" (names indexed in sorted order: benign 0, malignant 1; the file has benign = 1).
+   */
+  static List<String> flippedKeys(List<String> lines) {
+    return expectedKeys(lines).stream()
+        .map(
+            k ->
+                k.endsWith("-> 1.0")
+                    ? k.replace("-> 1.0", "-> 0.0")
+                    : k.replace("-> 0.0", "-> 1.0"))
+        .toList();
+  }
+
   static List<String> keys(TrainingData d) {
     List<String> keys = new ArrayList<>();
     d.train().collect().forEach(e -> keys.add(key(e)));
@@ -361,15 +375,7 @@ class TabularDataTest extends LocalSparkTestBase {
     assertThat(d.labelIndex().get().classes()).containsExactly("benign", "malignant");
     assertThat(d.labelIndex().get().column()).isEqualTo("diagnosis");
     // benign is now class 0, malignant class 1: the file's 0/1 labels flipped
-    List<String> flipped =
-        expectedKeys(bc).stream()
-            .map(
-                k ->
-                    k.endsWith("-> 1.0")
-                        ? k.replace("-> 1.0", "-> 0.0")
-                        : k.replace("-> 0.0", "-> 1.0"))
-            .toList();
-    assertThat(keys(d)).containsExactlyInAnyOrderElementsOf(flipped);
+    assertThat(keys(d)).containsExactlyInAnyOrderElementsOf(flippedKeys(bc));
 
     assertThat(fails(csv(file, "data.label=diagnosis", "data.label-encoding=index")).getMessage())
         .contains("no usable rows, all 569 are bad {non-numeric=569}")
