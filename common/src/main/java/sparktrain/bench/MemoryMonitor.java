@@ -1,23 +1,10 @@
 package sparktrain.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 import org.bytedeco.javacpp.Pointer;
+import sparktrain.report.GcHeapListener;
 
 /**
  * Watches this JVM's memory while a competitor runs, sampling every 50 ms: the peak of used heap
@@ -35,18 +22,11 @@ final class MemoryMonitor implements AutoCloseable {
   private final AtomicLong peakOffHeap = new AtomicLong();
   private final AtomicLong peakJavacpp = new AtomicLong();
   private final AtomicLong peakRss = new AtomicLong();
-  private final Set<String> heapPools = new HashSet<>();
-  private final List<NotificationEmitter> emitters = new ArrayList<>();
-  private final NotificationListener onGc = this::onGc;
   private final Thread sampler;
+  private GcHeapListener gcListener;
   private volatile boolean running = true;
 
   private MemoryMonitor() {
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        heapPools.add(pool.getName());
-      }
-    }
     sampler = new Thread(this::sampleLoop, "benchmark-memory-monitor");
     sampler.setDaemon(true);
   }
@@ -54,30 +34,12 @@ final class MemoryMonitor implements AutoCloseable {
   /** Starts watching. */
   static MemoryMonitor start() {
     MemoryMonitor m = new MemoryMonitor();
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener(m.onGc, null, null);
-        m.emitters.add(emitter);
-      }
-    }
+    m.gcListener =
+        GcHeapListener.start(
+            (beforeGc, afterGc) -> m.peakHeap.accumulateAndGet(beforeGc, Math::max));
     m.sample();
     m.sampler.start();
     return m;
-  }
-
-  private void onGc(Notification n, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-      return;
-    }
-    GarbageCollectionNotificationInfo info =
-        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-    long used = 0;
-    for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-      if (heapPools.contains(e.getKey())) {
-        used += e.getValue().getUsed();
-      }
-    }
-    peakHeap.accumulateAndGet(used, Math::max);
   }
 
   private void sampleLoop() {
@@ -130,12 +92,6 @@ final class MemoryMonitor implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     sample();
-    for (NotificationEmitter e : emitters) {
-      try {
-        e.removeNotificationListener(onGc);
-      } catch (ListenerNotFoundException ignored) {
-        // already gone
-      }
-    }
+    gcListener.close();
   }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * {@link #examples()}, never scored. With no finite output at all, every metric is NaN.
  */
 public final class ClassificationMetrics implements EvaluationResult, Serializable {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   /** Probabilities are clipped to [EPS, 1 - EPS] in the log-loss (as scikit-learn does). */
   static final double LOG_LOSS_EPS = 1e-15;
@@ -24,12 +24,10 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
   private final long[][] confusion; // [actual][predicted]
   private final int topK;
   private final boolean probabilistic;
-  private double lossSum;
-  private long lossExamples;
+  private final LossTally tally = new LossTally();
   private double logLossSum;
   private long logLossExamples;
   private long topKHits;
-  private long nonFinite;
 
   /** Empty counts for {@code numClasses} classes of probabilistic outputs, top-5 accuracy. */
   public ClassificationMetrics(int numClasses) {
@@ -93,14 +91,13 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
   /** Adds the summed loss of {@code examples} examples. */
   @Override
   public void addLoss(double sum, long examples) {
-    lossSum += sum;
-    lossExamples += examples;
+    tally.addLoss(sum, examples);
   }
 
   /** Counts an example whose output was NaN or infinite (it is not in the confusion matrix). */
   @Override
   public void addNonFinite() {
-    nonFinite++;
+    tally.addNonFinite();
   }
 
   /** Adds {@code other} into this and returns this. */
@@ -124,12 +121,10 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
         confusion[i][j] += other.confusion[i][j];
       }
     }
-    lossSum += other.lossSum;
-    lossExamples += other.lossExamples;
+    tally.merge(other.tally);
     logLossSum += other.logLossSum;
     logLossExamples += other.logLossExamples;
     topKHits += other.topKHits;
-    nonFinite += other.nonFinite;
     return this;
   }
 
@@ -170,12 +165,12 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
 
   @Override
   public long examples() {
-    return scored() + nonFinite;
+    return scored() + tally.nonFinite();
   }
 
   @Override
   public long nonFiniteOutputs() {
-    return nonFinite;
+    return tally.nonFinite();
   }
 
   /** Fraction of the scored examples predicted correctly (NaN when none was scored). */
@@ -252,7 +247,7 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
 
   /** Mean loss per scored example (the network's loss function; NaN when no loss was added). */
   public double meanLoss() {
-    return lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+    return tally.meanLoss();
   }
 
   /**
@@ -292,7 +287,7 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
       m.put(topKKey(), topKAccuracy());
     }
     m.put("examples", (double) examples());
-    m.put("non_finite_outputs", (double) nonFinite);
+    m.put("non_finite_outputs", (double) nonFiniteOutputs());
     return m;
   }
 

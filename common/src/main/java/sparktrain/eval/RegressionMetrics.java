@@ -16,7 +16,7 @@ import java.util.Map;
  * or Inf in any column is counted in {@link #nonFiniteOutputs()} and not scored.
  */
 public final class RegressionMetrics implements EvaluationResult, Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   private final long[] n;
   private final double[] meanY;
@@ -25,9 +25,7 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
   private final double[] sae;
   private final double[] sumResidual;
   private final ResidualHistogram[] residuals;
-  private double lossSum;
-  private long lossExamples;
-  private long nonFinite;
+  private final LossTally tally = new LossTally();
 
   /** Empty metrics for {@code columns} output columns. */
   public RegressionMetrics(int columns) {
@@ -83,14 +81,13 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
   /** Adds the summed loss (the network's loss function) of {@code examples} examples. */
   @Override
   public void addLoss(double sum, long examples) {
-    lossSum += sum;
-    lossExamples += examples;
+    tally.addLoss(sum, examples);
   }
 
   /** Counts an example whose output was NaN or infinite; it is not scored. */
   @Override
   public void addNonFinite() {
-    nonFinite++;
+    tally.addNonFinite();
   }
 
   /** Adds {@code other} into this and returns this. */
@@ -114,9 +111,7 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
       sumResidual[c] += other.sumResidual[c];
       residuals[c].merge(other.residuals[c]);
     }
-    lossSum += other.lossSum;
-    lossExamples += other.lossExamples;
-    nonFinite += other.nonFinite;
+    tally.merge(other.tally);
     return this;
   }
 
@@ -132,12 +127,12 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
 
   @Override
   public long examples() {
-    return scored() + nonFinite;
+    return scored() + tally.nonFinite();
   }
 
   @Override
   public long nonFiniteOutputs() {
-    return nonFinite;
+    return tally.nonFinite();
   }
 
   /** Mean squared error of column c (NaN when nothing was scored). */
@@ -187,7 +182,7 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
 
   /** Mean network loss per scored example (NaN when none). */
   public double meanLoss() {
-    return lossExamples == 0 ? Double.NaN : lossSum / lossExamples;
+    return tally.meanLoss();
   }
 
   /**
@@ -203,7 +198,7 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
     m.put("r2", columnMean(this::r2));
     m.put("loss", meanLoss());
     m.put("examples", (double) examples());
-    m.put("non_finite_outputs", (double) nonFinite);
+    m.put("non_finite_outputs", (double) nonFiniteOutputs());
     return m;
   }
 

@@ -1,21 +1,11 @@
 package sparktrain.report;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ListenerNotFoundException;
-import javax.management.Notification;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
 
 /**
  * Watches this JVM while a job runs: its CPU time ({@code process_cpu_seconds}, all threads) and,
@@ -32,11 +22,10 @@ import javax.management.openmbean.CompositeData;
  * counted too.
  */
 public final class RunWatch implements AutoCloseable {
-  private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final AtomicLong peakAfterGc = new AtomicLong();
   private final AtomicLong collections = new AtomicLong();
-  private final NotificationListener listener = this::onNotification;
   private final long cpuStart = processCpuNanos();
+  private GcHeapListener gcListener;
 
   private RunWatch() {}
 
@@ -48,38 +37,13 @@ public final class RunWatch implements AutoCloseable {
         pool.resetPeakUsage();
       }
     }
-    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof NotificationEmitter e) {
-        e.addNotificationListener(w.listener, null, null);
-        w.emitters.add(e);
-      }
-    }
+    w.gcListener = GcHeapListener.start(w::onCollection);
     return w;
   }
 
-  private void onNotification(Notification n, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-      return;
-    }
-    GarbageCollectionNotificationInfo info =
-        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-    long used = 0;
-    for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-      if (isHeapPool(e.getKey())) {
-        used += e.getValue().getUsed();
-      }
-    }
+  private void onCollection(long beforeGc, long afterGc) {
     collections.incrementAndGet();
-    peakAfterGc.accumulateAndGet(used, Math::max);
-  }
-
-  private static boolean isHeapPool(String name) {
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getName().equals(name)) {
-        return pool.getType() == MemoryType.HEAP;
-      }
-    }
-    return false;
+    peakAfterGc.accumulateAndGet(afterGc, Math::max);
   }
 
   private static long processCpuNanos() {
@@ -123,13 +87,6 @@ public final class RunWatch implements AutoCloseable {
   /** Stops listening. */
   @Override
   public void close() {
-    for (NotificationEmitter e : emitters) {
-      try {
-        e.removeNotificationListener(listener);
-      } catch (ListenerNotFoundException ignored) {
-        // already gone
-      }
-    }
-    emitters.clear();
+    gcListener.close();
   }
 }

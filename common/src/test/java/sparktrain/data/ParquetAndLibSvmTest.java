@@ -4,8 +4,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static sparktrain.data.TabularDataTest.BINARY;
+import static sparktrain.data.TabularDataTest.config;
 import static sparktrain.data.TabularDataTest.expectedKeys;
+import static sparktrain.data.TabularDataTest.flippedKeys;
 import static sparktrain.data.TabularDataTest.keys;
 import static sparktrain.testing.TestDatasets.breastCancer;
 import static sparktrain.testing.TestDatasets.lines;
@@ -15,51 +16,20 @@ import static sparktrain.testing.TestDatasets.write;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.config.ConfigLoader;
-import sparktrain.config.DataConfig;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 
 /** Parquet and LibSVM inputs, written with Spark from the real breast-cancer CSV. */
-class ParquetAndLibSvmTest {
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
-
+class ParquetAndLibSvmTest extends LocalSparkTestBase {
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-    sc = LocalSpark.jsc(spark);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
-
-  static DataConfig config(String format, Path path, String... extra) {
-    List<String> sets = new ArrayList<>();
-    sets.add("data.format=" + format);
-    sets.add("data.path=\"" + path + "\"");
-    sets.add("data.num-classes=2");
-    sets.add(BINARY);
-    sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets).data();
-  }
 
   private Dataset<Row> csvFrame(Path csv) {
     return spark.read().option("header", "true").option("inferSchema", "true").csv(csv.toString());
@@ -127,15 +97,7 @@ class ParquetAndLibSvmTest {
             () -> DataSources.read(sc, config("parquet", dir, "data.label=diagnosis"), 2));
 
     assertThat(d.labelIndex().orElseThrow().classes()).containsExactly("benign", "malignant");
-    List<String> flipped =
-        expectedKeys(lines(breastCancer())).stream()
-            .map(
-                k ->
-                    k.endsWith("-> 1.0")
-                        ? k.replace("-> 1.0", "-> 0.0")
-                        : k.replace("-> 0.0", "-> 1.0"))
-            .toList();
-    assertThat(keys(d)).containsExactlyInAnyOrderElementsOf(flipped);
+    assertThat(keys(d)).containsExactlyInAnyOrderElementsOf(flippedKeys(lines(breastCancer())));
     assertThat(e.getMessage())
         .endsWith(
             "named.parquet: column 'id' (index 31) has type string; a feature must be numeric (or"

@@ -14,48 +14,38 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.DataConfig;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestJobs;
 
 /** CSV input on the real breast-cancer data and malformed copies of it, in {@code local[2]}. */
-class TabularDataTest {
+class TabularDataTest extends LocalSparkTestBase {
   static final String BINARY =
       "model.layers=[{type=output, units=1, activation=sigmoid, loss=xent}]";
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
 
   @TempDir Path tmp;
 
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-    sc = LocalSpark.jsc(spark);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
+  /**
+   * A binary ({@link #BINARY}, 2 classes) job reading {@code path} as {@code format}, then extra.
+   */
+  static DataConfig config(String format, Path path, String... extra) {
+    List<String> sets = new ArrayList<>();
+    sets.add("data.format=" + format);
+    sets.add("data.path=\"" + path + "\"");
+    sets.add("data.num-classes=2");
+    sets.add(BINARY);
+    sets.addAll(List.of(extra));
+    return ConfigLoader.load(null, sets).data();
   }
 
   /** A binary csv job on {@code file} with label "benign", then {@code extra} --set values. */
   static DataConfig csv(Path file, String... extra) {
-    List<String> sets = new ArrayList<>();
-    sets.add("data.format=csv");
-    sets.add("data.path=\"" + file + "\"");
-    sets.add("data.label=benign");
-    sets.add("data.num-classes=2");
-    sets.add("model.input.size=30");
-    sets.add(BINARY);
+    List<String> sets = new ArrayList<>(List.of("data.label=benign", "model.input.size=30"));
     sets.addAll(List.of(extra));
-    return ConfigLoader.load(null, sets).data();
+    return config("csv", file, sets.toArray(String[]::new));
   }
 
   /** An example as comparable text: features and label. */
@@ -75,6 +65,20 @@ class TabularDataTest {
       keys.add(Arrays.toString(f) + " -> " + Double.parseDouble(c[c.length - 1]));
     }
     return keys;
+  }
+
+  /**
+   * {@link #expectedKeys} with the 0/1 labels swapped: the rows as read with the label column
+   * "diagnosis" (names indexed in sorted order: benign 0, malignant 1; the file has benign = 1).
+   */
+  static List<String> flippedKeys(List<String> lines) {
+    return expectedKeys(lines).stream()
+        .map(
+            k ->
+                k.endsWith("-> 1.0")
+                    ? k.replace("-> 1.0", "-> 0.0")
+                    : k.replace("-> 0.0", "-> 1.0"))
+        .toList();
   }
 
   static List<String> keys(TrainingData d) {
@@ -371,15 +375,7 @@ class TabularDataTest {
     assertThat(d.labelIndex().get().classes()).containsExactly("benign", "malignant");
     assertThat(d.labelIndex().get().column()).isEqualTo("diagnosis");
     // benign is now class 0, malignant class 1: the file's 0/1 labels flipped
-    List<String> flipped =
-        expectedKeys(bc).stream()
-            .map(
-                k ->
-                    k.endsWith("-> 1.0")
-                        ? k.replace("-> 1.0", "-> 0.0")
-                        : k.replace("-> 0.0", "-> 1.0"))
-            .toList();
-    assertThat(keys(d)).containsExactlyInAnyOrderElementsOf(flipped);
+    assertThat(keys(d)).containsExactlyInAnyOrderElementsOf(flippedKeys(bc));
 
     assertThat(fails(csv(file, "data.label=diagnosis", "data.label-encoding=index")).getMessage())
         .contains("no usable rows, all 569 are bad {non-numeric=569}")

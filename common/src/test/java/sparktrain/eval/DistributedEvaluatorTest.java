@@ -10,11 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.Activation;
@@ -33,6 +29,7 @@ import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.model.NetworkFactory;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.train.MiniBatches;
 
 /**
@@ -40,21 +37,8 @@ import sparktrain.train.MiniBatches;
  * here in one process from the same network's outputs on the same minibatches: counts exactly, sums
  * within 1e-9. Real data: the MNIST slices, breast-cancer (binary), diabetes (regression).
  */
-class DistributedEvaluatorTest {
+class DistributedEvaluatorTest extends LocalSparkTestBase {
   private static final double SUMS = 1e-9;
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-    sc = LocalSpark.jsc(spark);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   // ---- multiclass: MNIST ----
 
@@ -78,12 +62,10 @@ class DistributedEvaluatorTest {
     long top5 = 0;
     double logLoss = 0;
     double loss = 0;
-    for (DataSet b : batches) {
-      double[][] out = net.output(b.getFeatures(), false).toDoubleMatrix();
-      double[][] y = b.getLabels().toDoubleMatrix();
-      double[] l = net.scoreExamples(b, false).toDoubleVector();
+    for (Scored b : Scored.all(net, batches)) {
+      double[][] out = b.out();
       for (int i = 0; i < out.length; i++) {
-        int actual = (int) y[i][0];
+        int actual = (int) b.y()[i][0];
         int predicted = 0;
         for (int c = 1; c < 10; c++) {
           predicted = out[i][c] > out[i][predicted] ? c : predicted;
@@ -93,7 +75,7 @@ class DistributedEvaluatorTest {
         Arrays.sort(sorted);
         top5 += out[i][actual] >= sorted[5] ? 1 : 0;
         logLoss -= Math.log(Math.max(1e-15, out[i][actual]));
-        loss += l[i];
+        loss += b.loss()[i];
       }
     }
     assertThat(m.confusion()).isEqualTo(confusion);
@@ -137,11 +119,7 @@ class DistributedEvaluatorTest {
   void binaryOnBreastCancerEqualsExactReferenceAndHistogramIsWithinItsBound() {
     Tabular data = Tabular.read("breast-cancer.csv", 1);
     ModelConfig model = model(30, dense(8), output(1, Activation.SIGMOID, LossFunction.XENT));
-    MultiLayerNetwork net = NetworkFactory.create(model, 7);
-    DataSet train = Tabular.dataSet(data.trainX, data.trainY, 0);
-    for (int i = 0; i < 150; i++) {
-      net.fit(train);
-    }
+    MultiLayerNetwork net = trained(model, 7, Tabular.dataSet(data.trainX, data.trainY, 0), 150);
     List<DataSet> batches = Tabular.batches(data.testX, data.testY, 0, 16);
     JavaRDD<DataSet> rdd = sc.parallelize(batches, 3);
 
@@ -159,13 +137,10 @@ class DistributedEvaluatorTest {
     long fn = 0;
     double logLoss = 0;
     double loss = 0;
-    for (DataSet b : batches) {
-      double[][] out = net.output(b.getFeatures(), false).toDoubleMatrix();
-      double[][] y = b.getLabels().toDoubleMatrix();
-      double[] l = net.scoreExamples(b, false).toDoubleVector();
-      for (int i = 0; i < out.length; i++) {
-        double p = out[i][0];
-        boolean positive = y[i][0] == 1;
+    for (Scored b : Scored.all(net, batches)) {
+      for (int i = 0; i < b.out().length; i++) {
+        double p = b.out()[i][0];
+        boolean positive = b.y()[i][0] == 1;
         (positive ? pos : neg).add(p);
         boolean predicted = p >= 0.5;
         tp += positive && predicted ? 1 : 0;
@@ -173,7 +148,7 @@ class DistributedEvaluatorTest {
         tn += !positive && !predicted ? 1 : 0;
         fn += positive && !predicted ? 1 : 0;
         logLoss -= Math.log(Math.max(1e-15, Math.min(1 - 1e-15, positive ? p : 1 - p)));
-        loss += l[i];
+        loss += b.loss()[i];
       }
     }
     int n = pos.size() + neg.size();
@@ -214,11 +189,7 @@ class DistributedEvaluatorTest {
   void twoClassSoftmaxWithOneHotLabelsIsBinary() {
     Tabular data = Tabular.read("breast-cancer.csv", 2);
     ModelConfig model = model(30, output(2, Activation.SOFTMAX, LossFunction.MCXENT));
-    MultiLayerNetwork net = NetworkFactory.create(model, 3);
-    DataSet train = Tabular.dataSet(data.trainX, data.trainY, 2);
-    for (int i = 0; i < 100; i++) {
-      net.fit(train);
-    }
+    MultiLayerNetwork net = trained(model, 3, Tabular.dataSet(data.trainX, data.trainY, 2), 100);
     List<DataSet> batches = Tabular.batches(data.testX, data.testY, 2, 32);
 
     EvaluationResult r =
@@ -227,11 +198,9 @@ class DistributedEvaluatorTest {
     assertThat(r).isInstanceOf(BinaryClassificationMetrics.class);
     List<Double> pos = new ArrayList<>();
     List<Double> neg = new ArrayList<>();
-    for (DataSet b : batches) {
-      double[][] out = net.output(b.getFeatures(), false).toDoubleMatrix();
-      double[][] y = b.getLabels().toDoubleMatrix();
-      for (int i = 0; i < out.length; i++) {
-        (y[i][1] == 1 ? pos : neg).add(out[i][1]);
+    for (Scored b : Scored.all(net, batches)) {
+      for (int i = 0; i < b.out().length; i++) {
+        (b.y()[i][1] == 1 ? pos : neg).add(b.out()[i][1]);
       }
     }
     BinaryClassificationMetrics m = (BinaryClassificationMetrics) r;
@@ -246,11 +215,7 @@ class DistributedEvaluatorTest {
   void regressionOnDiabetesEqualsSingleProcessReference() {
     Tabular data = Tabular.read("diabetes.csv", 1);
     ModelConfig model = modelWithRate(0.5, 10, output(1, Activation.IDENTITY, LossFunction.MSE));
-    MultiLayerNetwork net = NetworkFactory.create(model, 5);
-    DataSet train = Tabular.dataSet(data.trainX, data.trainY, 0);
-    for (int i = 0; i < 600; i++) {
-      net.fit(train);
-    }
+    MultiLayerNetwork net = trained(model, 5, Tabular.dataSet(data.trainX, data.trainY, 0), 600);
     List<DataSet> batches = Tabular.batches(data.testX, data.testY, 0, 20);
 
     EvaluationResult r =
@@ -261,14 +226,11 @@ class DistributedEvaluatorTest {
     List<Double> residuals = new ArrayList<>();
     List<Double> targets = new ArrayList<>();
     double loss = 0;
-    for (DataSet b : batches) {
-      double[][] out = net.output(b.getFeatures(), false).toDoubleMatrix();
-      double[][] y = b.getLabels().toDoubleMatrix();
-      double[] l = net.scoreExamples(b, false).toDoubleVector();
-      for (int i = 0; i < out.length; i++) {
-        residuals.add(y[i][0] - out[i][0]);
-        targets.add(y[i][0]);
-        loss += l[i];
+    for (Scored b : Scored.all(net, batches)) {
+      for (int i = 0; i < b.out().length; i++) {
+        residuals.add(b.y()[i][0] - b.out()[i][0]);
+        targets.add(b.y()[i][0]);
+        loss += b.loss()[i];
       }
     }
     int n = residuals.size();
@@ -355,6 +317,21 @@ class DistributedEvaluatorTest {
 
   // ---- reference computations, independent of the code under test ----
 
+  /** A minibatch's network outputs, labels and per-example losses, computed in this process. */
+  private record Scored(double[][] out, double[][] y, double[] loss) {
+    static List<Scored> all(MultiLayerNetwork net, List<DataSet> batches) {
+      List<Scored> scored = new ArrayList<>();
+      for (DataSet b : batches) {
+        scored.add(
+            new Scored(
+                net.output(b.getFeatures(), false).toDoubleMatrix(),
+                b.getLabels().toDoubleMatrix(),
+                net.scoreExamples(b, false).toDoubleVector()));
+      }
+      return scored;
+    }
+  }
+
   /** Mann-Whitney: the fraction of (positive, negative) pairs ordered right, ties half. */
   private static double pairwiseAuc(List<Double> pos, List<Double> neg) {
     double ordered = 0;
@@ -386,6 +363,16 @@ class DistributedEvaluatorTest {
   }
 
   // ---- models and data ----
+
+  /** A network of {@code model} (seed {@code seed}) fitted {@code iterations} times on train. */
+  private static MultiLayerNetwork trained(
+      ModelConfig model, long seed, DataSet train, int iterations) {
+    MultiLayerNetwork net = NetworkFactory.create(model, seed);
+    for (int i = 0; i < iterations; i++) {
+      net.fit(train);
+    }
+    return net;
+  }
 
   private static JavaRDD<DataSet> mnist(String split, int limit) {
     var dir = LocalSpark.resource("mnist");

@@ -150,4 +150,21 @@ class RegressionMetricsTest {
     assertThat(m.mse(0)).isEqualTo(1.0);
     assertThat(m.examples()).isEqualTo(2);
   }
+
+  @Test
+  void mergeAddsLossesAndNonFiniteCounts() {
+    RegressionMetrics a = of(new double[] {1}, new double[] {2});
+    a.addLoss(3.0, 1);
+    RegressionMetrics b = of(new double[] {4, 5}, new double[] {4, 5});
+    b.addLoss(1.5, 2);
+    b.addNonFinite();
+
+    a.merge(b);
+
+    assertThat(a.meanLoss()).isEqualTo(4.5 / 3);
+    assertThat(a.nonFiniteOutputs()).isEqualTo(1);
+    assertThat(a.examples()).isEqualTo(4);
+    assertThat(a.summary().get("loss")).isEqualTo(1.5);
+    assertThat(new RegressionMetrics(1).meanLoss()).isNaN();
+  }
 }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -53,9 +52,6 @@ public final class StandaloneCluster implements AutoCloseable {
   private static final Duration MASTER_START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
   private static final int LOG_TAIL_LINES = 25;
-
-  /** Spark's module flags for a JVM not started by spark-submit (DESIGN §6). */
-  static final List<String> JAVA17_FLAGS = java17Flags();
 
   private final Path workDir;
   private final String classpath;
@@ -300,39 +296,26 @@ public final class StandaloneCluster implements AutoCloseable {
   private Daemon launch(
       String name, int port, List<String> jvmOptions, String mainClass, String... args) {
     Path log = workDir.resolve("logs").resolve(name + ".log");
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
+    List<String> options = new ArrayList<>();
     // Quicker startup of these mostly idle JVMs (tests start many of them on few cores).
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.addAll(JAVA17_FLAGS);
-    command.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(classpath);
-    command.add(mainClass);
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("SPARK_LOCAL_IP", HOST);
-    env.put("SPARK_SCALA_VERSION", "2.12");
-    // Workers build executor commands from SPARK_HOME/jars (empty here) + SPARK_DIST_CLASSPATH.
-    env.put("SPARK_HOME", workDir.resolve("spark-home").toString());
-    env.put("SPARK_DIST_CLASSPATH", jarsOnly(classpath));
-    env.put("SPARK_LOCAL_DIRS", workDir.resolve("tmp").toString());
-    env.remove("SPARK_CONF_DIR");
-    try {
-      Process process = builder.start();
-      process.getOutputStream().close();
-      return new Daemon(name, port, process, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + name + ": " + command.get(0), e);
-    }
+    options.add("-XX:TieredStopAtLevel=1");
+    options.addAll(jvmOptions);
+    Process process =
+        ChildJvm.of(mainClass, Arrays.asList(args))
+            .heap("512m")
+            .tmpDir(workDir.resolve("tmp"))
+            .options(options)
+            .classpath(classpath)
+            .directory(workDir)
+            .env("SPARK_LOCAL_IP", HOST)
+            .env("SPARK_SCALA_VERSION", "2.12")
+            // Workers build executor commands from SPARK_HOME/jars (empty) + SPARK_DIST_CLASSPATH.
+            .env("SPARK_HOME", workDir.resolve("spark-home").toString())
+            .env("SPARK_DIST_CLASSPATH", jarsOnly(classpath))
+            .env("SPARK_LOCAL_DIRS", workDir.resolve("tmp").toString())
+            .env("SPARK_CONF_DIR", null)
+            .start(log);
+    return new Daemon(name, port, process, log);
   }
 
   private static String jarsOnly(String classpath) {
@@ -502,46 +485,11 @@ public final class StandaloneCluster implements AutoCloseable {
     for (Daemon d : all) {
       out.append("\n--- last ").append(LOG_TAIL_LINES).append(" lines of ").append(d.log());
       out.append(':');
-      for (String line : tail(d.log(), LOG_TAIL_LINES)) {
+      for (String line : ChildJvm.tail(d.log(), LOG_TAIL_LINES)) {
         out.append("\n    ").append(line);
       }
     }
     return out.toString();
-  }
-
-  private static List<String> tail(Path file, int lines) {
-    try {
-      List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return all.subList(Math.max(0, all.size() - lines), all.size());
-    } catch (IOException e) {
-      return List.of("(cannot read: " + e + ")");
-    }
-  }
-
-  private static List<String> java17Flags() {
-    List<String> flags = new ArrayList<>();
-    flags.add("-XX:+IgnoreUnrecognizedVMOptions");
-    for (String pkg :
-        List.of(
-            "java.lang",
-            "java.lang.invoke",
-            "java.lang.reflect",
-            "java.io",
-            "java.net",
-            "java.nio",
-            "java.util",
-            "java.util.concurrent",
-            "java.util.concurrent.atomic",
-            "jdk.internal.ref",
-            "sun.nio.ch",
-            "sun.nio.cs",
-            "sun.security.action",
-            "sun.util.calendar")) {
-      flags.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
-    }
-    flags.add("--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
-    flags.add("-Djdk.reflect.useDirectMethodHandle=false");
-    return List.copyOf(flags);
   }
 
   private static int[] freePorts(int count) {

@@ -2,46 +2,24 @@ package sparktrain.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code sparktrain benchmark} as a user calls it; the runs themselves are tested in common. */
 class BenchmarkCommandTest {
-  private static final String CONF = Paths.get("..", "conf", "mnist-mlp.conf").toString();
+  private static final String CONF = CliJobs.MNIST_CONF;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream oldErr;
-  private PrintStream oldOut;
-
-  @BeforeEach
-  void captureStreams() {
-    oldErr = System.err;
-    oldOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreStreams() {
-    System.setErr(oldErr);
-    System.setOut(oldOut);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.stdout();
   }
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.stderr();
   }
 
   @Test
@@ -58,7 +36,7 @@ class BenchmarkCommandTest {
     assertThat(stdout().lines().map(l -> l.split("\t")[0]))
         .containsExactly(
             "dl4j-single-process", "sparktrain-local", "sparktrain-avg50", "mllib-mlpc");
-    out.reset();
+    console.reset();
     assertThat(SparktrainCli.run("benchmark", "--list", "--config", CONF)).isZero();
     assertThat(stdout().lines().count()).isEqualTo(7);
   }

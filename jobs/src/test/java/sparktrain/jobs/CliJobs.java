@@ -13,6 +13,9 @@ import java.util.List;
 final class CliJobs {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The shipped {@code conf/mnist-mlp.conf}. */
+  static final String MNIST_CONF = Paths.get("..", "conf", "mnist-mlp.conf").toString();
+
   private CliJobs() {}
 
   /** The MNIST slices (2,500 train, 1,000 test images) in the common module's test resources. */
@@ -20,6 +23,16 @@ final class CliJobs {
     return Paths.get("..", "common", "src", "test", "resources", "mnist")
         .toAbsolutePath()
         .normalize();
+  }
+
+  /** {@code --set} values pointing the data at the MNIST slices: train and test images, labels. */
+  static List<String> mnistSets() {
+    Path m = mnist();
+    return List.of(
+        "data.train.images=" + m.resolve("train-images-idx3-ubyte"),
+        "data.train.labels=" + m.resolve("train-labels-idx1-ubyte"),
+        "data.test.images=" + m.resolve("t10k-images-idx3-ubyte"),
+        "data.test.labels=" + m.resolve("t10k-labels-idx1-ubyte"));
   }
 
   /**

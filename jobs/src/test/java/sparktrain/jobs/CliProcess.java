@@ -1,14 +1,11 @@
 package sparktrain.jobs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import sparktrain.testing.ChildJvm;
 
 /**
  * {@code sparktrain train ...} as a separate driver JVM ({@code java <Java 17 flags> -cp <test
@@ -29,29 +26,17 @@ final class CliProcess implements AutoCloseable {
    * Starts the CLI with {@code args}; {@code systemProperties} are extra {@code -Dk=v} JVM options.
    */
   static CliProcess start(Path log, List<String> systemProperties, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.add("-XX:+UseSerialGC");
-    command.addAll(java17Flags());
-    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-    command.add("-Dorg.bytedeco.javacpp.maxbytes=2g");
-    command.addAll(systemProperties);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(SparktrainCli.class.getName());
-    command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    builder.environment().put("OMP_NUM_THREADS", "1");
-    try {
-      Process p = builder.start();
-      p.getOutputStream().close();
-      return new CliProcess(p, log);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + command.get(0), e);
-    }
+    List<String> options = new ArrayList<>();
+    options.add("-Dorg.bytedeco.javacpp.maxbytes=2g");
+    options.addAll(systemProperties);
+    Process p =
+        ChildJvm.of(SparktrainCli.class.getName(), args)
+            .heap("1g")
+            .options(options)
+            .env("SPARK_LOCAL_IP", "127.0.0.1")
+            .env("OMP_NUM_THREADS", "1")
+            .start(log);
+    return new CliProcess(p, log);
   }
 
   /** Seconds since start. */
@@ -80,12 +65,7 @@ final class CliProcess implements AutoCloseable {
 
   /** The last lines of the log, for assertion messages. */
   String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
+    return String.join("\n", ChildJvm.tail(log, 40));
   }
 
   @Override
@@ -93,32 +73,5 @@ final class CliProcess implements AutoCloseable {
     if (process.isAlive()) {
       kill9();
     }
-  }
-
-  /** Spark's module flags for a JVM not started by spark-submit (DESIGN §6). */
-  static List<String> java17Flags() {
-    List<String> flags = new ArrayList<>();
-    flags.add("-XX:+IgnoreUnrecognizedVMOptions");
-    for (String pkg :
-        List.of(
-            "java.lang",
-            "java.lang.invoke",
-            "java.lang.reflect",
-            "java.io",
-            "java.net",
-            "java.nio",
-            "java.util",
-            "java.util.concurrent",
-            "java.util.concurrent.atomic",
-            "jdk.internal.ref",
-            "sun.nio.ch",
-            "sun.nio.cs",
-            "sun.security.action",
-            "sun.util.calendar")) {
-      flags.add("--add-opens=java.base/" + pkg + "=ALL-UNNAMED");
-    }
-    flags.add("--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
-    flags.add("-Djdk.reflect.useDirectMethodHandle=false");
-    return flags;
   }
 }

@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.ModelDirectory;
@@ -25,40 +20,18 @@ import sparktrain.model.NetworkFactory;
 
 /** {@code evaluate} and {@code predict} as a user runs them: option shape, exit codes, outputs. */
 class ScoringCommandsTest {
-  private static final Path MNIST =
-      Paths.get("..", "common", "src", "test", "resources", "mnist").toAbsolutePath();
-  private static final String CONFIG = Paths.get("..", "conf", "mnist-mlp.conf").toString();
+  private static final String CONFIG = CliJobs.MNIST_CONF;
 
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream oldErr;
-  private PrintStream oldOut;
-
-  @BeforeEach
-  void captureStreams() {
-    oldErr = System.err;
-    oldOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreStreams() {
-    System.setErr(oldErr);
-    System.setOut(oldOut);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.stderr();
   }
 
   private static List<String> sets() {
-    return List.of(
-        "data.train.images=" + MNIST.resolve("train-images-idx3-ubyte"),
-        "data.train.labels=" + MNIST.resolve("train-labels-idx1-ubyte"),
-        "data.test.images=" + MNIST.resolve("t10k-images-idx3-ubyte"),
-        "data.test.labels=" + MNIST.resolve("t10k-labels-idx1-ubyte"),
-        "data.test-limit=200");
+    List<String> sets = new ArrayList<>(CliJobs.mnistSets());
+    sets.add("data.test-limit=200");
+    return sets;
   }
 
   /** {@code COMMAND --model MODEL --config conf/mnist-mlp.conf --set ... --output OUT ...}. */
@@ -90,12 +63,12 @@ class ScoringCommandsTest {
   @Test
   void helpShowsTheOptions() {
     assertThat(SparktrainCli.run("evaluate", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
+    assertThat(console.stdout())
         .contains("--model=PATH", "--config=FILE", "--set=KEY=VALUE", "--output=DIR", "--split");
     assertThat(SparktrainCli.run("predict", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--overwrite");
+    assertThat(console.stdout()).contains("--overwrite");
     assertThat(SparktrainCli.run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("evaluate").contains("predict");
+    assertThat(console.stdout()).contains("evaluate").contains("predict");
   }
 
   @Test
@@ -127,7 +100,7 @@ class ScoringCommandsTest {
     int code = SparktrainCli.run(args("evaluate", run, tmp.resolve("eval")));
 
     assertThat(code).as(stderr()).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).trim()).endsWith("eval/metrics.json");
+    assertThat(console.stdout().trim()).endsWith("eval/metrics.json");
     JsonNode metrics = new ObjectMapper().readTree(tmp.resolve("eval/metrics.json").toFile());
     assertThat(metrics.path("summary").path("examples").asInt()).isEqualTo(200);
     assertThat(tmp.resolve("eval/report/index.html")).exists();
@@ -139,7 +112,7 @@ class ScoringCommandsTest {
     JsonNode prov = new ObjectMapper().readTree(predictions.resolve("_sparktrain.json").toFile());
     assertThat(prov.path("rows").asInt()).isEqualTo(200);
 
-    err.reset();
+    console.reset();
     assertThat(SparktrainCli.run(args("predict", run, predictions)))
         .isEqualTo(ExitCodes.USER_ERROR);
     assertThat(stderr()).contains("already exists").contains("--overwrite");

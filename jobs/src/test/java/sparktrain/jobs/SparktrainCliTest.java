@@ -4,57 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as a user runs it: exit codes, messages, and what is (not) written. */
 class SparktrainCliTest {
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private PrintStream oldErr;
-  private PrintStream oldOut;
-
-  @BeforeEach
-  void captureStreams() {
-    oldErr = System.err;
-    oldOut = System.out;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restoreStreams() {
-    System.setErr(oldErr);
-    System.setOut(oldOut);
-  }
+  @RegisterExtension final ConsoleCapture console = new ConsoleCapture();
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.stderr();
   }
 
   /** The MNIST slices of the common module's test resources, as --set arguments. */
   private static List<String> mnistSlice(Path run, String... more) {
-    Path m = Paths.get("..", "common", "src", "test", "resources", "mnist").toAbsolutePath();
     List<String> args = new ArrayList<>();
     args.add("train");
     args.add("--config");
-    args.add(Paths.get("..", "conf", "mnist-mlp.conf").toString());
-    for (String s :
-        List.of(
-            "data.train.images=" + m.resolve("train-images-idx3-ubyte"),
-            "data.train.labels=" + m.resolve("train-labels-idx1-ubyte"),
-            "data.test.images=" + m.resolve("t10k-images-idx3-ubyte"),
-            "data.test.labels=" + m.resolve("t10k-labels-idx1-ubyte"))) {
+    args.add(CliJobs.MNIST_CONF);
+    for (String s : CliJobs.mnistSets()) {
       args.add("--set");
       args.add(s);
     }
@@ -72,7 +44,7 @@ class SparktrainCliTest {
   @Test
   void helpExitsZeroAndListsTrain() {
     assertThat(SparktrainCli.run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("train");
+    assertThat(console.stdout()).contains("train");
   }
 
   @Test
@@ -115,10 +87,7 @@ class SparktrainCliTest {
   @Test
   void corruptDataExitsTwoNamingTheFile(@TempDir Path tmp) throws Exception {
     Path bad = tmp.resolve("train-images-truncated");
-    byte[] images =
-        Files.readAllBytes(
-            Paths.get(
-                "..", "common", "src", "test", "resources", "mnist", "train-images-idx3-ubyte"));
+    byte[] images = Files.readAllBytes(CliJobs.mnist().resolve("train-images-idx3-ubyte"));
     Files.write(bad, java.util.Arrays.copyOf(images, images.length - 100));
     int code =
         SparktrainCli.run(
@@ -136,7 +105,7 @@ class SparktrainCliTest {
                 .toArray(String[]::new));
 
     assertThat(code).as(stderr()).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8).trim()).endsWith("summary.json");
+    assertThat(console.stdout().trim()).endsWith("summary.json");
     JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
     assertThat(summary.get("status").asText()).isEqualTo("succeeded");
     assertThat(summary.get("epochs_completed").asInt()).isEqualTo(1);
