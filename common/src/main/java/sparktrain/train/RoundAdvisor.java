@@ -34,7 +34,10 @@ public final class RoundAdvisor extends SparkListener {
   /** Overhead share the suggested averaging frequency aims at. */
   public static final double TARGET_OVERHEAD_SHARE = 0.2;
 
-  /** Rounds measured (the first one, with class loading and JIT warm-up, is left out). */
+  /** Rounds left out first (class loading, JIT warm-up, the first files read). */
+  static final int ROUNDS_WARM_UP = 3;
+
+  /** Rounds measured after the warm-up. */
   static final int ROUNDS_MEASURED = 3;
 
   private final int averagingFrequency;
@@ -201,11 +204,11 @@ public final class RoundAdvisor extends SparkListener {
     Advice done = null;
     synchronized (this) {
       roundsSeen++;
-      if (roundsSeen == 1) {
-        return; // warm-up
+      if (roundsSeen <= ROUNDS_WARM_UP) {
+        return;
       }
       wallMillis += jobEnd.time() - start;
-      if (roundsSeen == ROUNDS_MEASURED + 1) {
+      if (roundsSeen == ROUNDS_WARM_UP + ROUNDS_MEASURED) {
         done =
             advise(
                 wallMillis / ROUNDS_MEASURED,
