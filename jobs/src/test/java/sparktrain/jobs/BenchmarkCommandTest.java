@@ -38,7 +38,7 @@ class BenchmarkCommandTest {
             "dl4j-single-process", "sparktrain-local", "sparktrain-avg50", "mllib-mlpc");
     console.reset();
     assertThat(SparktrainCli.run("benchmark", "--list", "--config", CONF)).isZero();
-    assertThat(stdout().lines().count()).isEqualTo(7);
+    assertThat(stdout().lines().count()).isEqualTo(9);
   }
 
   @Test
