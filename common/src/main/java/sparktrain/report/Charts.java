@@ -151,6 +151,31 @@ public final class Charts {
   }
 
   /**
+   * Grouped bars: one group per category, one bar per series (e.g. champion and challenger per
+   * metric); every series has one value per category.
+   */
+  public static byte[] bars(
+      String title, String yTitle, List<String> categories, Map<String, List<Double>> series) {
+    org.knowm.xchart.CategoryChart chart =
+        new org.knowm.xchart.CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .yAxisTitle(yTitle)
+            .build();
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    Color[] colors = {GREY, BLUE};
+    int i = 0;
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+      chart
+          .addSeries(e.getKey(), categories, e.getValue())
+          .setFillColor(colors[Math.min(i++, colors.length - 1)]);
+    }
+    return png(chart);
+  }
+
+  /**
    * A histogram of equal-width bins: bin i covers [lowerEdge + i·width, lowerEdge + (i+1)·width).
    */
   public static byte[] histogram(

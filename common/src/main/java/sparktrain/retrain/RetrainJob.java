@@ -492,6 +492,7 @@ public final class RetrainJob {
   private RetrainSummary finish(String decision, String reason) throws IOException {
     RetrainSummary s = summary(decision, reason, null);
     HadoopFiles.writeAtomically(state.outFs, new Path(state.out, "summary.json"), Json.pretty(s));
+    writeReport();
     LOG.info(
         String.format(
             Locale.ROOT,
@@ -505,6 +506,15 @@ public final class RetrainJob {
     return s;
   }
 
+  /** The decision's HTML report; a report that cannot be drawn never fails the retrain. */
+  private void writeReport() {
+    try {
+      LOG.info("Report: {}", sparktrain.report.RetrainReport.write(state.outFs, state.out));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not write the retrain report in {}: {}", state.out, e.toString());
+    }
+  }
+
   private void writeFailed(Throwable e) {
     try {
       RetrainSummary s =
@@ -515,6 +525,7 @@ public final class RetrainJob {
                   : "the retrain failed; the champion is " + state.championAfter,
               String.valueOf(e.getMessage()));
       HadoopFiles.writeAtomically(state.outFs, new Path(state.out, "summary.json"), Json.pretty(s));
+      writeReport();
     } catch (IOException | RuntimeException suppressed) {
       e.addSuppressed(suppressed);
     }

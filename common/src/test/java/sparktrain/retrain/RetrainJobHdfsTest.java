@@ -299,6 +299,19 @@ class RetrainJobHdfsTest {
     assertThat(championState()).as("champion files and pointer, by hash").isEqualTo(before);
     assertThat(registry().list().get(3).decisionValue()).isEqualTo("kept-champion");
     assertThat(summaryJson(out).get("decision").asText()).isEqualTo("kept-champion");
+    // the decision's report: both models' metrics side by side, a chart that exists, a link to
+    // the challenger's training report that resolves
+    String html = java.nio.file.Files.readString(out.resolve("report/index.html"));
+    assertThat(html)
+        .contains("Retrain: kept-champion")
+        .contains("Champion and challenger on the same held-out data")
+        .contains(String.format(java.util.Locale.ROOT, "%.4f", s.championMetrics().get("accuracy")))
+        .contains(
+            String.format(java.util.Locale.ROOT, "%.4f", s.challengerMetrics().get("accuracy")))
+        .contains("<img src=\"comparison.png\"");
+    assertThat(out.resolve("report/comparison.png")).isNotEmptyFile();
+    assertThat(html).contains("href=\"../train/report/index.html\"");
+    assertThat(out.resolve("train/report/index.html")).exists();
     List<Map<String, Object>> inputs = registry().lastRetrainWatermark().orElseThrow().inputs();
     assertThat(inputs).hasSize(3);
     assertThat(inputs.get(2).get("promoted")).as("not replayed later").isEqualTo(false);
