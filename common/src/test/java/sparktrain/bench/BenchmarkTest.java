@@ -125,7 +125,7 @@ class BenchmarkTest {
     // sparktrain: what the run wrote, Spark's phases, and DL4J's training stats of the profile pass
     JsonNode spark = results.get(1).get("breakdown");
     assertThat(spark.get("settings").get("workers").asInt()).isEqualTo(2);
-    assertThat(spark.get("settings").get("averaging_frequency").asInt()).isEqualTo(50);
+    assertThat(spark.get("settings").get("averaging_frequency").asInt()).isEqualTo(20);
     assertThat(spark.get("spark_phases").has("epoch-1-fit")).isTrue();
     assertThat(spark.get("spark_phases").get("epoch-2-fit").get("jobs").asInt()).isPositive();
     JsonNode stats = spark.get("dl4j_training_stats").get("epochs").get(0).get("stats_ms");
@@ -181,7 +181,7 @@ class BenchmarkTest {
     assertThatThrownBy(() -> full.only(List.of("sparktrain-avg05")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sparktrain-avg05")
-        .hasMessageContaining("sparktrain-avg20");
+        .hasMessageContaining("sparktrain-avg50");
 
     BenchmarkPlan quick =
         BenchmarkMode.QUICK.plan(MNIST_MLP_CONF.toString(), List.of(), 0, 0.97, tmp);
