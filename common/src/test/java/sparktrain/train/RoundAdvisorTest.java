@@ -6,28 +6,14 @@ import static sparktrain.testing.TestJobs.mnistSlice;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.LogCapture;
 
 /** The advisor's arithmetic, and its warning in a real run whose rounds are all overhead. */
-class RoundAdvisorTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
+class RoundAdvisorTest extends LocalSparkTestBase {
 
   @Test
   void overheadShareAndSuggestedFrequencyFollowTheRoundModel() {

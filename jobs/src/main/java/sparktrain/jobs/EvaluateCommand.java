@@ -44,31 +44,14 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    JobConfig config = scoring.config();
-    try {
-      // fail fast, before Spark starts; the job checks again with Spark's Hadoop configuration
-      EvaluateJob.checkOutput(output, new Configuration());
-    } catch (JobArgumentException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return ExitCodes.USER_ERROR;
-    } catch (IOException e) {
-      // e.g. a file system only Spark's configuration can reach: leave it to the job
-    }
-    SparkSession spark =
-        SparkSessions.getOrCreate(scoring.master, "sparktrain evaluate " + config.workload());
-    try {
-      EvaluateJob.Summary s =
-          EvaluateJob.run(
-              config, spark, new EvaluateJob.Options(scoring.model, output, scoring.split));
-      System.out.println(s.metricsFile());
-      return ExitCodes.OK;
-    } catch (JobArgumentException e) {
-      // a --model or --output the user must fix: the message says which and why (no usage dump)
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return ExitCodes.USER_ERROR;
-    } finally {
-      spark.stop();
-    }
+    return scoring.execute(
+        spec,
+        "evaluate",
+        conf -> EvaluateJob.checkOutput(output, conf),
+        (config, spark) ->
+            EvaluateJob.run(
+                    config, spark, new EvaluateJob.Options(scoring.model, output, scoring.split))
+                .metricsFile());
   }
 
   /** The options {@code evaluate} and {@code predict} share: model, config, data split, master. */
@@ -114,6 +97,47 @@ final class EvaluateCommand implements Callable<Integer> {
     JobConfig config() {
       return ConfigLoader.load(configFile, sets);
     }
+
+    /**
+     * Runs a scoring job the way both commands do: {@code --output} is checked before Spark starts
+     * (and again by the job with Spark's Hadoop configuration), the job's result path is printed,
+     * and a {@link JobArgumentException} (a {@code --model} or {@code --output} to fix) is exit 2
+     * with its message and no usage dump.
+     */
+    int execute(
+        CommandLine.Model.CommandSpec spec, String command, OutputCheck check, ScoringJob job)
+        throws IOException {
+      JobConfig config = config();
+      try {
+        check.run(new Configuration());
+      } catch (JobArgumentException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        return ExitCodes.USER_ERROR;
+      } catch (IOException e) {
+        // e.g. a file system only Spark's configuration can reach: leave it to the job
+      }
+      SparkSession spark =
+          SparkSessions.getOrCreate(master, "sparktrain " + command + " " + config.workload());
+      try {
+        System.out.println(job.run(config, spark));
+        return ExitCodes.OK;
+      } catch (JobArgumentException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        return ExitCodes.USER_ERROR;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  /** A check of {@code --output} against a Hadoop configuration. */
+  interface OutputCheck {
+    void run(Configuration conf) throws IOException;
+  }
+
+  /** A scoring job; returns the path to print. */
+  interface ScoringJob {
+    String run(JobConfig config, SparkSession spark) throws IOException;
   }
 
   /** {@code test} / {@code train}, case-insensitive. */

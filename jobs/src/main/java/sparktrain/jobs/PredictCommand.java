@@ -2,16 +2,11 @@ package sparktrain.jobs;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparktrain.config.JobConfig;
-import sparktrain.eval.JobArgumentException;
 import sparktrain.predict.PredictJob;
-import sparktrain.spark.SparkSessions;
 
 /**
  * {@code sparktrain predict --model PATH --config FILE [--set k=v] --output DIR [--overwrite]}: one
@@ -41,32 +36,15 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    JobConfig config = scoring.config();
-    try {
-      // fail fast, before Spark starts; the job checks again with Spark's Hadoop configuration
-      PredictJob.checkOutput(output, overwrite, new Configuration());
-    } catch (JobArgumentException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return ExitCodes.USER_ERROR;
-    } catch (IOException e) {
-      // e.g. a file system only Spark's configuration can reach: leave it to the job
-    }
-    SparkSession spark =
-        SparkSessions.getOrCreate(scoring.master, "sparktrain predict " + config.workload());
-    try {
-      PredictJob.Summary s =
-          PredictJob.run(
-              config,
-              spark,
-              new PredictJob.Options(scoring.model, output, overwrite, scoring.split));
-      System.out.println(s.output());
-      return ExitCodes.OK;
-    } catch (JobArgumentException e) {
-      // a --model or --output the user must fix: the message says which and why (no usage dump)
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return ExitCodes.USER_ERROR;
-    } finally {
-      spark.stop();
-    }
+    return scoring.execute(
+        spec,
+        "predict",
+        conf -> PredictJob.checkOutput(output, overwrite, conf),
+        (config, spark) ->
+            PredictJob.run(
+                    config,
+                    spark,
+                    new PredictJob.Options(scoring.model, output, overwrite, scoring.split))
+                .output());
   }
 }
