@@ -2,7 +2,6 @@ package sparktrain.eval;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
-import sparktrain.data.InputFingerprint;
 import sparktrain.report.EvaluationReport;
 import sparktrain.report.Json;
 import sparktrain.report.RunWatch;
@@ -183,12 +181,7 @@ public final class EvaluateJob {
   }
 
   private static Map<String, Object> modelInfo(ModelLocator.Located model) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", model.requested());
-    m.put("kind", model.kind().name().toLowerCase(Locale.ROOT));
-    m.put("resolved", model.uri());
-    m.put("epoch", model.checkpoint().epoch());
-    m.put("run_id", model.checkpoint().runId());
+    Map<String, Object> m = model.provenance();
     m.put("registry_version", model.checkpoint().provenance().get("registry_version"));
     m.put("metrics_recorded", model.checkpoint().metrics());
     return m;
@@ -205,11 +198,7 @@ public final class EvaluateJob {
     m.put("partitions", data.partitions());
     m.put("batch_size", setup.encoder().batchSize());
     m.put("normalization", setup.normalization());
-    List<Map<String, Object>> inputs = new ArrayList<>();
-    for (String p : data.inputs()) {
-      inputs.add(InputFingerprint.of(p, conf));
-    }
-    m.put("inputs", inputs);
+    m.put("inputs", data.fingerprints(conf));
     return m;
   }
 

@@ -66,6 +66,20 @@ public final class ModelLocator {
     public String describe() {
       return kind.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " " + uri;
     }
+
+    /**
+     * What a job's output records about the model: {@code path} (as given), {@code kind}, {@code
+     * resolved} (the directory loaded), {@code epoch} and {@code run_id}.
+     */
+    public java.util.Map<String, Object> provenance() {
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("path", requested);
+      m.put("kind", kind.name().toLowerCase(Locale.ROOT));
+      m.put("resolved", uri);
+      m.put("epoch", checkpoint.epoch());
+      m.put("run_id", checkpoint.runId());
+      return m;
+    }
   }
 
   /**

@@ -238,7 +238,18 @@ public final class ScoringSetup {
    * @param inputs the files read (for provenance fingerprints)
    */
   public record ScoringData(
-      Split split, JavaRDD<Example> examples, int partitions, List<String> inputs) {}
+      Split split, JavaRDD<Example> examples, int partitions, List<String> inputs) {
+
+    /** The fingerprint (path, size, time, SHA-256) of every input file. */
+    public List<java.util.Map<String, Object>> fingerprints(
+        org.apache.hadoop.conf.Configuration conf) {
+      List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+      for (String p : inputs) {
+        out.add(sparktrain.data.InputFingerprint.of(p, conf));
+      }
+      return out;
+    }
+  }
 
   /** The job's config. */
   public JobConfig config() {

@@ -2,7 +2,6 @@ package sparktrain.predict;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
-import sparktrain.data.InputFingerprint;
 import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ModelLocator;
 import sparktrain.eval.ScoringSetup;
@@ -152,22 +150,12 @@ public final class PredictJob {
     json.put("non_finite_outputs", nonFinite.value());
     json.put("kind", setup.plan().kind().name().toLowerCase(Locale.ROOT));
     json.put("columns", List.of(rows.schema().fieldNames()));
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", model.requested());
-    m.put("kind", model.kind().name().toLowerCase(Locale.ROOT));
-    m.put("resolved", model.uri());
-    m.put("epoch", model.checkpoint().epoch());
-    m.put("run_id", model.checkpoint().runId());
-    json.put("model", m);
+    json.put("model", model.provenance());
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("split", data.split().configName());
     d.put("partitions", data.partitions());
     d.put("normalization", setup.normalization());
-    List<Map<String, Object>> inputs = new ArrayList<>();
-    for (String input : data.inputs()) {
-      inputs.add(InputFingerprint.of(input, conf));
-    }
-    d.put("inputs", inputs);
+    d.put("inputs", data.fingerprints(conf));
     json.put("data", d);
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("spark_master", sc.master());
