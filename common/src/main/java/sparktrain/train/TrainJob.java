@@ -161,10 +161,11 @@ public final class TrainJob {
 
   /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */
   private Map<String, Double> evaluate(
-      MultiLayerNetwork net, String label, String split, JavaRDD<DataSet> batches) {
+      MultiLayerNetwork net, int epoch, String label, String split, JavaRDD<DataSet> batches) {
+    // job groups epoch-N-eval (test) and epoch-N-eval-validation, one per phase in the Spark UI
+    String group = "epoch-" + epoch + "-eval" + (split.equals("test") ? "" : "-" + split);
     try (SparkPhase p =
-        SparkPhase.start(
-            sc, "evaluate-" + split, label + ": evaluate on the " + split + " split")) {
+        SparkPhase.start(sc, group, label + ": evaluate on the " + split + " split")) {
       EvaluationResult result =
           DistributedEvaluator.evaluate(
               sc, net, batches, config.model(), config.data().numClasses());
@@ -455,11 +456,11 @@ public final class TrainJob {
         long e0 = System.nanoTime();
         if (evaluateNow && validationBatches.isPresent()) {
           validation =
-              evaluate(sparkNet.getNetwork(), label, "validation", validationBatches.get());
+              evaluate(sparkNet.getNetwork(), epoch, label, "validation", validationBatches.get());
           state.validationMetrics = validation;
         }
         if (evaluateNow && (validationBatches.isEmpty() || epoch == epochs)) {
-          test = evaluate(sparkNet.getNetwork(), label, "test", testBatches);
+          test = evaluate(sparkNet.getNetwork(), epoch, label, "test", testBatches);
           state.testMetrics = test;
         }
         evalSeconds = (System.nanoTime() - e0) / 1e9;

@@ -127,6 +127,9 @@ class BenchmarkTest {
     assertThat(spark.get("settings").get("workers").asInt()).isEqualTo(2);
     assertThat(spark.get("settings").get("averaging_frequency").asInt()).isEqualTo(20);
     assertThat(spark.get("spark_phases").has("epoch-1-fit")).isTrue();
+    assertThat(spark.get("spark_phases").has("epoch-2-eval"))
+        .as("one eval phase per epoch")
+        .isTrue();
     assertThat(spark.get("spark_phases").get("epoch-2-fit").get("jobs").asInt()).isPositive();
     JsonNode stats = spark.get("dl4j_training_stats").get("epochs").get(0).get("stats_ms");
     assertThat(stats.get("ParameterAveragingMasterFitTimesMs").get("count").asInt()).isPositive();
