@@ -94,6 +94,11 @@ public final class ConfigKeys {
   public static final Key TRAINING_SEED = Key.of("training.seed");
   public static final Key TRAINING_SHUFFLE = Key.of("training.shuffle");
   public static final Key TRAINING_EVALUATE_EVERY_EPOCH = Key.of("training.evaluate-every-epoch");
+  public static final Key TRAINING_ENGINE = Key.of("training.engine");
+
+  /** Range in milliseconds. */
+  public static final Key TRAINING_COLLECTIVE_TIMEOUT =
+      Key.of("training.collective-timeout", Range.atLeast(1));
 
   /** Range in milliseconds. */
   public static final Key TRAINING_PROGRESS_INTERVAL =

@@ -60,6 +60,8 @@ import static sparktrain.config.ConfigKeys.SCHEDULE_UNIT;
 import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
+import static sparktrain.config.ConfigKeys.TRAINING_COLLECTIVE_TIMEOUT;
+import static sparktrain.config.ConfigKeys.TRAINING_ENGINE;
 import static sparktrain.config.ConfigKeys.TRAINING_EPOCHS;
 import static sparktrain.config.ConfigKeys.TRAINING_EVALUATE_EVERY_EPOCH;
 import static sparktrain.config.ConfigKeys.TRAINING_PREFETCH;
@@ -138,7 +140,9 @@ final class JobConfigParser {
             in.longInteger(TRAINING_SEED),
             in.bool(TRAINING_SHUFFLE),
             in.bool(TRAINING_EVALUATE_EVERY_EPOCH),
-            in.duration(TRAINING_PROGRESS_INTERVAL));
+            in.duration(TRAINING_PROGRESS_INTERVAL),
+            in.oneOf(TRAINING_ENGINE, TrainingEngineKind.class),
+            in.duration(TRAINING_COLLECTIVE_TIMEOUT));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),

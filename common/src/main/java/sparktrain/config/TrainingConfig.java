@@ -4,7 +4,9 @@ import java.time.Duration;
 
 /**
  * The {@code training} section. {@code workers} 0 means Spark's default parallelism; {@code
- * prefetch} 0 means no asynchronous prefetch.
+ * prefetch} 0 means no asynchronous prefetch. {@code prefetch}, {@code rddApproach}, {@code
+ * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
+ * collectiveTimeout} to the {@code barrier} engine only.
  */
 public record TrainingConfig(
     int epochs,
@@ -18,4 +20,57 @@ public record TrainingConfig(
     long seed,
     boolean shuffle,
     boolean evaluateEveryEpoch,
-    Duration progressInterval) {}
+    Duration progressInterval,
+    TrainingEngineKind engine,
+    Duration collectiveTimeout) {
+
+  /** The settings before {@code training.engine} existed: DL4J's engine. */
+  public TrainingConfig(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workers,
+      int prefetch,
+      RddApproach rddApproach,
+      RepartitionPolicy repartition,
+      int aggregationDepth,
+      long seed,
+      boolean shuffle,
+      boolean evaluateEveryEpoch,
+      Duration progressInterval) {
+    this(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        TrainingEngineKind.DL4J,
+        Duration.ofMinutes(2));
+  }
+
+  /** A copy with another engine. */
+  public TrainingConfig withEngine(TrainingEngineKind kind) {
+    return new TrainingConfig(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        kind,
+        collectiveTimeout);
+  }
+}

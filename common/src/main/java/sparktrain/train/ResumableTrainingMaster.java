@@ -31,18 +31,6 @@ import sparktrain.config.TrainingConfig;
 public final class ResumableTrainingMaster extends ParameterAveragingTrainingMaster {
   private static final Logger LOG = LoggerFactory.getLogger(ResumableTrainingMaster.class);
 
-  /** Called on the driver after each averaging round of a fit. */
-  @FunctionalInterface
-  public interface RoundListener {
-    /**
-     * One round is done; the network holds its averaged parameters and updater state.
-     *
-     * @param round 1-based round within the current fit (epoch)
-     * @param totalRounds rounds of the current fit
-     */
-    void afterRound(int round, int totalRounds);
-  }
-
   private transient RoundListener roundListener;
   private int skipRounds;
 

@@ -12,12 +12,12 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.CheckpointStore;
 
 /**
- * Checkpoints within an epoch ({@code checkpoint.every-n-rounds}): called by {@link
- * ResumableTrainingMaster} on the driver after each averaging round, when the network holds the
- * averaged parameters and updater state; writes {@code epoch-NNNN-round-RRRR} after every N-th
- * round except the epoch's last (the epoch's own checkpoint follows it).
+ * Checkpoints within an epoch ({@code checkpoint.every-n-rounds}): called by the {@link
+ * TrainingEngine} on the driver after each averaging round, when the network holds the averaged
+ * parameters and updater state; writes {@code epoch-NNNN-round-RRRR} after every N-th round except
+ * the epoch's last (the epoch's own checkpoint follows it).
  */
-final class RoundCheckpoints implements ResumableTrainingMaster.RoundListener {
+final class RoundCheckpoints implements RoundListener {
   private static final Logger LOG = LoggerFactory.getLogger(RoundCheckpoints.class);
 
   /** Builds the metadata of a checkpoint within an epoch. */

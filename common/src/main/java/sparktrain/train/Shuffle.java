@@ -20,7 +20,7 @@ public final class Shuffle {
   }
 
   /** SplitMix64 finalizer of seed and index: a well-spread 64-bit key. */
-  static long mix(long seed, long index) {
+  public static long mix(long seed, long index) {
     long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

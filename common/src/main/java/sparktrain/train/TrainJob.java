@@ -3,6 +3,7 @@ package sparktrain.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +18,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +30,7 @@ import sparktrain.config.ConfigException;
 import sparktrain.config.JobConfig;
 import sparktrain.config.LossFunction;
 import sparktrain.config.Normalization;
+import sparktrain.config.TrainingEngineKind;
 import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
@@ -44,6 +45,8 @@ import sparktrain.report.Json;
 import sparktrain.report.TrainReport;
 import sparktrain.report.Versions;
 import sparktrain.spark.SparkPhase;
+import sparktrain.train.barrier.BarrierEngine;
+import sparktrain.train.barrier.BarrierSlots;
 
 /**
  * The {@code train} job: read the data, build (or resume) the network, train it with DL4J's
@@ -57,6 +60,9 @@ public final class TrainJob {
   private static final String METRICS_ROW = "metrics_row";
 
   private static final ObjectMapper PLAIN_JSON = new ObjectMapper();
+
+  /** How long a barrier run on a cluster waits for executors to offer training.workers slots. */
+  private static final Duration EXECUTOR_WAIT = Duration.ofSeconds(60);
 
   /**
    * Options of a run that are not part of the model's config.
@@ -300,10 +306,18 @@ public final class TrainJob {
     var training = config.training();
     int workers = training.workers() > 0 ? training.workers() : sc.defaultParallelism();
     state.workers = workers;
+    boolean barrier = training.engine() == TrainingEngineKind.BARRIER;
+    if (barrier) {
+      BarrierSlots.require(
+          sc.sc(),
+          workers,
+          BarrierEngine.runsInDriverJvm(sc.master()) ? Duration.ZERO : EXECUTOR_WAIT);
+    }
     int partitions = data.partitions() > 0 ? data.partitions() : workers;
     MiniBatches.LabelLayout layout = labelLayout();
 
     JavaRDD<DataSet> trainBatches;
+    JavaRDD<Example> trainExamples;
     JavaRDD<DataSet> testBatches;
     Optional<JavaRDD<DataSet>> validationBatches;
     List<String> inputPaths;
@@ -318,8 +332,9 @@ public final class TrainJob {
       normalizer = normalizer(input, trainEx, resumeFrom);
       dataFiles = dataFiles(normalizer, input, resumeFrom);
       if (training.shuffle()) {
-        trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
+        trainEx = Shuffle.examples(trainEx, training.seed(), barrier ? workers : partitions);
       }
+      trainExamples = trainEx;
       trainBatches =
           MiniBatches.of(
               trainEx, training.batchSizePerWorker(), layout, data.numClasses(), normalizer);
@@ -385,18 +400,6 @@ public final class TrainJob {
     }
     LOG.info("Network: {} parameters\n{}", net.numParams(), net.summary());
 
-    String exportDir = run.child("tmp/export-" + UUID.randomUUID()).toString();
-    ResumableTrainingMaster tm = ResumableTrainingMaster.create(training, workers, exportDir);
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
-    FitProgress progress = new FitProgress(training.progressInterval());
-    sc.sc().addSparkListener(progress);
-    RoundAdvisor advisor =
-        new RoundAdvisor(
-            training.averagingFrequency(),
-            training.batchSizePerWorker(),
-            workers,
-            RoundAdvisor.probe(net, probeBatch(layout)));
-    sc.sc().addSparkListener(advisor);
     long examplesPerRound =
         (long) workers * training.batchSizePerWorker() * training.averagingFrequency();
     int rounds = (int) Math.max(1, Math.ceil(state.trainExamples / (double) examplesPerRound));
@@ -404,11 +407,12 @@ public final class TrainJob {
         (long) Math.ceil(state.trainExamples / (double) training.batchSizePerWorker());
     List<Map<String, Object>> inputs = inputFingerprints(inputPaths);
     int epochs = training.epochs();
+    MultiLayerNetwork network = net;
     RoundCheckpoints roundCheckpoints =
         new RoundCheckpoints(
             store,
             config.checkpoint().everyNRounds(),
-            sparkNet::getNetwork,
+            () -> network,
             (epochsDone, round, iterationAtStart, parentName) ->
                 metadata(
                     epochsDone,
@@ -421,30 +425,61 @@ public final class TrainJob {
                     inputs,
                     roundProvenance(epochsDone + 1, round, iterationAtStart, workers)),
             dataFiles);
-    tm.setRoundListener(roundCheckpoints);
+    TrainingEngine engine;
+    if (barrier) {
+      engine =
+          new BarrierEngine(
+              sc,
+              net,
+              trainExamples,
+              training,
+              workers,
+              layout,
+              data.numClasses(),
+              normalizer,
+              roundCheckpoints,
+              config.checkpoint().everyNRounds());
+      rounds = ((BarrierEngine) engine).roundsPerEpoch();
+    } else {
+      RoundAdvisor advisor =
+          new RoundAdvisor(
+              training.averagingFrequency(),
+              training.batchSizePerWorker(),
+              workers,
+              RoundAdvisor.probe(net, probeBatch(layout)));
+      String exportDir = run.child("tmp/export-" + UUID.randomUUID()).toString();
+      engine =
+          new Dl4jEngine(
+              sc,
+              net,
+              trainBatches,
+              training,
+              workers,
+              exportDir,
+              roundCheckpoints,
+              advisor,
+              rounds);
+    }
     try {
       for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
         long t0 = System.nanoTime();
-        sparkNet.getNetwork().getLayerWiseConfigurations().setEpochCount(epoch - 1);
+        net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
         String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
         int skip = epoch == startEpoch + 1 ? skipRounds : 0;
-        tm.beginEpoch(training.seed(), epoch, skip);
         roundCheckpoints.beginEpoch(epoch - 1, iterations, parent);
+        EpochFit fit;
         try (SparkPhase p =
             SparkPhase.start(sc, "epoch-" + epoch + "-fit", label + ": parameter-averaged fit")) {
-          progress.begin(p.groupId(), label, Math.max(1, rounds - skip), examplesPerRound);
-          advisor.watch(p.groupId());
-          sparkNet.fit(trainBatches);
-        } finally {
-          progress.end();
+          fit = engine.fitEpoch(epoch, skip, p.groupId(), label);
         }
+        logRounds(label, fit);
         // As DL4J's own fit(iterator) does: the network's epoch count is the epochs completed,
         // saved with model.zip (epoch-based schedules read it).
-        sparkNet.getNetwork().getLayerWiseConfigurations().setEpochCount(epoch);
+        net.getLayerWiseConfigurations().setEpochCount(epoch);
         parent = roundCheckpoints.parent();
         iterations += batchesPerEpoch;
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
-        double trainLoss = sparkNet.getScore();
+        double trainLoss = fit.trainLoss();
 
         // Per-epoch evaluation (curves, keep-best, the checkpoint's metrics) uses the validation
         // split when there is one, and the test split is scored after the last epoch only: model
@@ -455,12 +490,11 @@ public final class TrainJob {
         boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs;
         long e0 = System.nanoTime();
         if (evaluateNow && validationBatches.isPresent()) {
-          validation =
-              evaluate(sparkNet.getNetwork(), epoch, label, "validation", validationBatches.get());
+          validation = evaluate(net, epoch, label, "validation", validationBatches.get());
           state.validationMetrics = validation;
         }
         if (evaluateNow && (validationBatches.isEmpty() || epoch == epochs)) {
-          test = evaluate(sparkNet.getNetwork(), epoch, label, "test", testBatches);
+          test = evaluate(net, epoch, label, "test", testBatches);
           state.testMetrics = test;
         }
         evalSeconds = (System.nanoTime() - e0) / 1e9;
@@ -490,7 +524,7 @@ public final class TrainJob {
             position.put(METRICS_ROW, asPlainMap(row));
             CheckpointInfo info =
                 store.write(
-                    sparkNet.getNetwork(),
+                    net,
                     metadata(epoch, iterations, parent, selection, inputs, position),
                     dataFiles);
             ckName = info.name();
@@ -526,8 +560,7 @@ public final class TrainJob {
                 ckName == null ? "" : "  checkpoint " + ckName));
       }
     } finally {
-      sc.sc().removeSparkListener(progress);
-      sc.sc().removeSparkListener(advisor);
+      engine.close();
       testBatches.unpersist(false);
       validationBatches.ifPresent(v -> v.unpersist(false));
       deleteQuietly(run.child("tmp").toString());
@@ -538,7 +571,7 @@ public final class TrainJob {
       ModelDirectory.write(
           modelUri,
           hadoopConf(),
-          sparkNet.getNetwork(),
+          net,
           metadata(
               state.epochsCompleted,
               iterations,
@@ -558,6 +591,27 @@ public final class TrainJob {
         headline(state.testMetrics),
         run.child("summary.json"));
     return summary;
+  }
+
+  /**
+   * Logs the epoch's round timings when the engine measured them (barrier): the numbers behind the
+   * averaging overhead, at debug level per epoch and as one info line for the first epoch.
+   */
+  private static void logRounds(String label, EpochFit fit) {
+    if (fit.averageMillis().isEmpty()) {
+      return;
+    }
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "%s: %d rounds in %d stage(s); per round fit %.1f ms, averaging %.2f ms median"
+                + " (p95 %.2f ms)",
+            label,
+            fit.rounds(),
+            fit.stages(),
+            EpochFit.median(fit.fitMillis()),
+            EpochFit.median(fit.averageMillis()),
+            EpochFit.quantile(fit.averageMillis(), 0.95)));
   }
 
   /**

@@ -1,0 +1,35 @@
+package sparktrain.train;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Runs synchronous parameter averaging for one epoch at a time: every worker fits {@code
+ * training.averaging-frequency} minibatches, then parameters and updater state are averaged over
+ * the workers, until the epoch's data is used up.
+ *
+ * <p>The epoch's start state is the state of {@link #network()} when {@link #fitEpoch} is called;
+ * on return it holds the averaged state at the epoch's end. Two implementations: {@link Dl4jEngine}
+ * (DL4J's {@code ParameterAveragingTrainingMaster}: one Spark job per round) and {@link
+ * sparktrain.train.barrier.BarrierEngine} (one barrier stage per epoch, averaging inside the
+ * tasks).
+ */
+public interface TrainingEngine extends AutoCloseable {
+
+  /** The driver's network: the global model, updated in place by {@link #fitEpoch}. */
+  MultiLayerNetwork network();
+
+  /**
+   * Trains one epoch.
+   *
+   * @param epoch 1-based epoch number (seeds the epoch's shuffling)
+   * @param skipRounds leading rounds the network's state already contains (a resumed in-epoch
+   *     checkpoint); 0 normally
+   * @param jobGroup the Spark job group of the epoch's fit phase (for progress reporting)
+   * @param label the epoch's label for progress lines, e.g. "epoch 2/5"
+   */
+  EpochFit fitEpoch(int epoch, int skipRounds, String jobGroup, String label);
+
+  /** Releases cached data and listeners. */
+  @Override
+  void close();
+}

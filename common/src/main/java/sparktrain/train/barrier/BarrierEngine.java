@@ -1,0 +1,207 @@
+package sparktrain.train.barrier;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+import sparktrain.config.TrainingConfig;
+import sparktrain.data.Example;
+import sparktrain.data.Normalizer;
+import sparktrain.train.EpochFit;
+import sparktrain.train.MiniBatches;
+import sparktrain.train.RoundListener;
+import sparktrain.train.TrainingEngine;
+
+/**
+ * The {@code barrier} engine (driver side). The training examples are cut into one partition per
+ * worker and cached in executor memory for the whole run; each epoch is one barrier stage (one per
+ * {@code checkpoint.every-n-rounds} rounds when in-epoch checkpoints are on) whose tasks average
+ * among themselves. Only the epoch's start state goes out (one broadcast) and only task 0's
+ * averaged state comes back.
+ *
+ * <p>A failed task fails its stage; Spark retries a barrier stage as a whole, and every attempt
+ * starts from the same broadcast state, so a retried epoch trains exactly as the first attempt
+ * would have.
+ */
+public final class BarrierEngine implements TrainingEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(BarrierEngine.class);
+  private static final ClassTag<TaskResult> RESULT = ClassTag$.MODULE$.apply(TaskResult.class);
+
+  private final JavaSparkContext sc;
+  private final MultiLayerNetwork net;
+  private final JavaRDD<Example> examples;
+  private final TrainingConfig training;
+  private final RoundListener roundListener;
+  private final int everyNRounds;
+  private final int[] batchesPerWorker;
+  private final boolean sameJvm;
+  private final MiniBatches.LabelLayout layout;
+  private final int numClasses;
+  private final Normalizer normalizer;
+  private final String runId = UUID.randomUUID().toString();
+  private final boolean ownsCache;
+
+  /**
+   * Prepares the engine: repartitions the examples to one partition per worker (when they are not
+   * already), caches them and counts each partition (one Spark job).
+   *
+   * @param trainExamples the training examples (shuffled if the run shuffles), not normalized
+   * @param roundListener called after each stage that ends within an epoch
+   * @param everyNRounds rounds per stage within an epoch (0: one stage per epoch)
+   */
+  public BarrierEngine(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<Example> trainExamples,
+      TrainingConfig training,
+      int workers,
+      MiniBatches.LabelLayout layout,
+      int numClasses,
+      Normalizer normalizer,
+      RoundListener roundListener,
+      int everyNRounds) {
+    this.sc = sc;
+    this.net = net;
+    this.training = training;
+    this.layout = layout;
+    this.numClasses = numClasses;
+    this.normalizer = normalizer;
+    this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
+    this.everyNRounds = everyNRounds;
+    this.sameJvm = runsInDriverJvm(sc.master());
+    JavaRDD<Example> parts =
+        trainExamples.getNumPartitions() == workers
+            ? trainExamples
+            : trainExamples.repartition(workers);
+    // cached by the caller already (e.g. a test's data): use it as it is, and leave it cached
+    this.ownsCache = parts.getStorageLevel().equals(StorageLevel.NONE());
+    this.examples = ownsCache ? parts.persist(StorageLevel.MEMORY_AND_DISK()) : parts;
+    int batch = training.batchSizePerWorker();
+    List<Integer> counts =
+        examples
+            .mapPartitions(
+                it -> {
+                  int n = 0;
+                  while (it.hasNext()) {
+                    it.next();
+                    n++;
+                  }
+                  return List.of(n).iterator();
+                })
+            .collect();
+    this.batchesPerWorker = counts.stream().mapToInt(n -> (n + batch - 1) / batch).toArray();
+    LOG.info(
+        "Barrier engine: {} workers ({}), minibatches per worker {}, {} rounds per epoch",
+        workers,
+        sameJvm ? "one JVM: averaging through memory" : "averaging over TCP between tasks",
+        Arrays.toString(batchesPerWorker),
+        StagePlan.rounds(batchesPerWorker, training.averagingFrequency()));
+  }
+
+  /** {@code local} and {@code local[N]} (not {@code local-cluster}) run every task in this JVM. */
+  public static boolean runsInDriverJvm(String master) {
+    return master.equals("local") || master.startsWith("local[");
+  }
+
+  @Override
+  public MultiLayerNetwork network() {
+    return net;
+  }
+
+  /** Averaging rounds per epoch. */
+  public int roundsPerEpoch() {
+    return StagePlan.rounds(batchesPerWorker, training.averagingFrequency());
+  }
+
+  @Override
+  public EpochFit fitEpoch(int epoch, int skipRounds, String jobGroup, String label) {
+    int rounds = roundsPerEpoch();
+    double lossSum = 0;
+    long batches = 0;
+    List<Double> fit = new ArrayList<>();
+    List<Double> average = new ArrayList<>();
+    int stages = 0;
+    int from = Math.min(skipRounds, rounds);
+    while (from < rounds) {
+      int to =
+          everyNRounds > 0 ? Math.min(rounds, (from / everyNRounds + 1) * everyNRounds) : rounds;
+      List<TaskResult> results = runStage(epoch, from, to, label);
+      stages++;
+      NetworkState averaged = null;
+      double[] slowestFit = new double[to - from];
+      for (TaskResult r : results) {
+        lossSum += r.lossSum();
+        batches += r.batches();
+        if (r.state() != null) {
+          averaged = r.state();
+          for (double ms : r.averageMillis()) {
+            average.add(ms);
+          }
+        }
+        for (int i = 0; i < slowestFit.length; i++) {
+          slowestFit[i] = Math.max(slowestFit[i], r.fitMillis()[i]);
+        }
+      }
+      for (double ms : slowestFit) {
+        fit.add(ms);
+      }
+      if (averaged == null) {
+        throw new IllegalStateException("barrier stage of epoch " + epoch + " returned no state");
+      }
+      averaged.applyTo(net);
+      roundListener.afterRound(to, rounds);
+      from = to;
+    }
+    double loss = batches == 0 ? Double.NaN : lossSum / batches;
+    net.setScore(loss);
+    return new EpochFit(loss, rounds - Math.min(skipRounds, rounds), fit, average, stages);
+  }
+
+  private List<TaskResult> runStage(int epoch, int from, int to, String label) {
+    StagePlan plan =
+        new StagePlan(
+            runId,
+            epoch,
+            from,
+            to,
+            batchesPerWorker,
+            training.batchSizePerWorker(),
+            training.averagingFrequency(),
+            training.seed(),
+            training.shuffle(),
+            sameJvm,
+            training.collectiveTimeout(),
+            layout,
+            numClasses,
+            normalizer);
+    Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
+    try {
+      sc.setJobDescription(
+          label + ": barrier stage, rounds " + (from + 1) + "-" + to + " of " + roundsPerEpoch());
+      return examples
+          .rdd()
+          .barrier()
+          .mapPartitions(new BarrierTask(start, plan), false, RESULT)
+          .toJavaRDD()
+          .collect();
+    } finally {
+      start.destroy();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (ownsCache) {
+      examples.unpersist(false);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package sparktrain.train.barrier;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+import scala.runtime.AbstractFunction1;
+import sparktrain.data.Example;
+import sparktrain.train.MiniBatches;
+import sparktrain.train.Shuffle;
+import sparktrain.train.collective.Allreduce;
+import sparktrain.train.collective.LocalAllreduce;
+import sparktrain.train.collective.RingAllreduce;
+
+/**
+ * One task of a barrier stage: builds the network from the broadcast state, cuts its partition's
+ * examples into the epoch's minibatches, and runs the stage's rounds, each a fit of up to {@code
+ * averaging-frequency} minibatches followed by an allreduce of parameters and updater state.
+ */
+final class BarrierTask
+    extends AbstractFunction1<
+        scala.collection.Iterator<Example>, scala.collection.Iterator<TaskResult>>
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(BarrierTask.class);
+
+  private final Broadcast<NetworkState> start;
+  private final StagePlan plan;
+
+  BarrierTask(Broadcast<NetworkState> start, StagePlan plan) {
+    this.start = start;
+    this.plan = plan;
+  }
+
+  @Override
+  public scala.collection.Iterator<TaskResult> apply(scala.collection.Iterator<Example> input) {
+    long t0 = System.nanoTime();
+    BarrierTaskContext ctx = BarrierTaskContext.get();
+    int rank = ctx.partitionId();
+    List<Example> examples = new ArrayList<>();
+    JavaConverters.asJavaIteratorConverter(input).asJava().forEachRemaining(examples::add);
+    int expected = plan.batchesPerWorker()[rank];
+    int batches = (examples.size() + plan.batchSize() - 1) / plan.batchSize();
+    if (batches != expected) {
+      throw new IllegalStateException(
+          "worker "
+              + rank
+              + " has "
+              + examples.size()
+              + " examples ("
+              + batches
+              + " minibatches), the driver counted "
+              + expected
+              + " minibatches: the cached training data changed between stages");
+    }
+    if (plan.shuffle()) {
+      Collections.shuffle(
+          examples, new Random(Shuffle.mix(Shuffle.mix(plan.seed(), plan.epoch()), rank)));
+    }
+    MultiLayerNetwork net = start.value().build();
+    int iterationAtStart = net.getLayerWiseConfigurations().getIterationCount();
+    FlatState flat = new FlatState(net);
+    float[] buffer = new float[flat.length() + 1];
+    int rounds = plan.toRound() - plan.fromRound();
+    double[] fitMillis = new double[rounds];
+    double[] averageMillis = new double[rounds];
+    double lossSum = 0;
+    long fitted = 0;
+    double setupMillis;
+    try (Allreduce group = join(ctx, rank)) {
+      setupMillis = (System.nanoTime() - t0) / 1e6;
+      for (int round = plan.fromRound(); round < plan.toRound(); round++) {
+        long f0 = System.nanoTime();
+        int n = plan.batchesIn(rank, round);
+        int first = round * plan.averagingFrequency();
+        for (int b = first; b < first + n; b++) {
+          int from = b * plan.batchSize();
+          List<Example> batch =
+              examples.subList(from, Math.min(examples.size(), from + plan.batchSize()));
+          net.fit(
+              MiniBatches.toDataSet(batch, plan.layout(), plan.numClasses(), plan.normalizer()));
+          lossSum += net.score();
+          fitted++;
+        }
+        long a0 = System.nanoTime();
+        average(group, flat, buffer, n, plan.evenRound(round));
+        // As DL4J's master does after each round: every worker's counter moves on by the
+        // averaging frequency, so schedules and Adam's bias correction agree on every worker.
+        net.getLayerWiseConfigurations()
+            .setIterationCount(
+                iterationAtStart + (round + 1 - plan.fromRound()) * plan.averagingFrequency());
+        long a1 = System.nanoTime();
+        fitMillis[round - plan.fromRound()] = (a0 - f0) / 1e6;
+        averageMillis[round - plan.fromRound()] = (a1 - a0) / 1e6;
+      }
+    }
+    NetworkState state = null;
+    if (rank == 0) {
+      float[] values = new float[flat.length()];
+      flat.read(values);
+      state =
+          start
+              .value()
+              .withValues(
+                  Arrays.copyOfRange(values, 0, flat.paramCount()),
+                  Arrays.copyOfRange(values, flat.paramCount(), flat.length()),
+                  net.getLayerWiseConfigurations().getIterationCount());
+    }
+    TaskResult result =
+        new TaskResult(rank, state, lossSum, fitted, fitMillis, averageMillis, setupMillis);
+    return JavaConverters.asScalaIteratorConverter(List.of(result).iterator()).asScala();
+  }
+
+  /**
+   * Replaces the network's state by the workers' average: the plain mean when every worker fitted
+   * the same number of minibatches this round, else the mean weighted by minibatches fitted.
+   */
+  private static void average(
+      Allreduce group, FlatState flat, float[] buffer, int fitted, boolean even) {
+    int n = flat.length();
+    flat.read(buffer);
+    if (even) {
+      buffer[n] = 1f;
+    } else {
+      for (int i = 0; i < n; i++) {
+        buffer[i] *= fitted;
+      }
+      buffer[n] = fitted;
+    }
+    group.mean(buffer);
+    if (!even) {
+      float weight = buffer[n];
+      for (int i = 0; i < n; i++) {
+        buffer[i] /= weight;
+      }
+    }
+    flat.write(buffer);
+  }
+
+  /**
+   * The averaging group: shared memory when every task is in one JVM, else a TCP ring whose
+   * addresses are exchanged with one {@code allGather} (the stage's only call through Spark).
+   */
+  private Allreduce join(BarrierTaskContext ctx, int rank) {
+    int size = plan.workers();
+    if (plan.sameJvm()) {
+      String group = plan.runId() + "-" + ctx.stageId() + "-" + ctx.stageAttemptNumber();
+      return LocalAllreduce.join(group, rank, size, plan.timeout());
+    }
+    String host = hostOf(ctx.getTaskInfos()[rank].address());
+    try (RingAllreduce.Listener listener = RingAllreduce.listen(host)) {
+      String[] addresses = ctx.allGather(listener.address());
+      LOG.info(
+          "barrier stage {}: worker {} of {} at {}", ctx.stageId(), rank, size, addresses[rank]);
+      return listener.connect(List.of(addresses), rank, plan.timeout());
+    } catch (IOException e) {
+      throw new UncheckedIOException("worker " + rank + " cannot listen on " + host, e);
+    }
+  }
+
+  private static String hostOf(String address) {
+    int colon = address.lastIndexOf(':');
+    return colon > 0 && address.indexOf(':') == colon ? address.substring(0, colon) : address;
+  }
+}

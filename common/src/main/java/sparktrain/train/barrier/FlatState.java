@@ -1,0 +1,73 @@
+package sparktrain.train.barrier;
+
+import java.nio.FloatBuffer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Copies a network's parameters and updater state into one float array and back, without
+ * allocating: bulk copies through the views' off-heap buffers. Layout: parameters, then updater
+ * state, then {@code extra} trailing slots the caller uses (e.g. a weight).
+ */
+final class FlatState {
+  private final INDArray params;
+  private final INDArray updater;
+  private final int paramCount;
+  private final int updaterCount;
+
+  FlatState(MultiLayerNetwork net) {
+    this.params = net.params();
+    this.updater = NetworkState.updaterView(net);
+    this.paramCount = (int) params.length();
+    this.updaterCount = updater == null ? 0 : (int) updater.length();
+    requireFloatVector(params, "parameters");
+    if (updater != null) {
+      requireFloatVector(updater, "updater state");
+    }
+  }
+
+  /** Parameters plus updater state. */
+  int length() {
+    return paramCount + updaterCount;
+  }
+
+  int paramCount() {
+    return paramCount;
+  }
+
+  /** Copies the state into {@code out[0, length())}. */
+  void read(float[] out) {
+    buffer(params).get(out, 0, paramCount);
+    if (updater != null) {
+      buffer(updater).get(out, paramCount, updaterCount);
+    }
+  }
+
+  /** Sets the state from {@code in[0, length())}. */
+  void write(float[] in) {
+    buffer(params).put(in, 0, paramCount);
+    if (updater != null) {
+      buffer(updater).put(in, paramCount, updaterCount);
+    }
+  }
+
+  private static FloatBuffer buffer(INDArray view) {
+    FloatBuffer b = view.data().asNioFloat();
+    b.position((int) view.offset());
+    return b;
+  }
+
+  private static void requireFloatVector(INDArray a, String what) {
+    if (a.dataType() != DataType.FLOAT || !a.isVector() || a.elementWiseStride() != 1) {
+      throw new IllegalStateException(
+          "the network's "
+              + what
+              + " are not a contiguous float vector ("
+              + a.dataType()
+              + ", shape "
+              + java.util.Arrays.toString(a.shape())
+              + "): the barrier engine needs float32 networks");
+    }
+  }
+}

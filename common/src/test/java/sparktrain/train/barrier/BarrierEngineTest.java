@@ -1,0 +1,236 @@
+package sparktrain.train.barrier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.config.ConfigException;
+import sparktrain.config.ConfigLoader;
+import sparktrain.config.JobConfig;
+import sparktrain.config.TrainingConfig;
+import sparktrain.data.Example;
+import sparktrain.data.IdxDataset;
+import sparktrain.data.Normalizer;
+import sparktrain.model.NetworkFactory;
+import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
+import sparktrain.testing.TestJobs;
+import sparktrain.train.EpochFit;
+import sparktrain.train.MiniBatches;
+import sparktrain.train.RoundListener;
+import sparktrain.train.TrainingMasters;
+
+/**
+ * The barrier engine keeps the algorithm's promises on a real local[2] Spark with MNIST slices: one
+ * worker is single-machine DL4J; SGD averaged every minibatch over N workers is one machine on
+ * minibatches of N x B; it ends where DL4J's engine ends when both see the same minibatches per
+ * worker; same seed, same model; uneven partitions finish.
+ */
+class BarrierEngineTest extends LocalSparkTestBase {
+  private static final MiniBatches.LabelLayout COLUMN = MiniBatches.LabelLayout.COLUMN;
+
+  private static JobConfig config(String... settings) {
+    List<String> all = new ArrayList<>(List.of("training.shuffle=false", "training.prefetch=0"));
+    all.addAll(List.of(settings));
+    return ConfigLoader.load(null, TestJobs.mnistSlice(null, all.toArray(String[]::new)));
+  }
+
+  private static JavaRDD<Example> mnist(int examples, int partitions) {
+    var dir = LocalSpark.resource("mnist");
+    return IdxDataset.read(
+            sc,
+            dir.resolve("train-images-idx3-ubyte").toString(),
+            dir.resolve("train-labels-idx1-ubyte").toString(),
+            examples,
+            partitions)
+        .cache();
+  }
+
+  private static BarrierEngine engine(
+      JobConfig config, MultiLayerNetwork net, JavaRDD<Example> data, int workers) {
+    return engine(config, net, data, workers, RoundListener.none(), 0);
+  }
+
+  private static BarrierEngine engine(
+      JobConfig config,
+      MultiLayerNetwork net,
+      JavaRDD<Example> data,
+      int workers,
+      RoundListener listener,
+      int everyNRounds) {
+    return new BarrierEngine(
+        sc,
+        net,
+        data,
+        config.training(),
+        workers,
+        COLUMN,
+        10,
+        Normalizer.imageScale(),
+        listener,
+        everyNRounds);
+  }
+
+  private static double maxDiff(INDArray a, INDArray b) {
+    return a.sub(b).amaxNumber().doubleValue();
+  }
+
+  private static DataSet batch(List<Example> examples) {
+    return MiniBatches.toDataSet(examples, COLUMN, 10, Normalizer.imageScale());
+  }
+
+  @Test
+  void oneWorkerEqualsSingleMachineTraining() {
+    int batch = 32;
+    JobConfig config =
+        config("training.batch-size-per-worker=" + batch, "training.averaging-frequency=5");
+    JavaRDD<Example> data = mnist(640, 1);
+    MultiLayerNetwork distributed = NetworkFactory.create(config.model(), 7);
+    MultiLayerNetwork local = NetworkFactory.create(config.model(), 7);
+    List<Example> all = data.collect(); // test only: the single-machine side needs the data here
+    try (BarrierEngine e = engine(config, distributed, data, 1)) {
+      for (int epoch = 1; epoch <= 2; epoch++) {
+        EpochFit fit = e.fitEpoch(epoch, 0, "test", "epoch " + epoch);
+        assertThat(fit.rounds()).isEqualTo(4); // 20 minibatches, averaging every 5
+        for (int i = 0; i < all.size(); i += batch) {
+          local.fit(batch(all.subList(i, i + batch)));
+        }
+      }
+    }
+    assertThat(maxDiff(distributed.params(), local.params())).isLessThanOrEqualTo(1e-5);
+    assertThat(maxDiff(local.params(), NetworkFactory.create(config.model(), 7).params()))
+        .as("training moved the parameters")
+        .isGreaterThan(1e-2);
+  }
+
+  @Test
+  void sgdAveragedEveryMinibatchOnTwoWorkersEqualsOneMachineOnDoubleMinibatches() {
+    int batch = 16;
+    JobConfig config =
+        config(
+            "training.batch-size-per-worker=" + batch,
+            "training.averaging-frequency=1",
+            "model.updater.type=sgd",
+            "model.updater.learning-rate=0.1");
+    JavaRDD<Example> data = mnist(320, 2);
+    List<List<Example>> parts = data.glom().collect();
+    assertThat(parts.get(0)).hasSize(160);
+    MultiLayerNetwork distributed = NetworkFactory.create(config.model(), 3);
+    MultiLayerNetwork local = NetworkFactory.create(config.model(), 3);
+    try (BarrierEngine e = engine(config, distributed, data, 2)) {
+      EpochFit fit = e.fitEpoch(1, 0, "test", "epoch 1");
+      assertThat(fit.rounds()).isEqualTo(10);
+      assertThat(fit.averageMillis()).hasSize(10);
+    }
+    for (int i = 0; i < 160; i += batch) {
+      List<Example> both = new ArrayList<>(parts.get(0).subList(i, i + batch));
+      both.addAll(parts.get(1).subList(i, i + batch));
+      local.fit(batch(both));
+    }
+    assertThat(maxDiff(distributed.params(), local.params())).isLessThanOrEqualTo(1e-5);
+  }
+
+  @Test
+  void endsWithTheParametersOfDl4jsEngineOnTheSameMinibatchesPerWorker() {
+    int batch = 16;
+    JobConfig config =
+        config(
+            "training.batch-size-per-worker=" + batch,
+            // one round per epoch: DL4J then keeps each partition with its worker, in order
+            "training.averaging-frequency=10",
+            "training.rdd-approach=direct",
+            "training.repartition=never");
+    JavaRDD<Example> data = mnist(320, 2);
+    MultiLayerNetwork barrierNet = NetworkFactory.create(config.model(), 5);
+    MultiLayerNetwork dl4jNet = NetworkFactory.create(config.model(), 5);
+    try (BarrierEngine e = engine(config, barrierNet, data, 2)) {
+      e.fitEpoch(1, 0, "test", "epoch 1");
+    }
+    JavaRDD<DataSet> batches = MiniBatches.of(data, batch, COLUMN, 10, Normalizer.imageScale());
+    TrainingConfig training = config.training();
+    new SparkDl4jMultiLayer(sc, dl4jNet, TrainingMasters.create(training, 2, "unused"))
+        .fit(batches);
+
+    assertThat(maxDiff(barrierNet.params(), dl4jNet.params())).isLessThanOrEqualTo(1e-6);
+    INDArray u1 = barrierNet.getUpdater().getStateViewArray();
+    INDArray u2 = dl4jNet.getUpdater().getStateViewArray();
+    assertThat(maxDiff(u1, u2)).as("Adam's state").isLessThanOrEqualTo(1e-6);
+    assertThat(barrierNet.getLayerWiseConfigurations().getIterationCount())
+        .isEqualTo(dl4jNet.getLayerWiseConfigurations().getIterationCount());
+  }
+
+  @Test
+  void sameSeedSameModelAndShuffledEpochsDiffer() {
+    JobConfig config =
+        config(
+            "training.shuffle=true",
+            "training.batch-size-per-worker=16",
+            "training.averaging-frequency=3");
+    JavaRDD<Example> data = mnist(400, 2);
+    MultiLayerNetwork a = NetworkFactory.create(config.model(), 1);
+    MultiLayerNetwork b = NetworkFactory.create(config.model(), 1);
+    MultiLayerNetwork unshuffled = NetworkFactory.create(config.model(), 1);
+    try (BarrierEngine e = engine(config, a, data, 2)) {
+      e.fitEpoch(1, 0, "test", "epoch 1");
+    }
+    try (BarrierEngine e = engine(config, b, data, 2)) {
+      e.fitEpoch(1, 0, "test", "epoch 1");
+    }
+    try (BarrierEngine e =
+        engine(
+            config("training.batch-size-per-worker=16", "training.averaging-frequency=3"),
+            unshuffled,
+            data,
+            2)) {
+      e.fitEpoch(1, 0, "test", "epoch 1");
+    }
+    assertThat(maxDiff(a.params(), b.params())).isEqualTo(0.0);
+    assertThat(maxDiff(a.params(), unshuffled.params())).isGreaterThan(1e-4);
+  }
+
+  @Test
+  void unevenPartitionsRunTheSameRoundsAndUseEveryMinibatch() {
+    JobConfig config =
+        config("training.batch-size-per-worker=10", "training.averaging-frequency=4");
+    JavaRDD<Example> uneven =
+        mnist(400, 1).mapPartitionsWithIndex((i, it) -> it, false).repartition(2);
+    // 2 partitions of unequal size: keep the first 100 of one and all of the other
+    JavaRDD<Example> skewed =
+        uneven.mapPartitionsWithIndex(
+            (i, it) -> {
+              List<Example> out = new ArrayList<>();
+              it.forEachRemaining(out::add);
+              return (i == 0 ? out.subList(0, 50) : out).iterator();
+            },
+            false);
+    MultiLayerNetwork net = NetworkFactory.create(config.model(), 2);
+    List<Integer> roundsSeen = new ArrayList<>();
+    try (BarrierEngine e =
+        engine(config, net, skewed, 2, (round, total) -> roundsSeen.add(round), 2)) {
+      EpochFit fit = e.fitEpoch(1, 0, "test", "epoch 1");
+      // 5 and 20 minibatches: 5 rounds of 4 for the bigger worker, in stages of 2 rounds
+      assertThat(fit.rounds()).isEqualTo(5);
+      assertThat(fit.stages()).isEqualTo(3);
+      assertThat(fit.fitMillis()).hasSize(5);
+      assertThat(fit.trainLoss()).isFinite();
+    }
+    assertThat(roundsSeen).containsExactly(2, 4, 5);
+    assertThat(net.getLayerWiseConfigurations().getIterationCount()).isEqualTo(20);
+  }
+
+  @Test
+  void moreWorkersThanTaskSlotsIsAConfigErrorNamingTheSlots() {
+    assertThatThrownBy(() -> BarrierSlots.require(sc.sc(), 3, Duration.ZERO))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("training.workers = 3")
+        .hasMessageContaining("offers 2");
+  }
+}
