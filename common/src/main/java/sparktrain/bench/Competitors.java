@@ -31,17 +31,21 @@ public final class Competitors {
     return List.of(
         shippedDefaults(),
         new SparkTrainVariant(
+            "sparktrain-dl4j",
+            "shipped defaults on the dl4j engine (one Spark job per averaging round)",
+            List.of("training.engine=dl4j")),
+        new SparkTrainVariant(
+            "sparktrain-avg5",
+            "shipped defaults, averaging every 5 minibatches",
+            List.of("training.averaging-frequency=5")),
+        new SparkTrainVariant(
             "sparktrain-avg50",
             "shipped defaults, averaging every 50 minibatches",
             List.of("training.averaging-frequency=50")),
         new SparkTrainVariant(
-            "sparktrain-avg100",
-            "shipped defaults, averaging every 100 minibatches",
-            List.of("training.averaging-frequency=100")),
-        new SparkTrainVariant(
-            "sparktrain-avg200",
-            "shipped defaults, averaging every 200 minibatches",
-            List.of("training.averaging-frequency=200")),
+            "sparktrain-batch16",
+            "shipped defaults, minibatch 16 per worker",
+            List.of("training.batch-size-per-worker=16")),
         new SparkTrainVariant(
             "sparktrain-batch32",
             "shipped defaults, minibatch 32 per worker",
@@ -51,9 +55,13 @@ public final class Competitors {
             "shipped defaults, one worker (no averaging across workers)",
             List.of("training.workers=1")),
         new SparkTrainVariant(
-            "sparktrain-direct",
-            "shipped defaults, rdd-approach direct (no export of minibatches)",
-            List.of("training.rdd-approach=direct")));
+            "sparktrain-dl4j-avg50",
+            "dl4j engine, averaging every 50 minibatches",
+            List.of("training.engine=dl4j", "training.averaging-frequency=50")),
+        new SparkTrainVariant(
+            "sparktrain-dl4j-direct",
+            "dl4j engine, rdd-approach direct (no export of minibatches)",
+            List.of("training.engine=dl4j", "training.rdd-approach=direct")));
   }
 
   /** sparktrain with the workload's config as shipped: no overrides. */
@@ -63,8 +71,8 @@ public final class Competitors {
   }
 
   /**
-   * The competitors of a mode: baseline first, then sparktrain (quick: shipped defaults and
-   * averaging every 50; full: every variant), then MLlib's MLPC.
+   * The competitors of a mode: baseline first, then sparktrain (quick: shipped defaults on the
+   * barrier and on the dl4j engine; full: every variant), then MLlib's MLPC.
    */
   public static List<Competitor> forMode(BenchmarkMode mode, int mlpcIterationsPerEpoch) {
     List<Competitor> all = new ArrayList<>();

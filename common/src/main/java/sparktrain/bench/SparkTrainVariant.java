@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.JobConfig;
 import sparktrain.config.TrainingConfig;
+import sparktrain.config.TrainingEngineKind;
 import sparktrain.report.Json;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -64,6 +65,9 @@ public record SparkTrainVariant(String name, String description, List<String> se
     List<Double> checkpoint = new ArrayList<>();
     List<Double> fitJobs = new ArrayList<>();
     List<Double> fitDriver = new ArrayList<>();
+    List<Double> averagingMedian = new ArrayList<>();
+    List<Double> averagingP95 = new ArrayList<>();
+    List<Double> roundFitMedian = new ArrayList<>();
     double inEpochs = 0;
     for (JsonNode row : metricsRows(runDir)) {
       int epoch = row.get("epoch").asInt();
@@ -84,11 +88,18 @@ public record SparkTrainVariant(String name, String description, List<String> se
       double jobs = p == null ? 0 : p.jobSeconds();
       fitJobs.add(jobs);
       fitDriver.add(Format.round4(fit - jobs));
+      JsonNode rounds = row.path("rounds");
+      if (rounds.isObject()) {
+        averagingMedian.add(rounds.path("averaging_ms_median").asDouble());
+        averagingP95.add(rounds.path("averaging_ms_p95").asDouble());
+        roundFitMedian.add(rounds.path("fit_ms_median").asDouble());
+      }
     }
 
     TrainingConfig t = config.training();
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("overrides", sets);
+    settings.put("engine", t.engine().configName());
     settings.put("batch_size_per_worker", t.batchSizePerWorker());
     settings.put("averaging_frequency", t.averagingFrequency());
     settings.put("workers", summary.workers());
@@ -109,6 +120,12 @@ public record SparkTrainVariant(String name, String description, List<String> se
     details.put("checkpoint_seconds", checkpoint);
     details.put("fit_spark_job_seconds", fitJobs);
     details.put("fit_driver_outside_jobs_seconds", fitDriver);
+    if (!averagingMedian.isEmpty()) {
+      // barrier engine: per epoch, the median and p95 over its rounds of the averaging time
+      details.put("round_averaging_ms_median", averagingMedian);
+      details.put("round_averaging_ms_p95", averagingP95);
+      details.put("round_fit_ms_median", roundFitMedian);
+    }
     Map<String, Object> spark = new LinkedHashMap<>();
     phases.forEach((group, p) -> spark.put(group, p.toMap()));
     details.put("spark_phases", spark);
@@ -120,6 +137,12 @@ public record SparkTrainVariant(String name, String description, List<String> se
   public Map<String, Object> profile(BenchmarkContext ctx, int epochs) {
     Path dir = ctx.workDir().resolve("profile");
     JobConfig config = config(ctx, dir, List.of("training.epochs=" + epochs));
+    if (config.training().engine() != TrainingEngineKind.DL4J) {
+      return Map.of(
+          "note",
+          "DL4J's training stats exist for the dl4j engine only; the barrier engine's per-round"
+              + " fit and averaging times are in the run's metrics.jsonl (rounds) and above");
+    }
     try {
       return Map.of(
           "dl4j_training_stats",

@@ -6,7 +6,8 @@ import java.util.Map;
  * One row of {@code metrics.jsonl}: what one epoch did.
  *
  * @param epoch 1-based epoch number
- * @param trainLoss mean minibatch loss of the last averaging round, as DL4J reports it
+ * @param trainLoss the epoch's training loss as the engine reports it (barrier: mean over every
+ *     minibatch of the epoch; dl4j: mean over workers of the last round's last minibatch)
  * @param test test-split metrics (e.g. accuracy, f1, loss); empty when not evaluated this epoch
  *     (with a validation split, the test split is evaluated after the last epoch only)
  * @param fitSeconds wall seconds of the parameter-averaged fit
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param checkpoint name of the checkpoint written after this epoch, or null
  * @param validation validation-split metrics; empty without a validation split or when not
  *     evaluated this epoch
+ * @param rounds the averaging rounds' timings, when the engine measures them (barrier), else null
  */
 public record EpochMetrics(
     int epoch,
@@ -28,4 +30,37 @@ public record EpochMetrics(
     double examplesPerSecond,
     long iterations,
     String checkpoint,
-    Map<String, Double> validation) {}
+    Map<String, Double> validation,
+    RoundStats rounds) {
+
+  /**
+   * Timings of an epoch's averaging rounds.
+   *
+   * @param count rounds run
+   * @param stages Spark stages they took
+   * @param fitMsMedian median over rounds of the slowest worker's fitting time
+   * @param averagingMsMedian median over rounds of worker 0's time in the allreduce (including
+   *     waiting for slower workers)
+   * @param averagingMsP95 95th percentile of the same
+   */
+  public record RoundStats(
+      int count, int stages, double fitMsMedian, double averagingMsMedian, double averagingMsP95) {
+
+    /** The stats of an epoch's fit, or null when the engine did not time its rounds. */
+    public static RoundStats of(EpochFit fit) {
+      if (fit.averageMillis().isEmpty()) {
+        return null;
+      }
+      return new RoundStats(
+          fit.rounds(),
+          fit.stages(),
+          round3(EpochFit.median(fit.fitMillis())),
+          round3(EpochFit.median(fit.averageMillis())),
+          round3(EpochFit.quantile(fit.averageMillis(), 0.95)));
+    }
+
+    private static double round3(double v) {
+      return Math.round(v * 1000) / 1000.0;
+    }
+  }
+}

@@ -331,8 +331,9 @@ public final class TrainJob {
       JavaRDD<Example> testEx = input.test();
       normalizer = normalizer(input, trainEx, resumeFrom);
       dataFiles = dataFiles(normalizer, input, resumeFrom);
-      if (training.shuffle()) {
-        trainEx = Shuffle.examples(trainEx, training.seed(), barrier ? workers : partitions);
+      // the barrier engine deals examples to workers itself and shuffles them every epoch
+      if (training.shuffle() && !barrier) {
+        trainEx = Shuffle.examples(trainEx, training.seed(), partitions);
       }
       trainExamples = trainEx;
       trainBatches =
@@ -514,7 +515,8 @@ public final class TrainJob {
                 perSecond,
                 iterations,
                 ckName,
-                validation);
+                validation,
+                EpochMetrics.RoundStats.of(fit));
         if (checkpointNow) {
           try (SparkPhase p =
               SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
@@ -544,7 +546,8 @@ public final class TrainJob {
                 perSecond,
                 iterations,
                 ckName,
-                validation);
+                validation,
+                EpochMetrics.RoundStats.of(fit));
         appendMetrics(row);
         state.epochSeconds.add(epochSeconds);
         state.epochsCompleted = epoch;

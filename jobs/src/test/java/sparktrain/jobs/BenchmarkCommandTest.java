@@ -35,10 +35,10 @@ class BenchmarkCommandTest {
     assertThat(SparktrainCli.run("benchmark", "--quick", "--list", "--config", CONF)).isZero();
     assertThat(stdout().lines().map(l -> l.split("\t")[0]))
         .containsExactly(
-            "dl4j-single-process", "sparktrain-local", "sparktrain-avg50", "mllib-mlpc");
+            "dl4j-single-process", "sparktrain-local", "sparktrain-dl4j", "mllib-mlpc");
     console.reset();
     assertThat(SparktrainCli.run("benchmark", "--list", "--config", CONF)).isZero();
-    assertThat(stdout().lines().count()).isEqualTo(9);
+    assertThat(stdout().lines().count()).isEqualTo(11);
   }
 
   @Test

@@ -51,10 +51,13 @@ public final class BarrierEngine implements TrainingEngine {
   private final boolean ownsCache;
 
   /**
-   * Prepares the engine: repartitions the examples to one partition per worker (when they are not
-   * already), caches them and counts each partition (one Spark job).
+   * Prepares the engine: deals the examples to one partition per worker (see {@link
+   * WorkerPartitions}; kept as they are when they already have one partition per worker and {@code
+   * training.shuffle} is off), caches them and counts each partition (one Spark job). With {@code
+   * training.shuffle} each worker shuffles its examples every epoch, seeded by (seed, epoch,
+   * worker).
    *
-   * @param trainExamples the training examples (shuffled if the run shuffles), not normalized
+   * @param trainExamples the training examples, not normalized
    * @param roundListener called after each stage that ends within an epoch
    * @param everyNRounds rounds per stage within an epoch (0: one stage per epoch)
    */
@@ -78,12 +81,12 @@ public final class BarrierEngine implements TrainingEngine {
     this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
     this.everyNRounds = everyNRounds;
     this.sameJvm = runsInDriverJvm(sc.master());
-    JavaRDD<Example> parts =
-        trainExamples.getNumPartitions() == workers
-            ? trainExamples
-            : trainExamples.repartition(workers);
-    // cached by the caller already (e.g. a test's data): use it as it is, and leave it cached
-    this.ownsCache = parts.getStorageLevel().equals(StorageLevel.NONE());
+    // As they are when already one partition per worker and not to be shuffled (e.g. a test's
+    // data), else dealt evenly: every round then has all workers busy.
+    boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
+    JavaRDD<Example> parts = keep ? trainExamples : WorkerPartitions.deal(trainExamples, workers);
+    // cached by the caller already: use it as it is, and leave it cached
+    this.ownsCache = !keep || parts.getStorageLevel().equals(StorageLevel.NONE());
     this.examples = ownsCache ? parts.persist(StorageLevel.MEMORY_AND_DISK()) : parts;
     int batch = training.batchSizePerWorker();
     List<Integer> counts =
