@@ -1,0 +1,306 @@
+package sparktrain.train.collective;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Ring allreduce (reduce-scatter then all-gather, 2(N-1) steps of ~S/N bytes) over TCP between
+ * ranks.
+ *
+ * <p>The array is cut into {@code size} chunks of {@code floor} / {@code ceil(length / size)}
+ * floats. In the reduce-scatter, at step {@code s}, rank {@code r} sends chunk {@code r - s} to
+ * rank {@code r + 1} and adds chunk {@code r - s - 1} from rank {@code r - 1} into its own (mod
+ * {@code size}); after {@code size - 1} steps it holds the sum of chunk {@code r + 1}, divides it
+ * by {@code size} and, in the all-gather, that final chunk travels around the ring. Sums are in
+ * float, in ring order, each chunk computed by one rank only, so every rank ends with the same
+ * bits. Floats travel little-endian (a plain copy on x86 and ARM).
+ *
+ * <p>Each call starts with a 16-byte header to the next rank (magic, length, call number): a rank
+ * whose previous rank calls with another length, or has made another number of calls, fails at
+ * once, and its failure closes its connections, which fails the others within milliseconds.
+ *
+ * <p>Use: every rank calls {@link #listen}, publishes {@link Listener#address()} (e.g. through
+ * {@code BarrierTaskContext.allGather}), then calls {@link Listener#connect} with all addresses.
+ */
+public final class RingAllreduce implements Allreduce {
+  static final int HEADER_BYTES = 16;
+  private static final int CALL_MAGIC = 0x53544d31; // "STM1"
+
+  private final int rank;
+  private final int size;
+  private final RingLinks links; // null when size == 1
+  private ByteBuffer sendBytes;
+  private ByteBuffer recvBytes;
+  private FloatBuffer sendFloats;
+  private FloatBuffer recvFloats;
+  private float[] scratch = new float[0];
+  private long calls;
+  private volatile boolean closed;
+  private CollectiveException failure;
+
+  private RingAllreduce(int rank, int size, RingLinks links) {
+    this.rank = rank;
+    this.size = size;
+    this.links = links;
+  }
+
+  /** Step 1 on every rank: bind a server socket (ephemeral port) on bindHost; cheap. */
+  public static Listener listen(String bindHost) throws IOException {
+    Objects.requireNonNull(bindHost, "bindHost");
+    ServerSocketChannel server = ServerSocketChannel.open();
+    try {
+      // set before bind: accepted sockets inherit it, and a window above 64 KiB needs it early
+      server.setOption(StandardSocketOptions.SO_RCVBUF, RingConnector.SOCKET_BUFFER);
+      server.bind(new InetSocketAddress(bindHost, 0), 64);
+      InetSocketAddress local = (InetSocketAddress) server.getLocalAddress();
+      InetAddress ip = local.getAddress();
+      String host =
+          ip.isAnyLocalAddress()
+              ? InetAddress.getLocalHost().getHostAddress()
+              : ip.getHostAddress();
+      return new Listener(server, HostPort.format(host, local.getPort()));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** A bound server socket, waiting for {@link #connect}; single use. */
+  public static final class Listener implements AutoCloseable {
+    private final ServerSocketChannel server;
+    private final String address;
+    private boolean used;
+
+    private Listener(ServerSocketChannel server, String address) {
+      this.server = server;
+      this.address = address;
+    }
+
+    /** "host:port" to publish to the other ranks (e.g. through BarrierTaskContext.allGather). */
+    public String address() {
+      return address;
+    }
+
+    /**
+     * Step 2: with every rank's address (index = rank), connect to the ring neighbours and return
+     * the group. timeout bounds connecting and every later blocking read/write of mean().
+     *
+     * <p>Returns once this rank's connections to both neighbours are up and both agreed on the
+     * group (size and address list). Closes this listener (also on failure).
+     *
+     * @throws CollectiveException when a neighbour does not connect or answer within timeout, or
+     *     the thread is interrupted
+     * @throws IllegalArgumentException on a bad rank, address or timeout
+     */
+    public RingAllreduce connect(List<String> addresses, int rank, Duration timeout) {
+      Objects.requireNonNull(addresses, "addresses");
+      long timeoutNanos = Timeouts.nanos(timeout);
+      if (addresses.isEmpty() || rank < 0 || rank >= addresses.size()) {
+        throw new IllegalArgumentException(
+            "rank " + rank + " out of range for " + addresses.size() + " addresses");
+      }
+      addresses.forEach(HostPort::parse); // fails early on a malformed address
+      synchronized (this) {
+        if (used) {
+          throw new IllegalStateException("connect() was already called on this listener");
+        }
+        used = true;
+      }
+      try {
+        if (addresses.size() == 1) {
+          return new RingAllreduce(0, 1, null);
+        }
+        RingLinks links = RingConnector.connect(server, List.copyOf(addresses), rank, timeoutNanos);
+        return new RingAllreduce(rank, addresses.size(), links);
+      } finally {
+        close();
+      }
+    }
+
+    @Override
+    public void close() {
+      RingLinks.closeQuietly(server);
+    }
+  }
+
+  @Override
+  public int rank() {
+    return rank;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public void mean(float[] data) {
+    Objects.requireNonNull(data, "data");
+    if (closed) {
+      throw new CollectiveException("rank " + rank + ": mean() on a closed group");
+    }
+    if (failure != null) {
+      throw new CollectiveException(
+          "rank " + rank + ": the group failed earlier: " + failure.getMessage(), failure);
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      CollectiveException e = new CollectiveException("rank " + rank + ": interrupted in mean()");
+      if (links != null) {
+        links.close();
+      }
+      failure = e;
+      throw e;
+    }
+    if (size == 1) {
+      return;
+    }
+    try {
+      ring(data);
+      calls++;
+    } catch (CollectiveException e) {
+      links.close();
+      failure = e;
+      throw e;
+    }
+  }
+
+  private void ring(float[] data) {
+    int n = data.length;
+    ensureCapacity((n + size - 1) / size);
+    for (int s = 0; s < size - 1; s++) {
+      int sendChunk = mod(rank - s);
+      int recvChunk = mod(rank - s - 1);
+      step(data, sendChunk, recvChunk, s == 0);
+      int off = start(recvChunk, n);
+      int len = start(recvChunk + 1, n) - off;
+      recvFloats.position(0).limit(len);
+      recvFloats.get(scratch, 0, len);
+      if (s < size - 2) {
+        for (int j = 0; j < len; j++) {
+          data[off + j] += scratch[j];
+        }
+      } else { // the last step completes the chunk this rank owns: its mean
+        float div = size;
+        for (int j = 0; j < len; j++) {
+          data[off + j] = (data[off + j] + scratch[j]) / div;
+        }
+      }
+    }
+    for (int s = 0; s < size - 1; s++) {
+      int recvChunk = mod(rank - s);
+      step(data, mod(rank + 1 - s), recvChunk, false);
+      int off = start(recvChunk, n);
+      int len = start(recvChunk + 1, n) - off;
+      recvFloats.position(0).limit(len);
+      recvFloats.get(data, off, len);
+    }
+  }
+
+  /** Sends chunk {@code sendChunk} of {@code data} and receives chunk {@code recvChunk}. */
+  private void step(float[] data, int sendChunk, int recvChunk, boolean first) {
+    int n = data.length;
+    int sendOff = start(sendChunk, n);
+    int sendLen = start(sendChunk + 1, n) - sendOff;
+    int recvLen = start(recvChunk + 1, n) - start(recvChunk, n);
+    sendFloats.clear();
+    sendFloats.put(data, sendOff, sendLen);
+    sendBytes.limit(HEADER_BYTES + 4 * sendLen).position(HEADER_BYTES);
+    recvBytes.limit(HEADER_BYTES + 4 * recvLen).position(HEADER_BYTES);
+    if (!first) {
+      links.exchange(sendBytes, recvBytes, 0, null);
+      return;
+    }
+    sendBytes.putInt(0, CALL_MAGIC).putInt(4, n).putLong(8, calls).position(0);
+    recvBytes.position(0);
+    links.exchange(sendBytes, recvBytes, HEADER_BYTES, () -> checkHeader(n));
+  }
+
+  private void checkHeader(int n) {
+    int magic = recvBytes.getInt(0);
+    int theirLength = recvBytes.getInt(4);
+    long theirCalls = recvBytes.getLong(8);
+    Peer prev = links.prev();
+    if (magic != CALL_MAGIC) {
+      throw links.fail("protocol error: bad header from " + prev, null);
+    }
+    if (theirLength != n) {
+      throw links.fail(
+          "length mismatch: this rank has "
+              + n
+              + " floats, "
+              + prev
+              + " has "
+              + theirLength
+              + " (call "
+              + calls
+              + ")",
+          null);
+    }
+    if (theirCalls != calls) {
+      throw links.fail(
+          "call count mismatch: this is call "
+              + calls
+              + " on this rank, call "
+              + theirCalls
+              + " on "
+              + prev,
+          null);
+    }
+  }
+
+  private void ensureCapacity(int maxChunk) {
+    int bytes = HEADER_BYTES + 4 * maxChunk;
+    if (sendBytes == null || sendBytes.capacity() < bytes) {
+      sendBytes = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      recvBytes = ByteBuffer.allocateDirect(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      sendFloats = floats(sendBytes);
+      recvFloats = floats(recvBytes);
+    }
+    if (scratch.length < maxChunk) {
+      scratch = new float[maxChunk];
+    }
+  }
+
+  private static FloatBuffer floats(ByteBuffer bytes) {
+    bytes.position(HEADER_BYTES);
+    FloatBuffer f = bytes.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    bytes.clear();
+    return f;
+  }
+
+  /** First index of chunk {@code c} (0..size) of an array of {@code n}. */
+  private int start(int c, int n) {
+    return (int) ((long) c * n / size);
+  }
+
+  private int mod(int r) {
+    return ((r % size) + size) % size;
+  }
+
+  /** The connections (tests); null when size is 1. */
+  RingLinks links() {
+    return links;
+  }
+
+  /** Test hook: this rank closes its connections and fails after sending {@code bytes} more. */
+  void dieAfterSending(long bytes) {
+    links.dieAfterBytes(bytes);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (links != null) {
+      links.close();
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package sparktrain.train.collective;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The two connections of one rank of a ring: it writes to the next rank and reads from the previous
+ * one, both non-blocking under one selector, so that a step sends and receives at the same time
+ * (blocking writes of chunks larger than the socket buffers would deadlock the ring).
+ *
+ * <p>Every wait is a selector slice of {@value #SLICE_MS} ms, after which the thread's interrupt
+ * flag, {@link #close} and the timeout are checked. The timeout is one of progress: a direction
+ * that moves no byte for that long fails. The connection to the next rank is also watched for
+ * reading: the next rank never writes on it, so readability means it closed or reset, which fails
+ * this rank at once instead of at the timeout. Any failure closes both connections, so the failure
+ * travels around the ring in both directions within milliseconds.
+ */
+final class RingLinks implements AutoCloseable {
+  static final long SLICE_MS = 100;
+
+  private final int rank;
+  private final Peer next;
+  private final Peer prev;
+  private final SocketChannel out;
+  private final SocketChannel in;
+  private final Selector selector;
+  private final SelectionKey outKey;
+  private final SelectionKey inKey;
+  private final long timeoutNanos;
+  private final ByteBuffer probe = ByteBuffer.allocate(16);
+  private volatile boolean closed;
+
+  /** Test hook: bytes this rank sends before it closes its connections and fails; -1: never. */
+  private long dieAfterBytes = -1;
+
+  private long sentBytes;
+
+  RingLinks(int rank, Peer next, Peer prev, SocketChannel out, SocketChannel in, long timeoutNanos)
+      throws IOException {
+    this.rank = rank;
+    this.next = next;
+    this.prev = prev;
+    this.out = out;
+    this.in = in;
+    this.timeoutNanos = timeoutNanos;
+    out.configureBlocking(false);
+    in.configureBlocking(false);
+    selector = Selector.open();
+    try {
+      outKey = out.register(selector, 0);
+      inKey = in.register(selector, 0);
+    } catch (IOException | RuntimeException e) {
+      selector.close();
+      throw e;
+    }
+  }
+
+  Peer next() {
+    return next;
+  }
+
+  Peer prev() {
+    return prev;
+  }
+
+  void dieAfterBytes(long bytes) {
+    dieAfterBytes = bytes;
+    sentBytes = 0;
+  }
+
+  /**
+   * Writes {@code send} (position to limit) to the next rank while reading {@code recv} (position
+   * to limit) from the previous one. With {@code header > 0} the first {@code header} bytes of
+   * {@code recv} are read first and {@code onHeader} runs on them (it throws on a mismatch) before
+   * the rest is read: the rest's length is only trusted once the header agreed.
+   */
+  void exchange(ByteBuffer send, ByteBuffer recv, int header, Runnable onHeader) {
+    int recvEnd = recv.limit();
+    boolean headerPending = header > 0;
+    if (headerPending) {
+      recv.limit(recv.position() + header);
+    }
+    long lastSend = System.nanoTime();
+    long lastRecv = lastSend;
+    try {
+      while (true) {
+        boolean progress = false;
+        if (send.hasRemaining()) {
+          if (write(send) > 0) {
+            progress = true;
+            lastSend = System.nanoTime();
+          }
+        }
+        if (recv.hasRemaining()) {
+          int n = in.read(recv);
+          if (n < 0) {
+            throw fail(prev + " closed the connection", null);
+          }
+          if (n > 0) {
+            progress = true;
+            lastRecv = System.nanoTime();
+          }
+        }
+        if (headerPending && !recv.hasRemaining()) {
+          headerPending = false;
+          onHeader.run();
+          recv.limit(recvEnd);
+          continue;
+        }
+        if (!send.hasRemaining() && !recv.hasRemaining()) {
+          return;
+        }
+        if (!progress) {
+          await(send.hasRemaining(), recv.hasRemaining(), lastSend, lastRecv);
+        }
+      }
+    } catch (CollectiveException e) {
+      close();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      if (closed) {
+        throw fail("closed while in mean()", e);
+      }
+      throw fail("connection to " + next + " or from " + prev + " failed: " + e, e);
+    }
+  }
+
+  private int write(ByteBuffer send) throws IOException {
+    if (dieAfterBytes < 0) {
+      return out.write(send);
+    }
+    long room = dieAfterBytes - sentBytes;
+    if (room <= 0) {
+      throw fail("test hook: died after sending " + sentBytes + " bytes", null);
+    }
+    int limit = send.limit();
+    if (send.remaining() > room) {
+      send.limit(send.position() + (int) room);
+    }
+    try {
+      int n = out.write(send);
+      sentBytes += n;
+      return n;
+    } finally {
+      send.limit(limit);
+    }
+  }
+
+  /** One selector slice of waiting, after the interrupt, close and timeout checks. */
+  private void await(boolean sending, boolean receiving, long lastSend, long lastRecv)
+      throws IOException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw fail("interrupted in mean()", null);
+    }
+    if (closed) {
+      throw fail("closed while in mean()", null);
+    }
+    long now = System.nanoTime();
+    if (receiving && now - lastRecv >= timeoutNanos) {
+      throw fail("no data from " + prev + " for " + Timeouts.text(timeoutNanos), null);
+    }
+    if (sending && now - lastSend >= timeoutNanos) {
+      throw fail(next + " has not read data for " + Timeouts.text(timeoutNanos), null);
+    }
+    long waited = Math.max(now - (receiving ? lastRecv : lastSend), 0);
+    long left = timeoutNanos - waited;
+    long sliceMs = Math.max(1, Math.min(SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+    int outOps = SelectionKey.OP_READ | (sending ? SelectionKey.OP_WRITE : 0);
+    if (outKey.interestOps() != outOps) {
+      outKey.interestOps(outOps);
+    }
+    int inOps = receiving ? SelectionKey.OP_READ : 0;
+    if (inKey.interestOps() != inOps) {
+      inKey.interestOps(inOps);
+    }
+    selector.select(sliceMs);
+    if (selector.selectedKeys().remove(outKey) && outKey.isReadable()) {
+      probe.clear();
+      int n = out.read(probe);
+      if (n < 0) {
+        throw fail(next + " closed the connection", null);
+      }
+      if (n > 0) {
+        throw fail("protocol error: unexpected data from " + next, null);
+      }
+    }
+    selector.selectedKeys().clear();
+  }
+
+  /** Closes both connections (the neighbours notice at once) and returns the exception to throw. */
+  CollectiveException fail(String what, Throwable cause) {
+    close();
+    return new CollectiveException("rank " + rank + ": " + what, cause);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    closeQuietly(selector);
+    closeQuietly(out);
+    closeQuietly(in);
+  }
+
+  static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      // closing is best effort; the peers notice either way
+    }
+  }
+}

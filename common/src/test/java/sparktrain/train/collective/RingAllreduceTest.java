@@ -1,0 +1,299 @@
+package sparktrain.train.collective;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import sparktrain.train.collective.Ranks.Outcome;
+
+/** {@link RingAllreduce} over real sockets on 127.0.0.1, ranks as threads. */
+class RingAllreduceTest {
+  private static final Duration LONG = Duration.ofSeconds(20);
+  private static final Duration SHORT = Duration.ofSeconds(2);
+
+  /** Failure detected from a closed socket, not from the timeout: well under {@link #LONG}. */
+  private static final long FAST_MS = 3_000;
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : toClose) {
+      c.close();
+    }
+  }
+
+  private List<RingAllreduce.Listener> listeners(int n) throws IOException {
+    List<RingAllreduce.Listener> ls = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      RingAllreduce.Listener l = RingAllreduce.listen("127.0.0.1");
+      toClose.add(l);
+      ls.add(l);
+    }
+    return ls;
+  }
+
+  private static List<String> addresses(List<RingAllreduce.Listener> ls) {
+    return ls.stream().map(RingAllreduce.Listener::address).toList();
+  }
+
+  private List<RingAllreduce> ring(int n, Duration timeout) throws Exception {
+    List<RingAllreduce.Listener> ls = listeners(n);
+    List<String> addresses = addresses(ls);
+    List<RingAllreduce> groups = new ArrayList<>();
+    for (Outcome<RingAllreduce> o : Ranks.run(n, r -> ls.get(r).connect(addresses, r, timeout))) {
+      groups.add(o.get());
+      toClose.add(o.get());
+    }
+    return groups;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 4, 5, 8})
+  void meanMatchesPlainJavaAndIsBitIdenticalOnEveryRank(int n) throws Exception {
+    List<RingAllreduce> groups = ring(n, LONG);
+    int call = 0;
+    for (int length : Ranks.lengths(n)) {
+      int c = call++;
+      float[][] inputs = new float[n][];
+      float[][] results = new float[n][];
+      for (int r = 0; r < n; r++) {
+        inputs[r] = Ranks.data(n, r, c, length);
+        results[r] = inputs[r].clone();
+      }
+      Ranks.all(n, r -> groups.get(r).mean(results[r]));
+      Ranks.assertMean(inputs, results);
+    }
+    assertThat(groups).extracting(Allreduce::rank).containsExactlyElementsOf(range(n));
+    assertThat(groups).allSatisfy(g -> assertThat(g.size()).isEqualTo(n));
+  }
+
+  @Test
+  void fiftyConsecutiveCallsOnOneGroup() throws Exception {
+    int n = 3;
+    List<RingAllreduce> groups = ring(n, LONG);
+    int calls = 50;
+    float[][][] inputs = new float[calls][n][];
+    float[][][] results = new float[calls][n][];
+    for (int c = 0; c < calls; c++) {
+      for (int r = 0; r < n; r++) {
+        inputs[c][r] = Ranks.data(42, r, c, 1_000 + c);
+        results[c][r] = inputs[c][r].clone();
+      }
+    }
+    Ranks.all(
+        n,
+        r -> {
+          for (int c = 0; c < calls; c++) {
+            groups.get(r).mean(results[c][r]);
+          }
+        });
+    for (int c = 0; c < calls; c++) {
+      Ranks.assertMean(inputs[c], results[c]);
+    }
+  }
+
+  @Test
+  void peerDyingMidTransferFailsEveryRankFast() throws Exception {
+    int n = 4;
+    List<RingAllreduce> groups = ring(n, LONG);
+    groups.get(2).dieAfterSending(100_000); // within its first chunk of 1 MB
+    List<Outcome<Void>> outcomes =
+        Ranks.each(n, r -> groups.get(r).mean(Ranks.data(1, r, 0, 1_000_000)));
+    for (int r = 0; r < n; r++) {
+      Outcome<Void> o = outcomes.get(r);
+      assertThat(o.error())
+          .isInstanceOf(CollectiveException.class)
+          .hasMessageStartingWith("rank " + r + ":");
+      assertThat(o.millis()).isLessThan(FAST_MS);
+    }
+    assertThat(outcomes.get(2).error()).hasMessageContaining("test hook");
+    assertThat(outcomes.get(3).error()).hasMessageContaining("peer 2 (" + addressOf(groups, 2));
+    // the group stays failed
+    assertThatThrownBy(() -> groups.get(0).mean(new float[1_000_000]))
+        .isInstanceOf(CollectiveException.class)
+        .hasMessageContaining("failed earlier");
+  }
+
+  private static String addressOf(List<RingAllreduce> groups, int rank) {
+    return groups.get((rank + 1) % groups.size()).links().prev().address();
+  }
+
+  @Test
+  void peerThatClosedFailsTheOthersFast() throws Exception {
+    int n = 3;
+    List<RingAllreduce> groups = ring(n, LONG);
+    groups.get(1).close();
+    List<Outcome<Void>> outcomes = Ranks.each(n, r -> groups.get(r).mean(new float[10_000]));
+    for (Outcome<Void> o : outcomes) {
+      assertThat(o.error()).isInstanceOf(CollectiveException.class);
+      assertThat(o.millis()).isLessThan(FAST_MS);
+    }
+    assertThat(outcomes.get(1).error()).hasMessageContaining("closed group");
+    assertThat(outcomes.get(2).error())
+        .hasMessageContaining("peer 1")
+        .hasMessageContaining("closed");
+  }
+
+  @Test
+  void peerThatStopsCallingTimesOutNamingIt() throws Exception {
+    List<RingAllreduce> groups = ring(2, Duration.ofMillis(800));
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> groups.get(0).mean(new float[100]))
+        .isInstanceOf(CollectiveException.class)
+        .hasMessageStartingWith("rank 0: no data from peer 1 (127.0.0.1:")
+        .hasMessageEndingWith(" for 800 ms");
+    assertThat((System.nanoTime() - start) / 1e6).isBetween(700.0, 2_000.0);
+  }
+
+  @Test
+  void peerThatNeverConnectsTimesOutNamingIt() throws Exception {
+    List<RingAllreduce.Listener> ls = listeners(3);
+    List<String> addresses = addresses(ls);
+    // rank 2 listens (its address was published) but never calls connect()
+    List<Outcome<RingAllreduce>> outcomes =
+        Ranks.run(2, r -> ls.get(r).connect(addresses, r, SHORT));
+    String peer2 = "peer 2 (" + addresses.get(2) + ")";
+    assertThat(outcomes.get(0).error())
+        .isInstanceOf(CollectiveException.class)
+        .hasMessage("rank 0: " + peer2 + " did not connect within 2 s");
+    assertThat(outcomes.get(1).error())
+        .isInstanceOf(CollectiveException.class)
+        .hasMessageStartingWith("rank 1: " + peer2 + " took the connection");
+    assertThat(outcomes).allSatisfy(o -> assertThat(o.millis()).isBetween(1_900L, 4_000L));
+  }
+
+  @Test
+  void peerWithNothingListeningTimesOutNamingIt() throws Exception {
+    List<RingAllreduce.Listener> ls = listeners(2);
+    List<String> addresses = addresses(ls);
+    ls.get(1).close();
+    assertThatThrownBy(() -> ls.get(0).connect(addresses, 0, Duration.ofMillis(500)))
+        .isInstanceOf(CollectiveException.class)
+        .hasMessageContaining("cannot connect to peer 1 (" + addresses.get(1) + ") within 500 ms")
+        .hasMessageContaining("Connection refused");
+  }
+
+  @Test
+  void lengthMismatchFailsEveryRank() throws Exception {
+    int n = 3;
+    List<RingAllreduce> groups = ring(n, LONG);
+    List<Outcome<Void>> outcomes =
+        Ranks.each(n, r -> groups.get(r).mean(new float[r == 1 ? 11 : 10]));
+    assertThat(outcomes)
+        .allSatisfy(
+            o -> {
+              assertThat(o.error()).isInstanceOf(CollectiveException.class);
+              assertThat(o.millis()).isLessThan(FAST_MS);
+            });
+    assertThat(outcomes.get(2).error())
+        .hasMessageStartingWith("rank 2: length mismatch: this rank has 10 floats, peer 1 (");
+    assertThat(outcomes.get(1).error()).hasMessageContaining("length mismatch");
+  }
+
+  @Test
+  void interruptedRankFailsPromptlyAndKeepsItsInterruptFlag() throws Exception {
+    List<RingAllreduce> groups = ring(2, LONG);
+    AtomicReference<Boolean> flag = new AtomicReference<>();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                groups.get(0).mean(new float[1_000]); // rank 1 never calls
+              } catch (CollectiveException e) {
+                flag.set(Thread.currentThread().isInterrupted());
+                throw e;
+              }
+            });
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    waiter.setUncaughtExceptionHandler((t, e) -> error.set(e));
+    waiter.start();
+    Thread.sleep(300);
+    long start = System.nanoTime();
+    waiter.interrupt();
+    waiter.join(5_000);
+    assertThat((System.nanoTime() - start) / 1e6).isLessThan(1_000.0);
+    assertThat(error.get())
+        .isInstanceOf(CollectiveException.class)
+        .hasMessage("rank 0: interrupted in mean()");
+    assertThat(flag.get()).isTrue();
+    // its peer fails fast too
+    assertThatThrownBy(() -> groups.get(1).mean(new float[1_000]))
+        .isInstanceOf(CollectiveException.class)
+        .hasMessageContaining("peer 0");
+  }
+
+  @Test
+  void alreadyInterruptedThreadFailsAtOnce() throws Exception {
+    List<RingAllreduce> groups = ring(2, LONG);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> groups.get(0).mean(new float[10]))
+          .isInstanceOf(CollectiveException.class)
+          .hasMessageContaining("interrupted");
+    } finally {
+      assertThat(Thread.interrupted()).isTrue();
+    }
+  }
+
+  @Test
+  void interruptedWhileConnectingFails() throws Exception {
+    List<RingAllreduce.Listener> ls = listeners(2);
+    List<String> addresses = addresses(ls);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> ls.get(0).connect(addresses, 0, LONG))
+          .isInstanceOf(CollectiveException.class)
+          .hasMessageContaining("interrupted while connecting");
+    } finally {
+      assertThat(Thread.interrupted()).isTrue();
+    }
+  }
+
+  @Test
+  void sizeOneIsANoOpAndCloseIsIdempotent() throws Exception {
+    RingAllreduce.Listener l = RingAllreduce.listen("127.0.0.1");
+    RingAllreduce g = l.connect(List.of(l.address()), 0, SHORT);
+    float[] data = {1, 2, 3};
+    g.mean(data);
+    g.mean(new float[0]);
+    assertThat(data).containsExactly(1, 2, 3);
+    assertThat(g.size()).isEqualTo(1);
+    g.close();
+    g.close();
+    assertThatThrownBy(() -> g.mean(data)).isInstanceOf(CollectiveException.class);
+  }
+
+  @Test
+  void badArgumentsAreRejected() throws Exception {
+    RingAllreduce.Listener l = RingAllreduce.listen("127.0.0.1");
+    toClose.add(l);
+    assertThatThrownBy(() -> l.connect(List.of(l.address()), 1, SHORT))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> l.connect(List.of("nope"), 0, SHORT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("host:port");
+    assertThatThrownBy(() -> l.connect(List.of(l.address()), 0, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(l.address()).startsWith("127.0.0.1:");
+    l.connect(List.of(l.address()), 0, SHORT).close();
+    assertThatThrownBy(() -> l.connect(List.of(l.address()), 0, SHORT))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  private static List<Integer> range(int n) {
+    List<Integer> r = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      r.add(i);
+    }
+    return r;
+  }
+}
