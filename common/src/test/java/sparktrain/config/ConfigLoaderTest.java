@@ -87,7 +87,9 @@ class ConfigLoaderTest {
                 12345,
                 true,
                 true,
-                Duration.ofSeconds(10)));
+                Duration.ofSeconds(10),
+                TrainingEngineKind.BARRIER,
+                Duration.ofMinutes(2)));
     assertThat(job.checkpoint()).isEqualTo(new CheckpointConfig("", 1, 3));
     assertThat(job.output()).isEqualTo(new OutputConfig(""));
   }

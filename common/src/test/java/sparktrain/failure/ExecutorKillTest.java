@@ -36,7 +36,9 @@ import sparktrain.train.TrainSummary;
  * A real standalone cluster (master, 2 workers and their executors: separate JVMs; the driver is
  * this JVM): while the MNIST slice trains for 3 epochs, one executor is killed with {@code kill -9}
  * in the middle of epoch 2, after its first averaging round. Spark re-runs the lost tasks on a
- * replacement executor; the run completes every epoch with the accuracy of an undisturbed run.
+ * replacement executor; the run completes every epoch with the accuracy of an undisturbed run. Both
+ * engines: DL4J's (lost tasks of a round re-run) and the barrier engine (the epoch's stage retried
+ * as a whole).
  */
 class ExecutorKillTest {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorKillTest.class);
@@ -91,27 +93,116 @@ class ExecutorKillTest {
    */
   private static final boolean MEASURE = Boolean.getBoolean("sparktrain.measure.recovery");
 
-  private static TrainSummary train(Path out) {
+  private static TrainSummary train(Path out, String engine) {
     return TrainJob.run(
         ConfigLoader.load(
             null,
             // DL4J refuses its export approach on a cluster whose default file system is file:
             // (ExportSupport): feed the rounds directly from the cached RDD.
-            mnistSlice(out, "training.epochs=3", "training.rdd-approach=direct")),
+            mnistSlice(
+                out,
+                "training.epochs=3",
+                "training.rdd-approach=direct",
+                "training.engine=" + engine)),
         spark,
         TrainJob.Options.defaults());
   }
 
+  /**
+   * The barrier engine: one executor is killed while epoch 2's barrier stage runs. Spark fails the
+   * stage and retries it as a whole once a replacement executor offers the second slot; the retry
+   * starts again from the epoch's broadcast state.
+   */
+  @Test
+  void barrierEngineSurvivesAnExecutorKilledMidEpoch() throws Exception {
+    Path out = dir.resolve("run-barrier");
+    KillInStage killer = new KillInStage("epoch-2-fit");
+    spark.sparkContext().addSparkListener(killer);
+    cluster.awaitExecutors(2, TIMEOUT);
+
+    CompletableFuture<Long> kill = CompletableFuture.supplyAsync(killer::killWhenDue);
+    TrainSummary s = train(out, "barrier");
+    spark.sparkContext().removeSparkListener(killer);
+
+    long victim = kill.get(10, TimeUnit.SECONDS);
+    LOG.info(
+        "barrier: killed executor pid {} in epoch 2; epoch seconds {}", victim, s.epochSeconds());
+    assertThat(killer.failedTasks.get()).isGreaterThanOrEqualTo(1);
+    assertThat(killer.stageAttempts.get()).as("epoch 2's stage was retried").isGreaterThan(1);
+    assertThat(ProcessHandle.of(victim)).isEmpty();
+    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.resumedFromEpoch()).isNull();
+    assertThat(s.epochsCompleted()).isEqualTo(3);
+    assertThat(ResumeEquivalenceTest.epochsInMetrics(out)).containsExactly(1, 2, 3);
+    assertThat(s.testMetrics().get("accuracy")).isGreaterThan(0.84);
+    assertThat(cluster.awaitExecutors(2, TIMEOUT)).doesNotContain(victim);
+  }
+
+  /** Kills one executor once a task of the given job group's barrier stage is running. */
+  private static final class KillInStage extends SparkListener {
+    private final String group;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final java.util.Set<Integer> stages =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final AtomicInteger failedTasks = new AtomicInteger();
+    final AtomicInteger stageAttempts = new AtomicInteger();
+
+    KillInStage(String group) {
+      this.group = group;
+    }
+
+    long killWhenDue() {
+      try {
+        if (!running.await(10, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("epoch 2's barrier stage never started");
+        }
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      long victim = cluster.executorPids().get(0);
+      LOG.info("kill -9 executor pid {} in {}'s barrier stage", victim, group);
+      cluster.killExecutor(victim);
+      return victim;
+    }
+
+    @Override
+    public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted submitted) {
+      if (submitted.properties() != null
+          && group.equals(submitted.properties().getProperty(JOB_GROUP))
+          && submitted.stageInfo().rddInfos().exists(r -> r.isBarrier())) {
+        stages.add(submitted.stageInfo().stageId());
+        stageAttempts.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onTaskStart(SparkListenerTaskStart taskStart) {
+      if (stages.contains(taskStart.stageId())) {
+        running.countDown();
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
+      if (taskEnd.reason() != Success$.MODULE$) {
+        failedTasks.incrementAndGet();
+      }
+    }
+  }
+
   @Test
   void trainingSurvivesAnExecutorKilledMidEpoch() throws Exception {
-    List<Double> undisturbed = MEASURE ? train(dir.resolve("baseline")).epochSeconds() : List.of();
+    List<Double> undisturbed =
+        MEASURE ? train(dir.resolve("baseline"), "dl4j").epochSeconds() : List.of();
     Path out = dir.resolve("run");
     KillAfterFirstRound killer = new KillAfterFirstRound("epoch-2-fit");
     spark.sparkContext().addSparkListener(killer);
     cluster.awaitExecutors(2, TIMEOUT);
 
     CompletableFuture<Long> kill = CompletableFuture.supplyAsync(killer::killWhenDue);
-    TrainSummary s = train(out);
+    TrainSummary s = train(out, "dl4j");
     spark.sparkContext().removeSparkListener(killer);
 
     long victim = kill.get(10, TimeUnit.SECONDS);

@@ -190,11 +190,15 @@ public final class BarrierEngine implements TrainingEngine {
     try {
       sc.setJobDescription(
           label + ": barrier stage, rounds " + (from + 1) + "-" + to + " of " + roundsPerEpoch());
+      // The barrier stage must be a shuffle map stage: Spark retries a failed barrier stage as a
+      // whole only then (a failed barrier result stage aborts the job). So the tasks' results go
+      // through a one-partition shuffle (a few KB, plus task 0's state) to the driver.
       return examples
           .rdd()
           .barrier()
           .mapPartitions(new BarrierTask(start, plan), false, RESULT)
           .toJavaRDD()
+          .repartition(1)
           .collect();
     } finally {
       start.destroy();

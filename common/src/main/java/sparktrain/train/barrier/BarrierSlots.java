@@ -2,6 +2,8 @@ package sparktrain.train.barrier;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,13 @@ public final class BarrierSlots {
    *     dynamic-allocation setting
    */
   public static void require(SparkContext sc, int workers, Duration wait) {
-    if (sc.conf().getBoolean("spark.dynamicAllocation.enabled", false)) {
+    require(sc.conf(), sc.master(), () -> slots(sc), workers, wait);
+  }
+
+  /** As {@link #require(SparkContext, int, Duration)}, with the slot count from {@code slots}. */
+  static void require(
+      SparkConf conf, String master, IntSupplier slotCount, int workers, Duration wait) {
+    if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
       throw new ConfigException(
           List.of(
               ConfigKeys.TRAINING_ENGINE.path()
@@ -33,7 +41,7 @@ public final class BarrierSlots {
                   + " once); set spark.dynamicAllocation.enabled=false, or training.engine = dl4j"));
     }
     long deadline = System.nanoTime() + wait.toNanos();
-    int slots = slots(sc);
+    int slots = slotCount.getAsInt();
     while (slots < workers && System.nanoTime() < deadline) {
       try {
         Thread.sleep(200);
@@ -41,7 +49,7 @@ public final class BarrierSlots {
         Thread.currentThread().interrupt();
         break;
       }
-      slots = slots(sc);
+      slots = slotCount.getAsInt();
     }
     if (slots < workers) {
       throw new ConfigException(
@@ -51,7 +59,7 @@ public final class BarrierSlots {
                   + " needs "
                   + workers
                   + " task slots at once for training.engine = barrier, but "
-                  + sc.master()
+                  + master
                   + " offers "
                   + slots
                   + " (executors x cores / spark.task.cpus, after waiting "

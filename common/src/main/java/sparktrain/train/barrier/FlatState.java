@@ -3,7 +3,9 @@ package sparktrain.train.barrier;
 import java.nio.FloatBuffer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Copies a network's parameters and updater state into one float array and back, without
@@ -38,8 +40,10 @@ final class FlatState {
 
   /** Copies the state into {@code out[0, length())}. */
   void read(float[] out) {
+    toHost(params);
     buffer(params).get(out, 0, paramCount);
     if (updater != null) {
+      toHost(updater);
       buffer(updater).get(out, paramCount, updaterCount);
     }
   }
@@ -47,9 +51,22 @@ final class FlatState {
   /** Sets the state from {@code in[0, length())}. */
   void write(float[] in) {
     buffer(params).put(in, 0, paramCount);
+    written(params);
     if (updater != null) {
       buffer(updater).put(in, paramCount, updaterCount);
+      written(updater);
     }
+  }
+
+  /** On a GPU backend: brings the device's newest values to the host copy (no-op on CPU). */
+  private static void toHost(INDArray a) {
+    Nd4j.getExecutioner().commit();
+    Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+  }
+
+  /** On a GPU backend: marks the host copy as the newest, to be uploaded before use. */
+  private static void written(INDArray a) {
+    Nd4j.getAffinityManager().tagLocation(a, AffinityManager.Location.HOST);
   }
 
   private static FloatBuffer buffer(INDArray view) {

@@ -81,7 +81,7 @@ public final class LocalAllreduce implements Allreduce {
           "rank " + rank + ": the group failed earlier: " + failure.getMessage(), failure);
     }
     try {
-      if (Thread.currentThread().isInterrupted()) {
+      if (Timeouts.cancelled()) {
         throw group.fail(rank, "interrupted in mean()");
       }
       if (group.size == 1) {

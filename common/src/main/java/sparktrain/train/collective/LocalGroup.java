@@ -134,7 +134,12 @@ final class LocalGroup {
 
   private long awaitNanos(int rank, long nanos, String where) {
     try {
-      return changed.awaitNanos(nanos);
+      long slice = Math.min(nanos, Timeouts.SLICE_NANOS);
+      long left = changed.awaitNanos(slice);
+      if (Timeouts.cancelled()) {
+        throw failLocked(rank, "cancelled (interrupted or task killed) in " + where);
+      }
+      return nanos - (slice - left);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failLocked(rank, "interrupted in " + where);

@@ -152,7 +152,7 @@ public final class RingAllreduce implements Allreduce {
       throw new CollectiveException(
           "rank " + rank + ": the group failed earlier: " + failure.getMessage(), failure);
     }
-    if (Thread.currentThread().isInterrupted()) {
+    if (Timeouts.cancelled()) {
       CollectiveException e = new CollectiveException("rank " + rank + ": interrupted in mean()");
       if (links != null) {
         links.close();

@@ -106,7 +106,7 @@ final class RingConnector {
     server.register(selector, SelectionKey.OP_ACCEPT, server);
     long deadline = System.nanoTime() + timeoutNanos;
     while (in == null || outState != OutState.DONE) {
-      if (Thread.currentThread().isInterrupted()) {
+      if (Timeouts.cancelled()) {
         throw new CollectiveException("rank " + rank + ": interrupted while connecting the ring");
       }
       long now = System.nanoTime();

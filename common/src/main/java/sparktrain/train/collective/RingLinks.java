@@ -153,7 +153,7 @@ final class RingLinks implements AutoCloseable {
   /** One selector slice of waiting, after the interrupt, close and timeout checks. */
   private void await(boolean sending, boolean receiving, long lastSend, long lastRecv)
       throws IOException {
-    if (Thread.currentThread().isInterrupted()) {
+    if (Timeouts.cancelled()) {
       throw fail("interrupted in mean()", null);
     }
     if (closed) {

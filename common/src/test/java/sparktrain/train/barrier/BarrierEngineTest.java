@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -232,5 +233,20 @@ class BarrierEngineTest extends LocalSparkTestBase {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("training.workers = 3")
         .hasMessageContaining("offers 2");
+  }
+
+  @Test
+  void dynamicAllocationIsAConfigErrorAndSlotsThatAppearInTimeAreAccepted() {
+    SparkConf dynamic = new SparkConf().set("spark.dynamicAllocation.enabled", "true");
+    assertThatThrownBy(
+            () -> BarrierSlots.require(dynamic, "spark://m:7077", () -> 8, 2, Duration.ZERO))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("spark.dynamicAllocation.enabled=false")
+        .hasMessageContaining("training.engine = dl4j");
+    // executors registering while the check waits: 0, 1, then 2 slots
+    int[] calls = {0};
+    BarrierSlots.require(
+        new SparkConf(), "spark://m:7077", () -> Math.min(2, calls[0]++), 2, Duration.ofSeconds(5));
+    assertThat(calls[0]).isEqualTo(3);
   }
 }
