@@ -474,6 +474,11 @@ public final class TrainJob {
           fit = engine.fitEpoch(epoch, skip, p.groupId(), label);
         }
         logRounds(label, fit);
+        // the run's first epoch carries warm-up: advise once, on its second (or only) one
+        if (epoch == Math.min(epochs, startEpoch + 2)) {
+          AveragingAdvisor.advise(fit, training.averagingFrequency())
+              .ifPresent(m -> LOG.warn("{}: {}", label, m));
+        }
         // As DL4J's own fit(iterator) does: the network's epoch count is the epochs completed,
         // saved with model.zip (epoch-based schedules read it).
         net.getLayerWiseConfigurations().setEpochCount(epoch);
