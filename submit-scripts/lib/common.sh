@@ -1,4 +1,5 @@
 # Shared by the scripts in submit-scripts/: project paths, build-if-needed, Java flags.
+# Messages start with $ST_PROG (default "sparktrain"); a script may set it before sourcing this.
 # shellcheck shell=bash
 
 ST_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,13 +30,13 @@ ST_JAVA17_FLAGS=(
 
 # Usage or environment error the user can fix before anything runs: the message, exit 2.
 st_die() {
-  echo "sparktrain: $*" >&2
+  echo "${ST_PROG:-sparktrain}: $*" >&2
   exit 2
 }
 
 # Runtime failure (a build, a daemon): the message, exit 1.
 st_fail() {
-  echo "sparktrain: $*" >&2
+  echo "${ST_PROG:-sparktrain}: $*" >&2
   exit 1
 }
 
