@@ -14,6 +14,8 @@
 # built first if needed. Spark settings come from your spark-defaults.conf and the options you pass;
 # conf/spark-defaults.conf.example lists what DL4J needs.
 set -euo pipefail
+ST_PROG=spark-submit.sh
+# shellcheck source-path=SCRIPTDIR
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
@@ -22,12 +24,15 @@ while [[ $# -gt 0 && "$1" != "--" ]]; do
   submit_args+=("$1")
   shift
 done
-[[ "${1:-}" == "--" ]] || st_die "usage: spark-submit.sh [spark-submit options] -- <command> [options]"
+[[ "${1:-}" == "--" ]] ||
+  st_die "no '--' between spark-submit's options and the sparktrain command; usage: spark-submit.sh [spark-submit options] -- <command> [options]"
 shift
+[[ $# -gt 0 ]] ||
+  st_die "no sparktrain command after '--'; usage: spark-submit.sh [spark-submit options] -- <command> [options] (e.g. -- train --config FILE)"
 
 SPARK_SUBMIT="${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit"
 command -v "$SPARK_SUBMIT" >/dev/null 2>&1 ||
-  st_die "spark-submit not found: set SPARK_HOME or put spark-submit on PATH (for a local cluster without a Spark install see submit-scripts/local-cluster)"
+  st_die "$SPARK_SUBMIT not found${SPARK_HOME:+ (SPARK_HOME=$SPARK_HOME)}: set SPARK_HOME to a Spark 3.5 installation or put its bin/ on PATH (without a Spark installation: submit-scripts/local-cluster start, then submit-scripts/sparktrain train --master URL ...)"
 st_build_if_needed
 
 exec "$SPARK_SUBMIT" \

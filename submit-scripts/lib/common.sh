@@ -1,4 +1,5 @@
 # Shared by the scripts in submit-scripts/: project paths, build-if-needed, Java flags.
+# Messages start with $ST_PROG (default "sparktrain"); a script may set it before sourcing this.
 # shellcheck shell=bash
 
 ST_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -6,6 +7,7 @@ ST_JOBS_TARGET="$ST_ROOT/jobs/target"
 ST_CLASSPATH_FILE="$ST_JOBS_TARGET/classpath.txt"
 
 # Spark's module flags for a JVM that spark-submit did not start (see DESIGN §6 / the parent pom).
+# shellcheck disable=SC2034 # used by the scripts that source this file
 ST_JAVA17_FLAGS=(
   -XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED
@@ -26,39 +28,79 @@ ST_JAVA17_FLAGS=(
   -Djdk.reflect.useDirectMethodHandle=false
 )
 
+# Usage or environment error the user can fix before anything runs: the message, exit 2.
 st_die() {
-  echo "sparktrain: $*" >&2
+  echo "${ST_PROG:-sparktrain}: $*" >&2
   exit 2
+}
+
+# Runtime failure (a build, a daemon): the message, exit 1.
+st_fail() {
+  echo "${ST_PROG:-sparktrain}: $*" >&2
+  exit 1
 }
 
 st_require_java() {
   command -v java >/dev/null 2>&1 || st_die "java not found: install a Java 17 JDK and put it on PATH"
   local v
   v=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
-  [[ "${v%%.*}" -ge 17 ]] 2>/dev/null || st_die "Java 17 or newer is needed (found: ${v:-unknown})"
+  [[ "${v%%.*}" =~ ^[0-9]+$ && "${v%%.*}" -ge 17 ]] ||
+    st_die "Java 17 or newer is needed, found ${v:-an unreadable version} ($(command -v java)): put a Java 17+ JDK's bin/ first on PATH"
 }
 
-# The thin jobs jar (the shaded one has the "-all" classifier).
+# The thin jobs jar (the shaded one has the "-all" classifier), or nothing (status 0) when there is
+# none yet: finding nothing is an answer, not an error (under set -e a failing lookup would end the
+# caller silently).
 st_jobs_jar() {
-  ls "$ST_JOBS_TARGET"/sparktrain-jobs-*.jar 2>/dev/null | grep -v -- '-all.jar' | head -1
+  local f
+  for f in "$ST_JOBS_TARGET"/sparktrain-jobs-*.jar; do
+    if [[ -f "$f" && "$f" != *-all.jar ]]; then
+      printf '%s\n' "$f"
+      return 0
+    fi
+  done
+  return 0
 }
 
+# The shaded jar, or nothing (status 0) when there is none yet.
 st_shaded_jar() {
-  ls "$ST_JOBS_TARGET"/sparktrain-jobs-*-all.jar 2>/dev/null | head -1
+  local f
+  for f in "$ST_JOBS_TARGET"/sparktrain-jobs-*-all.jar; do
+    if [[ -f "$f" ]]; then
+      printf '%s\n' "$f"
+      return 0
+    fi
+  done
+  return 0
 }
 
-# Builds with the Maven wrapper when the jars are missing or any source is newer than them.
+# Builds with the Maven wrapper when the jars are missing or any source is newer than them; exits 1
+# with what failed and what to do when the build fails or leaves a jar missing.
 st_build_if_needed() {
   local jar
   jar=$(st_jobs_jar)
-  if [[ -n "$jar" && -f "$ST_CLASSPATH_FILE" ]] &&
+  if [[ -n "$jar" && -n "$(st_shaded_jar)" && -f "$ST_CLASSPATH_FILE" ]] &&
     [[ -z "$(find "$ST_ROOT/common/src/main" "$ST_ROOT/jobs/src/main" "$ST_ROOT/pom.xml" \
       "$ST_ROOT/common/pom.xml" "$ST_ROOT/jobs/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
     return 0
   fi
-  echo "sparktrain: building (first run downloads dependencies; later runs skip this)..." >&2
-  (cd "$ST_ROOT" && ./mvnw -B -q -DskipTests package) >&2 ||
-    { echo "sparktrain: build failed" >&2; exit 1; }
+  [[ -x "$ST_ROOT/mvnw" ]] ||
+    st_fail "cannot build: the Maven wrapper $ST_ROOT/mvnw is missing or not executable (a partial checkout?); run 'git checkout -- mvnw .mvn' or 'chmod +x mvnw'"
+  if [[ -z "$jar" ]]; then
+    echo "sparktrain: building the project (first run: Maven and the dependencies are downloaded, a few minutes; later runs skip this)..." >&2
+  else
+    echo "sparktrain: sources changed since the last build: rebuilding..." >&2
+  fi
+  local rc=0
+  (cd "$ST_ROOT" && ./mvnw -B -q -DskipTests package) >&2 || rc=$?
+  ((rc == 0)) ||
+    st_fail "build failed (./mvnw -B -q -DskipTests package in $ST_ROOT exited $rc; Maven's errors are above): fix what they name, or run './mvnw -B -DskipTests package' there for the full output"
+  local missing=()
+  [[ -n "$(st_jobs_jar)" ]] || missing+=("$ST_JOBS_TARGET/sparktrain-jobs-<version>.jar")
+  [[ -n "$(st_shaded_jar)" ]] || missing+=("$ST_JOBS_TARGET/sparktrain-jobs-<version>-all.jar")
+  [[ -s "$ST_CLASSPATH_FILE" ]] || missing+=("$ST_CLASSPATH_FILE")
+  ((${#missing[@]} == 0)) ||
+    st_fail "the build succeeded but did not produce ${missing[*]}; run './mvnw -B -DskipTests package' in $ST_ROOT and check jobs/pom.xml's packaging"
 }
 
 # SPARK_LOCAL_IP: machines without a resolvable hostname need it; keep the user's choice.
@@ -81,7 +123,8 @@ st_spark_classpath() {
     return 0
   fi
   st_build_if_needed
-  [[ -s "$ST_CLASSPATH_FILE" ]] || st_die "classpath file missing after the build: $ST_CLASSPATH_FILE"
+  [[ -s "$ST_CLASSPATH_FILE" ]] ||
+    st_fail "classpath file missing after the build: $ST_CLASSPATH_FILE; run './mvnw -B -DskipTests package' in $ST_ROOT"
   cat "$ST_CLASSPATH_FILE"
 }
 

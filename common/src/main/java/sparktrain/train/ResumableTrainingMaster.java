@@ -2,8 +2,10 @@ package sparktrain.train;
 
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.deeplearning4j.core.loader.MultiDataSetLoader;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -33,6 +35,7 @@ public final class ResumableTrainingMaster extends ParameterAveragingTrainingMas
 
   private transient RoundListener roundListener;
   private int skipRounds;
+  private transient boolean approachChecked;
 
   private ResumableTrainingMaster(ParameterAveragingTrainingMaster.Builder builder) {
     super(builder);
@@ -64,6 +67,20 @@ public final class ResumableTrainingMaster extends ParameterAveragingTrainingMas
   /** Sets the listener called after each round (null: none). */
   public void setRoundListener(RoundListener listener) {
     this.roundListener = listener;
+  }
+
+  /**
+   * Trains one epoch; the first call replaces the export approach by direct where DL4J would refuse
+   * export (see {@link TrainingMasters#usableApproach(RDDTrainingApproach, JavaSparkContext)}).
+   */
+  @Override
+  public void executeTraining(SparkDl4jMultiLayer network, JavaRDD<DataSet> trainingData) {
+    if (!approachChecked) {
+      rddTrainingApproach =
+          TrainingMasters.usableApproach(rddTrainingApproach, network.getSparkContext());
+      approachChecked = true;
+    }
+    super.executeTraining(network, trainingData);
   }
 
   @Override

@@ -12,8 +12,9 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * Collects the WARN and ERROR messages logged under {@code sparktrain} while open (the real Log4j 2
- * backend, an extra appender on the {@code sparktrain} logger).
+ * Collects the WARN and ERROR (or, with {@link #open(Level)}, other) messages logged under {@code
+ * sparktrain} while open (the real Log4j 2 backend, an extra appender on the {@code sparktrain}
+ * logger).
  */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
   private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -24,14 +25,19 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     this.logger = logger;
   }
 
-  /** Starts capturing. */
+  /** Starts capturing WARN and above. */
   public static LogCapture open() {
+    return open(Level.WARN);
+  }
+
+  /** Starts capturing {@code level} and above. */
+  public static LogCapture open(Level level) {
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration config = ctx.getConfiguration();
     LoggerConfig logger = config.getLoggerConfig("sparktrain");
     LogCapture capture = new LogCapture(logger);
     capture.start();
-    logger.addAppender(capture, Level.WARN, null);
+    logger.addAppender(capture, level, null);
     ctx.updateLoggers();
     return capture;
   }
@@ -41,7 +47,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     warnings.add(event.getMessage().getFormattedMessage());
   }
 
-  /** WARN and ERROR messages so far, formatted. */
+  /** The captured messages so far (WARN and ERROR unless opened with another level), formatted. */
   public List<String> warnings() {
     return List.copyOf(warnings);
   }
