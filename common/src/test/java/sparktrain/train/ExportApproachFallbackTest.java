@@ -84,7 +84,7 @@ class ExportApproachFallbackTest {
     try (LogCapture log = LogCapture.open(Level.INFO)) {
       s =
           TrainJob.run(
-              ConfigLoader.load(null, mnistSlice(out, "training.epochs=1")),
+              ConfigLoader.load(null, mnistSlice(out, "training.epochs=1", "training.engine=dl4j")),
               spark,
               TrainJob.Options.defaults());
       logged = log.warnings();
