@@ -116,6 +116,33 @@ public final class LabelIndex implements Serializable {
     }
   }
 
+  /**
+   * A model's outputs are the classes it was trained on: data fed to it (to continue training or to
+   * evaluate it on the same held-out rows) must name its classes the same way.
+   *
+   * @param model the model's saved class names ({@code labels.json}), if any
+   * @param data the data's class names, if any
+   * @param modelName how the message names the model, e.g. "checkpoint file:/.../epoch-0003"
+   * @param why what depends on it, the message's last clause
+   * @throws DataException naming both class lists when they differ
+   */
+  public static void requireSame(
+      Optional<LabelIndex> model, Optional<LabelIndex> data, String modelName, String why) {
+    if (!model.equals(data)) {
+      throw new DataException(
+          "the data's class names "
+              + data.map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+              + " differ from those of "
+              + modelName
+              + " ("
+              + FILE_NAME
+              + ": "
+              + model.map(LabelIndex::classes).map(Object::toString).orElse("(none)")
+              + ")"
+              + (why.isEmpty() ? "" : ": " + why));
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof LabelIndex other

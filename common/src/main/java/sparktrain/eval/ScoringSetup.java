@@ -24,6 +24,7 @@ import sparktrain.data.LabelIndex;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.train.MiniBatches;
+import sparktrain.train.Parallelism;
 
 /**
  * What scoring a saved model on the configured data needs, shared by {@code evaluate} and {@code
@@ -180,9 +181,7 @@ public final class ScoringSetup {
    */
   public ScoringData read(JavaSparkContext sc, Split split) {
     DataConfig data = config.data();
-    int workers =
-        config.training().workers() > 0 ? config.training().workers() : sc.defaultParallelism();
-    int partitions = data.partitions() > 0 ? data.partitions() : workers;
+    int partitions = Parallelism.partitions(config, Parallelism.workers(sc, config));
     TrainingData all = DataSources.read(sc, data, partitions);
     JavaRDD<Example> examples = split == Split.TEST ? all.test() : all.train();
     List<String> inputs = all.inputs();

@@ -49,6 +49,7 @@ import sparktrain.report.Json;
 import sparktrain.report.Versions;
 import sparktrain.spark.SparkPhase;
 import sparktrain.train.MiniBatches;
+import sparktrain.train.Parallelism;
 import sparktrain.train.RunDirectoryException;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -240,9 +241,7 @@ public final class RetrainJob {
 
     LoadedCheckpoint championModel = registry.load(champion);
     requireSameModel(championModel);
-    int workers =
-        config.training().workers() > 0 ? config.training().workers() : sc.defaultParallelism();
-    int partitions = config.data().partitions() > 0 ? config.data().partitions() : workers;
+    int partitions = Parallelism.partitions(config, Parallelism.workers(sc, config));
 
     JavaRDD<Example> test = testExamples(championModel, partitions);
     LoadedCheckpoint challengerModel;
@@ -363,19 +362,11 @@ public final class RetrainJob {
   private JavaRDD<Example> testExamples(LoadedCheckpoint champion, int partitions)
       throws IOException {
     TrainingData data = DataSources.read(sc, config.data(), partitions);
-    Optional<LabelIndex> saved = LabelIndex.find(champion);
-    if (!saved.equals(data.labelIndex())) {
-      throw new DataException(
-          "the data's class names "
-              + data.labelIndex().map(LabelIndex::classes).map(Object::toString).orElse("(none)")
-              + " differ from those of champion "
-              + champion.name()
-              + " ("
-              + LabelIndex.FILE_NAME
-              + ": "
-              + saved.map(LabelIndex::classes).map(Object::toString).orElse("(none)")
-              + "): retraining continues its network, whose outputs are those classes");
-    }
+    LabelIndex.requireSame(
+        LabelIndex.find(champion),
+        data.labelIndex(),
+        "champion " + champion.name(),
+        "retraining continues its network, whose outputs are those classes");
     return data.test().persist(StorageLevel.MEMORY_ONLY_SER());
   }
 

@@ -289,7 +289,9 @@ class TabularWorkloadsTest {
                 TrainJob.run(namedJob(renamed, run, 3), spark, new TrainJob.Options(true, false)));
     assertThat(e.getMessage())
         .startsWith("the data's class names [B, M] differ from those of checkpoint ")
-        .endsWith(": [benign, malignant]");
+        .endsWith(
+            " (labels.json: [benign, malignant]): a resumed run maps class names as its checkpoint"
+                + " did");
   }
 
   @Test
