@@ -43,6 +43,8 @@ class RoundAdvisorTest extends LocalSparkTestBase {
               mnistSlice(
                   out,
                   "training.epochs=1",
+                  // the dl4j engine's advisor: its rounds are Spark jobs
+                  "training.engine=dl4j",
                   "training.averaging-frequency=1",
                   "training.batch-size-per-worker=8",
                   "data.train-limit=400")),
