@@ -15,8 +15,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
@@ -51,11 +52,12 @@ class ResumeEquivalenceTest {
     spark.stop();
   }
 
-  private static JobConfig config(Path out, int epochs) {
+  private static JobConfig config(Path out, int epochs, String engine) {
     return ConfigLoader.load(
         null,
         mnistSlice(
             out,
+            "training.engine=" + engine,
             "training.epochs=" + epochs,
             "training.workers=1",
             "data.train-limit=640",
@@ -71,12 +73,17 @@ class ResumeEquivalenceTest {
             "checkpoint.keep-last=10"));
   }
 
-  private static TrainSummary train(Path out, int epochs) {
-    return TrainJob.run(config(out, epochs), spark, TrainJob.Options.defaults());
+  private TrainSummary train(Path out, int epochs) {
+    return TrainJob.run(config(out, epochs, engine), spark, TrainJob.Options.defaults());
   }
 
-  @Test
-  void resumedRunsEndWithTheParametersOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+  private String engine;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"barrier", "dl4j"})
+  void resumedRunsEndWithTheParametersOfAnUninterruptedOne(String engine, @TempDir Path tmp)
+      throws Exception {
+    this.engine = engine;
     Path straight = tmp.resolve("straight");
     Path resumed = tmp.resolve("resumed");
     Path midEpoch = tmp.resolve("mid-epoch");
