@@ -131,9 +131,17 @@ class BenchmarkTest {
         .as("one eval phase per epoch")
         .isTrue();
     assertThat(spark.get("spark_phases").get("epoch-2-fit").get("jobs").asInt()).isPositive();
-    JsonNode stats = spark.get("dl4j_training_stats").get("epochs").get(0).get("stats_ms");
-    assertThat(stats.get("ParameterAveragingMasterFitTimesMs").get("count").asInt()).isPositive();
-    assertThat(stats.get("ParameterAveragingWorkerFitTimesMs").get("count").asInt()).isPositive();
+    // the shipped (barrier) engine: each epoch's per-round averaging time, median and p95
+    assertThat(spark.get("settings").get("engine").asText()).isEqualTo("barrier");
+    assertThat(spark.get("round_averaging_ms_median")).hasSize(2);
+    assertThat(spark.get("round_averaging_ms_p95")).hasSize(2);
+    for (int e = 0; e < 2; e++) {
+      assertThat(spark.get("round_averaging_ms_median").get(e).asDouble()).isPositive();
+      assertThat(spark.get("round_averaging_ms_p95").get(e).asDouble())
+          .isGreaterThanOrEqualTo(spark.get("round_averaging_ms_median").get(e).asDouble());
+      assertThat(spark.get("round_fit_ms_median").get(e).asDouble()).isPositive();
+    }
+    assertThat(spark.get("dl4j_training_stats").get("note").asText()).contains("barrier");
     assertThat(out.resolve("work/sparktrain-local/run/summary.json")).exists();
 
     // MLPC ran its L-BFGS rounds, warm-started
