@@ -48,7 +48,11 @@ class BenchmarkTest {
         target,
         1,
         out,
-        List.of(new SingleProcessDl4j(32, 2), Competitors.shippedDefaults(), new MllibMlpc(8)));
+        List.of(
+            new SingleProcessDl4j(32, 2),
+            Competitors.shippedDefaults(),
+            Competitors.sparkVariants().get(1), // the dl4j engine
+            new MllibMlpc(8)));
   }
 
   @Test
@@ -68,7 +72,9 @@ class BenchmarkTest {
     JsonNode results = json.get("results");
     List<String> names = new ArrayList<>();
     results.forEach(r -> names.add(r.get("name").asText()));
-    assertThat(names).containsExactly("dl4j-single-process", "sparktrain-local", "mllib-mlpc");
+    assertThat(names)
+        .containsExactly(
+            "dl4j-single-process", "sparktrain-local", "sparktrain-dl4j", "mllib-mlpc");
     for (JsonNode r : results) {
       String name = r.get("name").asText();
       assertThat(fieldNames(r))
@@ -142,10 +148,16 @@ class BenchmarkTest {
       assertThat(spark.get("round_fit_ms_median").get(e).asDouble()).isPositive();
     }
     assertThat(spark.get("dl4j_training_stats").get("note").asText()).contains("barrier");
+    // the dl4j engine: DL4J's own training stats from the profile pass
+    JsonNode dl4j = results.get(2).get("breakdown");
+    assertThat(dl4j.get("settings").get("engine").asText()).isEqualTo("dl4j");
+    JsonNode stats = dl4j.get("dl4j_training_stats").get("epochs").get(0).get("stats_ms");
+    assertThat(stats.get("ParameterAveragingMasterFitTimesMs").get("count").asInt()).isPositive();
+    assertThat(stats.get("ParameterAveragingWorkerFitTimesMs").get("count").asInt()).isPositive();
     assertThat(out.resolve("work/sparktrain-local/run/summary.json")).exists();
 
     // MLPC ran its L-BFGS rounds, warm-started
-    assertThat(results.get(2).get("breakdown").get("lbfgs_iterations")).hasSize(2);
+    assertThat(results.get(3).get("breakdown").get("lbfgs_iterations")).hasSize(2);
 
     byte[] png = Files.readAllBytes(out.resolve(Benchmark.PNG));
     assertThat(Arrays.copyOf(png, 8)).isEqualTo(PNG_SIGNATURE);
@@ -156,7 +168,7 @@ class BenchmarkTest {
     String table = Files.readString(out.resolve(Benchmark.TABLE));
     assertThat(table).isEqualTo(outcome.table());
     assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
-        .isEqualTo(2 + 3); // header, rule, rows
+        .isEqualTo(2 + 4); // header, rule, rows
     assertThat(table).contains("dl4j-single-process", "sparktrain-local", "mllib-mlpc", "1.00x");
   }
 
