@@ -139,9 +139,12 @@ public record SparkTrainVariant(String name, String description, List<String> se
     JobConfig config = config(ctx, dir, List.of("training.epochs=" + epochs));
     if (config.training().engine() != TrainingEngineKind.DL4J) {
       return Map.of(
-          "note",
-          "DL4J's training stats exist for the dl4j engine only; the barrier engine's per-round"
-              + " fit and averaging times are in the run's metrics.jsonl (rounds) and above");
+          "dl4j_training_stats",
+          Map.of(
+              "note",
+              "DL4J's training stats exist for the dl4j engine only; the barrier engine's"
+                  + " per-round fit and averaging times are in the run's metrics.jsonl (rounds)"
+                  + " and in round_averaging_ms_*"));
     }
     try {
       return Map.of(
