@@ -12,16 +12,14 @@ import java.util.concurrent.TimeUnit;
  * one, both non-blocking under one selector, so that a step sends and receives at the same time
  * (blocking writes of chunks larger than the socket buffers would deadlock the ring).
  *
- * <p>Every wait is a selector slice of {@value #SLICE_MS} ms, after which the thread's interrupt
- * flag, {@link #close} and the timeout are checked. The timeout is one of progress: a direction
- * that moves no byte for that long fails. The connection to the next rank is also watched for
- * reading: the next rank never writes on it, so readability means it closed or reset, which fails
- * this rank at once instead of at the timeout. Any failure closes both connections, so the failure
- * travels around the ring in both directions within milliseconds.
+ * <p>Every wait is a selector slice of at most {@value Limits#SLICE_MS} ms, after which the stop
+ * signals ({@link Limits#stopReason}), {@link #close} and the timeout are checked. The timeout is
+ * one of progress: a direction that moves no byte for that long fails. The connection to the next
+ * rank is also watched for reading: the next rank never writes on it, so readability means it
+ * closed or reset, which fails this rank at once instead of at the timeout. Any failure closes both
+ * connections, so the failure travels around the ring in both directions within milliseconds.
  */
 final class RingLinks implements AutoCloseable {
-  static final long SLICE_MS = 100;
-
   private final int rank;
   private final Peer next;
   private final Peer prev;
@@ -30,6 +28,7 @@ final class RingLinks implements AutoCloseable {
   private final Selector selector;
   private final SelectionKey outKey;
   private final SelectionKey inKey;
+  private final Limits limits;
   private final long timeoutNanos;
   private final ByteBuffer probe = ByteBuffer.allocate(16);
   private volatile boolean closed;
@@ -39,14 +38,15 @@ final class RingLinks implements AutoCloseable {
 
   private long sentBytes;
 
-  RingLinks(int rank, Peer next, Peer prev, SocketChannel out, SocketChannel in, long timeoutNanos)
+  RingLinks(int rank, Peer next, Peer prev, SocketChannel out, SocketChannel in, Limits limits)
       throws IOException {
     this.rank = rank;
     this.next = next;
     this.prev = prev;
     this.out = out;
     this.in = in;
-    this.timeoutNanos = timeoutNanos;
+    this.limits = limits;
+    this.timeoutNanos = limits.timeoutNanos();
     out.configureBlocking(false);
     in.configureBlocking(false);
     selector = Selector.open();
@@ -150,11 +150,12 @@ final class RingLinks implements AutoCloseable {
     }
   }
 
-  /** One selector slice of waiting, after the interrupt, close and timeout checks. */
+  /** One selector slice of waiting, after the stop, close and timeout checks. */
   private void await(boolean sending, boolean receiving, long lastSend, long lastRecv)
       throws IOException {
-    if (Thread.currentThread().isInterrupted()) {
-      throw fail("interrupted in mean()", null);
+    String stop = limits.stopReason();
+    if (stop != null) {
+      throw fail(stop + " in mean()", null);
     }
     if (closed) {
       throw fail("closed while in mean()", null);
@@ -168,7 +169,7 @@ final class RingLinks implements AutoCloseable {
     }
     long waited = Math.max(now - (receiving ? lastRecv : lastSend), 0);
     long left = timeoutNanos - waited;
-    long sliceMs = Math.max(1, Math.min(SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+    long sliceMs = Math.max(1, Math.min(Limits.SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
     int outOps = SelectionKey.OP_READ | (sending ? SelectionKey.OP_WRITE : 0);
     if (outKey.interestOps() != outOps) {
       outKey.interestOps(outOps);

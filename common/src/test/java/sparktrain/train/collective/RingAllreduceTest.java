@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -229,6 +230,40 @@ class RingAllreduceTest {
     assertThatThrownBy(() -> groups.get(1).mean(new float[1_000]))
         .isInstanceOf(CollectiveException.class)
         .hasMessageContaining("peer 0");
+  }
+
+  @Test
+  void cancellationCheckStopsConnectAndMeanPromptly() throws Exception {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    List<RingAllreduce.Listener> ls = listeners(2);
+    List<String> addresses = addresses(ls);
+    List<Outcome<RingAllreduce>> groups =
+        Ranks.run(2, r -> ls.get(r).connect(addresses, r, LONG, cancelled::get));
+    groups.forEach(o -> toClose.add(o.get()));
+    new Thread(
+            () -> {
+              sleep(300);
+              cancelled.set(true); // as TaskContext.isInterrupted() after Spark kills the task
+            })
+        .start();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> groups.get(0).get().mean(new float[100])) // rank 1 never calls
+        .isInstanceOf(CollectiveException.class)
+        .hasMessage("rank 0: cancelled in mean()");
+    assertThat((System.nanoTime() - start) / 1e6).isBetween(250.0, 1_000.0);
+
+    List<RingAllreduce.Listener> more = listeners(2);
+    assertThatThrownBy(() -> more.get(0).connect(addresses(more), 0, LONG, cancelled::get))
+        .isInstanceOf(CollectiveException.class)
+        .hasMessage("rank 0: cancelled while connecting the ring");
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
