@@ -89,21 +89,13 @@ final class RingLinks implements AutoCloseable {
     try {
       while (true) {
         boolean progress = false;
-        if (send.hasRemaining()) {
-          if (write(send) > 0) {
-            progress = true;
-            lastSend = System.nanoTime();
-          }
+        if (send.hasRemaining() && write(send) > 0) {
+          progress = true;
+          lastSend = System.nanoTime();
         }
-        if (recv.hasRemaining()) {
-          int n = in.read(recv);
-          if (n < 0) {
-            throw fail(prev + " closed the connection", null);
-          }
-          if (n > 0) {
-            progress = true;
-            lastRecv = System.nanoTime();
-          }
+        if (recv.hasRemaining() && read(recv) > 0) {
+          progress = true;
+          lastRecv = System.nanoTime();
         }
         if (headerPending && !recv.hasRemaining()) {
           headerPending = false;
@@ -122,17 +114,32 @@ final class RingLinks implements AutoCloseable {
       close();
       throw e;
     } catch (IOException | RuntimeException e) {
-      if (closed) {
-        throw fail("closed while in mean()", e);
-      }
-      throw fail("connection to " + next + " or from " + prev + " failed: " + e, e);
+      throw fail(closed ? "closed while in mean()" : "mean() failed: " + e, e);
     }
   }
 
-  private int write(ByteBuffer send) throws IOException {
-    if (dieAfterBytes < 0) {
-      return out.write(send);
+  private int read(ByteBuffer recv) {
+    int n;
+    try {
+      n = in.read(recv);
+    } catch (IOException e) {
+      throw fail(closed ? "closed while in mean()" : "receiving from " + prev + " failed: " + e, e);
     }
+    if (n < 0) {
+      throw fail(prev + " closed the connection", null);
+    }
+    return n;
+  }
+
+  private int write(ByteBuffer send) {
+    try {
+      return dieAfterBytes < 0 ? out.write(send) : writeThenDie(send);
+    } catch (IOException e) {
+      throw fail(closed ? "closed while in mean()" : "sending to " + next + " failed: " + e, e);
+    }
+  }
+
+  private int writeThenDie(ByteBuffer send) throws IOException {
     long room = dieAfterBytes - sentBytes;
     if (room <= 0) {
       throw fail("test hook: died after sending " + sentBytes + " bytes", null);
@@ -167,8 +174,9 @@ final class RingLinks implements AutoCloseable {
     if (sending && now - lastSend >= timeoutNanos) {
       throw fail(next + " has not read data for " + Timeouts.text(timeoutNanos), null);
     }
-    long waited = Math.max(now - (receiving ? lastRecv : lastSend), 0);
-    long left = timeoutNanos - waited;
+    long oldest =
+        receiving && sending ? Math.min(lastRecv, lastSend) : receiving ? lastRecv : lastSend;
+    long left = timeoutNanos - (now - oldest);
     long sliceMs = Math.max(1, Math.min(Limits.SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
     int outOps = SelectionKey.OP_READ | (sending ? SelectionKey.OP_WRITE : 0);
     if (outKey.interestOps() != outOps) {
@@ -180,16 +188,26 @@ final class RingLinks implements AutoCloseable {
     }
     selector.select(sliceMs);
     if (selector.selectedKeys().remove(outKey) && outKey.isReadable()) {
-      probe.clear();
-      int n = out.read(probe);
-      if (n < 0) {
-        throw fail(next + " closed the connection", null);
-      }
-      if (n > 0) {
-        throw fail("protocol error: unexpected data from " + next, null);
-      }
+      checkNextAlive();
     }
     selector.selectedKeys().clear();
+  }
+
+  /** The next rank never writes to this one: readable means it closed (or reset) its end. */
+  private void checkNextAlive() {
+    probe.clear();
+    int n;
+    try {
+      n = out.read(probe);
+    } catch (IOException e) {
+      throw fail(next + " closed the connection (" + e.getMessage() + ")", e);
+    }
+    if (n < 0) {
+      throw fail(next + " closed the connection", null);
+    }
+    if (n > 0) {
+      throw fail("protocol error: unexpected data from " + next, null);
+    }
   }
 
   /** Closes both connections (the neighbours notice at once) and returns the exception to throw. */

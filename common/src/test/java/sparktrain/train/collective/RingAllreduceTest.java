@@ -184,6 +184,29 @@ class RingAllreduceTest {
   }
 
   @Test
+  void strayConnectionsToAListenerAreIgnored() throws Exception {
+    List<RingAllreduce.Listener> ls = listeners(2);
+    List<String> addresses = addresses(ls);
+    try (java.net.Socket stray = new java.net.Socket("127.0.0.1", port(addresses.get(1)));
+        java.net.Socket silent = new java.net.Socket("127.0.0.1", port(addresses.get(1)))) {
+      stray.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      List<RingAllreduce> groups = new ArrayList<>();
+      for (Outcome<RingAllreduce> o : Ranks.run(2, r -> ls.get(r).connect(addresses, r, SHORT))) {
+        groups.add(o.get());
+        toClose.add(o.get());
+      }
+      float[][] data = {{1, 2}, {3, 6}};
+      Ranks.all(2, r -> groups.get(r).mean(data[r]));
+      assertThat(data[0]).containsExactly(2, 4);
+      assertThat(data[1]).containsExactly(2, 4);
+    }
+  }
+
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  @Test
   void lengthMismatchFailsEveryRank() throws Exception {
     int n = 3;
     List<RingAllreduce> groups = ring(n, LONG);
