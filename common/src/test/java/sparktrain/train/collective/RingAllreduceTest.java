@@ -117,7 +117,10 @@ class RingAllreduceTest {
       assertThat(o.millis()).isLessThan(FAST_MS);
     }
     assertThat(outcomes.get(2).error()).hasMessageContaining("test hook");
-    assertThat(outcomes.get(3).error()).hasMessageContaining("peer 2 (" + addressOf(groups, 2));
+    // a neighbour of rank 2 notices first and names it; the rest may hear of it through others
+    String peer2 = "peer 2 (" + addressOf(groups, 2) + ") closed the connection";
+    assertThat(List.of(outcomes.get(1).error(), outcomes.get(3).error()))
+        .anySatisfy(e -> assertThat(e).hasMessageContaining(peer2));
     // the group stays failed
     assertThatThrownBy(() -> groups.get(0).mean(new float[1_000_000]))
         .isInstanceOf(CollectiveException.class)
@@ -218,9 +221,15 @@ class RingAllreduceTest {
               assertThat(o.error()).isInstanceOf(CollectiveException.class);
               assertThat(o.millis()).isLessThan(FAST_MS);
             });
-    assertThat(outcomes.get(2).error())
-        .hasMessageStartingWith("rank 2: length mismatch: this rank has 10 floats, peer 1 (");
-    assertThat(outcomes.get(1).error()).hasMessageContaining("length mismatch");
+    // rank 1 (11 floats after 10) or rank 2 (10 after 11) sees the mismatch first; its failure
+    // then reaches the other ranks as a closed connection, possibly before they read a header
+    assertThat(outcomes.stream().map(o -> o.error().getMessage()))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .matches(
+                        "rank 1: length mismatch: this rank has 11 floats, peer 0 \\(.*\\) has 10.*"
+                            + "|rank 2: length mismatch: this rank has 10 floats, peer 1 \\(.*\\) has 11.*"));
   }
 
   @Test
