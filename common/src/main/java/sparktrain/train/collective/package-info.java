@@ -15,8 +15,8 @@
  *
  * <p>Numerics: sums in float, then one division by N; each element of the result is computed by
  * exactly one rank (its chunk) and copied to the others, so all ranks end bit-identical. The ring
- * adds in ring order starting after the chunk's first sender, the local group in rank order; the
- * two implementations can differ in the last bits, each is deterministic for a given group size.
+ * sums chunk c in ring order starting at rank c, the local group in rank order; the two
+ * implementations can differ in the last bits, each is deterministic for a given group size.
  *
  * <p>Failures: every wait is bounded by the group's timeout (of progress, per blocking read or
  * write in the ring; per barrier in the local group) and checks the thread's interrupt flag and an
