@@ -56,7 +56,14 @@ public final class RingAllreduce implements Allreduce {
     this.limits = limits;
   }
 
-  /** Step 1 on every rank: bind a server socket (ephemeral port) on bindHost; cheap. */
+  /**
+   * Step 1 on every rank: bind a server socket (ephemeral port) on bindHost; cheap.
+   *
+   * <p>Pass the address the other ranks reach this one by, e.g. the executor's host ({@code
+   * SparkEnv.get().blockManager().blockManagerId().host()}). For a wildcard ({@code 0.0.0.0}) the
+   * published address is {@code InetAddress.getLocalHost()}, which some hosts resolve to a loopback
+   * address ({@code 127.0.1.1} on Debian).
+   */
   public static Listener listen(String bindHost) throws IOException {
     Objects.requireNonNull(bindHost, "bindHost");
     ServerSocketChannel server = ServerSocketChannel.open();
