@@ -91,12 +91,14 @@ public final class LocalAllreduce implements Allreduce {
       throw new CollectiveException(
           "rank " + rank + ": the group failed earlier: " + failure.getMessage(), failure);
     }
+    boolean ok = false;
     try {
       String stop = limits.stopReason();
       if (stop != null) {
         throw group.fail(rank, stop + " in mean()");
       }
       if (group.size == 1) {
+        ok = true;
         return;
       }
       float[][] arrays = group.arrive(rank, data, limits);
@@ -116,9 +118,14 @@ public final class LocalAllreduce implements Allreduce {
       }
       reduceChunk(arrays);
       group.depart(rank, limits);
+      ok = true;
     } catch (CollectiveException e) {
       failure = e;
       throw e;
+    } finally {
+      if (!ok && failure == null) { // an unexpected error: the others must not wait for this rank
+        failure = group.fail(rank, "mean() failed unexpectedly");
+      }
     }
   }
 

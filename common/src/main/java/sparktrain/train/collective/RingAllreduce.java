@@ -185,19 +185,32 @@ public final class RingAllreduce implements Allreduce {
     if (size == 1) {
       return;
     }
+    boolean ok = false;
     try {
       ring(data);
       calls++;
+      ok = true;
     } catch (CollectiveException e) {
-      links.close();
       failure = e;
       throw e;
+    } finally {
+      if (!ok) { // whatever went wrong (an Error too): the peers must not wait for this rank
+        links.close();
+        if (failure == null) {
+          failure = new CollectiveException("rank " + rank + ": mean() failed unexpectedly");
+        }
+      }
     }
   }
 
   private void ring(float[] data) {
     int n = data.length;
-    ensureCapacity((n + size - 1) / size);
+    long maxChunk = ((long) n + size - 1) / size;
+    if (HEADER_BYTES + 4 * maxChunk > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "rank " + rank + ": " + n + " floats is too many for " + size + " ranks (2 GB chunks)");
+    }
+    ensureCapacity((int) maxChunk);
     for (int s = 0; s < size - 1; s++) {
       int sendChunk = mod(rank - s);
       int recvChunk = mod(rank - s - 1);
