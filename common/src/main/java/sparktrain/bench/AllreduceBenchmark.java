@@ -239,7 +239,7 @@ public final class AllreduceBenchmark {
     m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
     m.put(
-        "load_average_at_start",
+        "load_average_at_finish",
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     m.put("finished_at", Instant.now().toString());
     return m;
