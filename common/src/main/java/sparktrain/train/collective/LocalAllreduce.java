@@ -48,9 +48,9 @@ public final class LocalAllreduce implements Allreduce {
   }
 
   /**
-   * {@link #join(String, int, int, Duration)} that also stops, within {@value Limits#SLICE_MS} ms,
-   * when {@code cancelled} turns true, in join and in every later mean() (failing the group): pass
-   * {@code TaskContext.get()::isInterrupted} in a Spark task.
+   * {@link #join(String, int, int, Duration)} that also stops, within 100 ms, when {@code
+   * cancelled} turns true, in join and in every later mean() (failing the group): pass {@code
+   * TaskContext.get()::isInterrupted} in a Spark task.
    */
   public static LocalAllreduce join(
       String groupId, int rank, int size, Duration timeout, BooleanSupplier cancelled) {

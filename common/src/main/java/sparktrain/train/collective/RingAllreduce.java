@@ -116,8 +116,8 @@ public final class RingAllreduce implements Allreduce {
     }
 
     /**
-     * {@link #connect(List, int, Duration)} that also stops, within {@value Limits#SLICE_MS} ms,
-     * when {@code cancelled} turns true, in connect and in every later mean(): pass {@code
+     * {@link #connect(List, int, Duration)} that also stops, within 100 ms, when {@code cancelled}
+     * turns true, in connect and in every later mean(): pass {@code
      * TaskContext.get()::isInterrupted} in a Spark task (a killed barrier task's thread is not
      * interrupted unless the job sets {@code spark.job.interruptOnCancel}).
      */
