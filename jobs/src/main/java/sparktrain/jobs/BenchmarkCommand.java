@@ -1,5 +1,6 @@
 package sparktrain.jobs;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -9,11 +10,13 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sparktrain.bench.AllreduceBenchmark;
 import sparktrain.bench.Benchmark;
 import sparktrain.bench.BenchmarkMode;
 import sparktrain.bench.BenchmarkPlan;
 import sparktrain.bench.Competitor;
 import sparktrain.spark.SparkSessions;
+import sparktrain.train.RunDirectoryException;
 
 /**
  * {@code sparktrain benchmark}: the single-process DL4J baseline, sparktrain variants and Spark
@@ -28,7 +31,9 @@ import sparktrain.spark.SparkSessions;
           + " network and seed. Prints a table; writes benchmark.json, benchmark.txt and"
           + " accuracy-vs-time.png into --output.",
       "Full mode: 5 epochs on all the data, every variant. --quick: 2 epochs on the first 10,000"
-          + " training examples, fewer variants (a few minutes)."
+          + " training examples, fewer variants (a few minutes).",
+      "--allreduce: only the microbenchmark of the barrier engine's allreduce (ring over"
+          + " 127.0.0.1 and in-JVM, ranks as threads, no Spark); writes allreduce.json."
     })
 final class BenchmarkCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -90,8 +95,43 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "Replace a previous benchmark's results and work/ in --output.")
   boolean force;
 
+  @Option(
+      names = "--allreduce",
+      description =
+          "Run only the allreduce microbenchmark: RingAllreduce over 127.0.0.1 and LocalAllreduce,"
+              + " ranks as threads of this JVM, no Spark. Prints a table; writes allreduce.json"
+              + " into --output.")
+  boolean allreduce;
+
+  @Option(
+      names = "--allreduce-ranks",
+      paramLabel = "N",
+      split = ",",
+      description = "With --allreduce: rank counts (default: 2,4,8).")
+  List<Integer> allreduceRanks = new ArrayList<>();
+
+  @Option(
+      names = "--allreduce-sizes",
+      paramLabel = "MB",
+      split = ",",
+      description = "With --allreduce: array sizes in MB of 10^6 bytes (default: 0.4,1.2,4,40).")
+  List<Double> allreduceSizes = new ArrayList<>();
+
+  @Option(
+      names = "--allreduce-rounds",
+      paramLabel = "N",
+      description =
+          "With --allreduce: timed rounds per size (default: 30; a third of them from 10 MB on).")
+  Integer allreduceRounds;
+
   @Override
   public Integer call() {
+    if (allreduce) {
+      return runAllreduce();
+    }
+    if (!allreduceRanks.isEmpty() || !allreduceSizes.isEmpty() || allreduceRounds != null) {
+      throw usage("--allreduce-ranks, --allreduce-sizes and --allreduce-rounds need --allreduce");
+    }
     if (epochs < 0) {
       throw usage("--epochs must be >= 1, got " + epochs);
     }
@@ -127,6 +167,32 @@ final class BenchmarkCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  private int runAllreduce() {
+    Path out = Paths.get(output);
+    Path json = out.resolve(AllreduceBenchmark.JSON);
+    if (Files.exists(json) && !force) {
+      throw new RunDirectoryException(
+          "output directory "
+              + out.toAbsolutePath()
+              + " holds a previous allreduce benchmark ("
+              + AllreduceBenchmark.JSON
+              + "); choose another --output, or pass --force to replace it");
+    }
+    List<AllreduceBenchmark.Result> results;
+    try {
+      results =
+          AllreduceBenchmark.run(
+              allreduceRanks.isEmpty() ? AllreduceBenchmark.DEFAULT_RANKS : allreduceRanks,
+              allreduceSizes.isEmpty() ? AllreduceBenchmark.DEFAULT_SIZES_MB : allreduceSizes,
+              allreduceRounds == null ? AllreduceBenchmark.DEFAULT_ROUNDS : allreduceRounds);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    System.out.print(AllreduceBenchmark.table(results));
+    System.out.println(AllreduceBenchmark.write(out, results));
+    return ExitCodes.OK;
   }
 
   private CommandLine.ParameterException usage(String message) {

@@ -2,8 +2,12 @@ package sparktrain.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,5 +79,59 @@ class BenchmarkCommandTest {
         .isEqualTo(ExitCodes.USER_ERROR);
     assertThat(stderr()).contains(bench.toString(), "--force");
     assertThat(bench.resolve("benchmark.json")).hasContent("{}");
+  }
+
+  @Test
+  void allreduceRunsOnlyTheMicrobenchmarkAndWritesARowPerImplRanksAndSize(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("allreduce");
+    String[] args = {
+      "benchmark",
+      "--allreduce",
+      "--allreduce-ranks",
+      "2,3",
+      "--allreduce-sizes",
+      "0.0004,0.004",
+      "--allreduce-rounds",
+      "2",
+      "--output",
+      out.toString()
+    };
+    assertThat(SparktrainCli.run(args)).isZero();
+    assertThat(stdout()).contains("| ring ", "| local ", "median ms", "allreduce.json");
+    JsonNode json = new ObjectMapper().readTree(out.resolve("allreduce.json").toFile());
+    List<String> rows = new ArrayList<>();
+    for (JsonNode row : json.get("results")) {
+      rows.add(row.get("impl").asText() + " " + row.get("ranks") + " " + row.get("size_mb"));
+      assertThat(row.get("median_ms").asDouble()).isPositive();
+      assertThat(row.get("p95_ms").asDouble()).isPositive();
+    }
+    assertThat(rows)
+        .containsExactlyInAnyOrder(
+            "ring 2 4.0E-4",
+            "ring 2 0.004",
+            "ring 3 4.0E-4",
+            "ring 3 0.004",
+            "local 2 4.0E-4",
+            "local 2 0.004",
+            "local 3 4.0E-4",
+            "local 3 0.004");
+
+    console.reset();
+    assertThat(SparktrainCli.run(args)).isEqualTo(ExitCodes.USER_ERROR);
+    assertThat(stderr()).contains("allreduce.json", "--force");
+  }
+
+  @Test
+  void allreduceOptionsNeedAllreduceAndValidValues() {
+    assertThat(SparktrainCli.run("benchmark", "--allreduce-rounds", "3", "--config", CONF))
+        .isEqualTo(ExitCodes.USER_ERROR);
+    assertThat(stderr()).contains("need --allreduce");
+    console.reset();
+    assertThat(
+            SparktrainCli.run(
+                "benchmark", "--allreduce", "--allreduce-ranks", "0", "--output", "unused"))
+        .isEqualTo(ExitCodes.USER_ERROR);
+    assertThat(stderr()).contains("ranks must be >= 1");
   }
 }

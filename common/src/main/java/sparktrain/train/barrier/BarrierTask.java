@@ -149,20 +149,22 @@ final class BarrierTask
 
   /**
    * The averaging group: shared memory when every task is in one JVM, else a TCP ring whose
-   * addresses are exchanged with one {@code allGather} (the stage's only call through Spark).
+   * addresses are exchanged with one {@code allGather} (the stage's only call through Spark). Its
+   * waits also end when Spark marks this task killed: Spark kills the other tasks of a failed
+   * barrier stage without interrupting their threads.
    */
   private Allreduce join(BarrierTaskContext ctx, int rank) {
     int size = plan.workers();
     if (plan.sameJvm()) {
       String group = plan.runId() + "-" + ctx.stageId() + "-" + ctx.stageAttemptNumber();
-      return LocalAllreduce.join(group, rank, size, plan.timeout());
+      return LocalAllreduce.join(group, rank, size, plan.timeout(), ctx::isInterrupted);
     }
     String host = hostOf(ctx.getTaskInfos()[rank].address());
     try (RingAllreduce.Listener listener = RingAllreduce.listen(host)) {
       String[] addresses = ctx.allGather(listener.address());
       LOG.info(
           "barrier stage {}: worker {} of {} at {}", ctx.stageId(), rank, size, addresses[rank]);
-      return listener.connect(List.of(addresses), rank, plan.timeout());
+      return listener.connect(List.of(addresses), rank, plan.timeout(), ctx::isInterrupted);
     } catch (IOException e) {
       throw new UncheckedIOException("worker " + rank + " cannot listen on " + host, e);
     }

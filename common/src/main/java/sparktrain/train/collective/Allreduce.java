@@ -20,8 +20,8 @@ public interface Allreduce extends AutoCloseable {
    * size). Blocks until done. Throws CollectiveException on timeout, peer failure/disconnect,
    * length mismatch, or thread interruption — never hangs beyond the configured timeout.
    *
-   * <p>Every rank ends with bit-identical values. After an exception the group is unusable: every
-   * later call throws too.
+   * <p>Every rank ends with bit-identical values. After an exception the contents of data are
+   * undefined (partly averaged) and the group is unusable: every later call throws too.
    *
    * @throws CollectiveException as described above
    */

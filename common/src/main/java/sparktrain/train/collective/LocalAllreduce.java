@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Ranks that share one JVM average through shared memory (no sockets).
@@ -22,15 +23,15 @@ public final class LocalAllreduce implements Allreduce {
 
   private final LocalGroup group;
   private final int rank;
-  private final long timeoutNanos;
+  private final Limits limits;
   private final float[] block;
   private volatile boolean closed;
   private CollectiveException failure;
 
-  private LocalAllreduce(LocalGroup group, int rank, long timeoutNanos) {
+  private LocalAllreduce(LocalGroup group, int rank, Limits limits) {
     this.group = group;
     this.rank = rank;
-    this.timeoutNanos = timeoutNanos;
+    this.limits = limits;
     this.block = new float[group.size == 1 ? 0 : BLOCK];
   }
 
@@ -43,16 +44,26 @@ public final class LocalAllreduce implements Allreduce {
    *     another size or already has this rank, or the thread is interrupted
    */
   public static LocalAllreduce join(String groupId, int rank, int size, Duration timeout) {
+    return join(groupId, rank, size, timeout, () -> false);
+  }
+
+  /**
+   * {@link #join(String, int, int, Duration)} that also stops, within 100 ms, when {@code
+   * cancelled} turns true, in join and in every later mean() (failing the group): pass {@code
+   * TaskContext.get()::isInterrupted} in a Spark task.
+   */
+  public static LocalAllreduce join(
+      String groupId, int rank, int size, Duration timeout, BooleanSupplier cancelled) {
     Objects.requireNonNull(groupId, "groupId");
-    long nanos = Timeouts.nanos(timeout);
+    Limits limits = Limits.of(timeout, cancelled);
     if (size < 1 || rank < 0 || rank >= size) {
       throw new IllegalArgumentException("rank " + rank + " out of range for size " + size);
     }
     LocalGroup group =
         GROUPS.computeIfAbsent(
             groupId, id -> new LocalGroup(id, size, g -> GROUPS.remove(g.id, g)));
-    group.join(rank, size, nanos);
-    return new LocalAllreduce(group, rank, nanos);
+    group.join(rank, size, limits);
+    return new LocalAllreduce(group, rank, limits);
   }
 
   /** Whether group {@code groupId} exists (tests). */
@@ -80,14 +91,17 @@ public final class LocalAllreduce implements Allreduce {
       throw new CollectiveException(
           "rank " + rank + ": the group failed earlier: " + failure.getMessage(), failure);
     }
+    boolean ok = false;
     try {
-      if (Timeouts.cancelled()) {
-        throw group.fail(rank, "interrupted in mean()");
+      String stop = limits.stopReason();
+      if (stop != null) {
+        throw group.fail(rank, stop + " in mean()");
       }
       if (group.size == 1) {
+        ok = true;
         return;
       }
-      float[][] arrays = group.arrive(rank, data, timeoutNanos);
+      float[][] arrays = group.arrive(rank, data, limits);
       for (int r = 0; r < arrays.length; r++) {
         if (arrays[r].length != data.length) {
           throw group.fail(
@@ -103,10 +117,15 @@ public final class LocalAllreduce implements Allreduce {
         }
       }
       reduceChunk(arrays);
-      group.depart(rank, timeoutNanos);
+      group.depart(rank, limits);
+      ok = true;
     } catch (CollectiveException e) {
       failure = e;
       throw e;
+    } finally {
+      if (!ok && failure == null) { // an unexpected error: the others must not wait for this rank
+        failure = group.fail(rank, "mean() failed unexpectedly");
+      }
     }
   }
 

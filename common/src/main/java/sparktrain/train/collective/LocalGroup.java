@@ -3,6 +3,7 @@ package sparktrain.train.collective;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -15,6 +16,8 @@ import java.util.function.Consumer;
  * others wait) is permanent: every waiting and every later call throws at once with its reason.
  */
 final class LocalGroup {
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(Limits.SLICE_MS);
+
   final String id;
   final int size;
   private final Consumer<LocalGroup> onRemove;
@@ -41,7 +44,7 @@ final class LocalGroup {
   }
 
   /** Registers {@code rank}, then waits until every rank joined. */
-  void join(int rank, int size, long timeoutNanos) {
+  void join(int rank, int size, Limits limits) {
     lock.lock();
     try {
       if (size != this.size) {
@@ -56,10 +59,11 @@ final class LocalGroup {
       joined[rank] = true;
       joinedCount++;
       changed.signalAll();
-      long nanos = timeoutNanos;
+      long deadline = System.nanoTime() + limits.timeoutNanos();
+      long left = limits.timeoutNanos();
       while (joinedCount < size) {
         checkFailed(rank);
-        if (nanos <= 0) {
+        if (left <= 0) {
           throw failLocked(
               rank,
               "ranks "
@@ -67,9 +71,9 @@ final class LocalGroup {
                   + " did not join group '"
                   + id
                   + "' within "
-                  + Timeouts.text(timeoutNanos));
+                  + limits.timeoutText());
         }
-        nanos = awaitNanos(rank, nanos, "joining");
+        left = waitSlice(rank, deadline, limits, "join");
       }
     } finally {
       lock.unlock();
@@ -77,11 +81,11 @@ final class LocalGroup {
   }
 
   /** Publishes {@code data} as this rank's array of the call, then waits for every rank. */
-  float[][] arrive(int rank, float[] data, long timeoutNanos) {
+  float[][] arrive(int rank, float[] data, Limits limits) {
     lock.lock();
     try {
       slots[rank] = data;
-      await(rank, timeoutNanos, "mean()");
+      await(rank, limits, "mean()");
       checkFailed(rank); // a failure right after the barrier opened nulls the slots
       return slots.clone();
     } finally {
@@ -90,16 +94,16 @@ final class LocalGroup {
   }
 
   /** Waits until every rank finished its share of the call. */
-  void depart(int rank, long timeoutNanos) {
+  void depart(int rank, Limits limits) {
     lock.lock();
     try {
-      await(rank, timeoutNanos, "mean() (finishing)");
+      await(rank, limits, "mean() (finishing)");
     } finally {
       lock.unlock();
     }
   }
 
-  private void await(int rank, long timeoutNanos, String where) {
+  private void await(int rank, Limits limits, String where) {
     checkFailed(rank);
     for (int r = 0; r < size; r++) {
       if (closed[r]) {
@@ -115,10 +119,11 @@ final class LocalGroup {
       changed.signalAll();
       return;
     }
-    long nanos = timeoutNanos;
+    long deadline = System.nanoTime() + limits.timeoutNanos();
+    long left = limits.timeoutNanos();
     while (generation == gen) {
       checkFailed(rank);
-      if (nanos <= 0) {
+      if (left <= 0) {
         throw failLocked(
             rank,
             "ranks "
@@ -126,24 +131,29 @@ final class LocalGroup {
                 + " did not reach "
                 + where
                 + " within "
-                + Timeouts.text(timeoutNanos));
+                + limits.timeoutText());
       }
-      nanos = awaitNanos(rank, nanos, where);
+      left = waitSlice(rank, deadline, limits, where);
     }
   }
 
-  private long awaitNanos(int rank, long nanos, String where) {
+  /**
+   * Waits for a change for one slice at most, then checks the stop signals (a stop fails the
+   * group); returns the nanoseconds left before {@code deadline}.
+   */
+  private long waitSlice(int rank, long deadline, Limits limits, String where) {
+    long left = deadline - System.nanoTime();
     try {
-      long slice = Math.min(nanos, Timeouts.SLICE_NANOS);
-      long left = changed.awaitNanos(slice);
-      if (Timeouts.cancelled()) {
-        throw failLocked(rank, "cancelled (interrupted or task killed) in " + where);
-      }
-      return nanos - (slice - left);
+      changed.awaitNanos(Math.min(left, SLICE_NANOS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw failLocked(rank, "interrupted in " + where);
     }
+    String stop = limits.stopReason();
+    if (stop != null) {
+      throw failLocked(rank, stop + " in " + where);
+    }
+    return deadline - System.nanoTime();
   }
 
   /** Marks the group failed because of {@code rank}; returns that rank's exception. */

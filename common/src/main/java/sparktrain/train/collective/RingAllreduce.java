@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * Ring allreduce (reduce-scatter then all-gather, 2(N-1) steps of ~S/N bytes) over TCP between
@@ -38,6 +39,7 @@ public final class RingAllreduce implements Allreduce {
   private final int rank;
   private final int size;
   private final RingLinks links; // null when size == 1
+  private final Limits limits;
   private ByteBuffer sendBytes;
   private ByteBuffer recvBytes;
   private FloatBuffer sendFloats;
@@ -47,13 +49,21 @@ public final class RingAllreduce implements Allreduce {
   private volatile boolean closed;
   private CollectiveException failure;
 
-  private RingAllreduce(int rank, int size, RingLinks links) {
+  private RingAllreduce(int rank, int size, RingLinks links, Limits limits) {
     this.rank = rank;
     this.size = size;
     this.links = links;
+    this.limits = limits;
   }
 
-  /** Step 1 on every rank: bind a server socket (ephemeral port) on bindHost; cheap. */
+  /**
+   * Step 1 on every rank: bind a server socket (ephemeral port) on bindHost; cheap.
+   *
+   * <p>Pass the address the other ranks reach this one by, e.g. the executor's host ({@code
+   * SparkEnv.get().blockManager().blockManagerId().host()}). For a wildcard ({@code 0.0.0.0}) the
+   * published address is {@code InetAddress.getLocalHost()}, which some hosts resolve to a loopback
+   * address ({@code 127.0.1.1} on Debian).
+   */
   public static Listener listen(String bindHost) throws IOException {
     Objects.requireNonNull(bindHost, "bindHost");
     ServerSocketChannel server = ServerSocketChannel.open();
@@ -102,8 +112,19 @@ public final class RingAllreduce implements Allreduce {
      * @throws IllegalArgumentException on a bad rank, address or timeout
      */
     public RingAllreduce connect(List<String> addresses, int rank, Duration timeout) {
+      return connect(addresses, rank, timeout, () -> false);
+    }
+
+    /**
+     * {@link #connect(List, int, Duration)} that also stops, within 100 ms, when {@code cancelled}
+     * turns true, in connect and in every later mean(): pass {@code
+     * TaskContext.get()::isInterrupted} in a Spark task (a killed barrier task's thread is not
+     * interrupted unless the job sets {@code spark.job.interruptOnCancel}).
+     */
+    public RingAllreduce connect(
+        List<String> addresses, int rank, Duration timeout, BooleanSupplier cancelled) {
       Objects.requireNonNull(addresses, "addresses");
-      long timeoutNanos = Timeouts.nanos(timeout);
+      Limits limits = Limits.of(timeout, cancelled);
       if (addresses.isEmpty() || rank < 0 || rank >= addresses.size()) {
         throw new IllegalArgumentException(
             "rank " + rank + " out of range for " + addresses.size() + " addresses");
@@ -117,10 +138,10 @@ public final class RingAllreduce implements Allreduce {
       }
       try {
         if (addresses.size() == 1) {
-          return new RingAllreduce(0, 1, null);
+          return new RingAllreduce(0, 1, null, limits);
         }
-        RingLinks links = RingConnector.connect(server, List.copyOf(addresses), rank, timeoutNanos);
-        return new RingAllreduce(rank, addresses.size(), links);
+        RingLinks links = RingConnector.connect(server, List.copyOf(addresses), rank, limits);
+        return new RingAllreduce(rank, addresses.size(), links, limits);
       } finally {
         close();
       }
@@ -152,8 +173,9 @@ public final class RingAllreduce implements Allreduce {
       throw new CollectiveException(
           "rank " + rank + ": the group failed earlier: " + failure.getMessage(), failure);
     }
-    if (Timeouts.cancelled()) {
-      CollectiveException e = new CollectiveException("rank " + rank + ": interrupted in mean()");
+    String stop = limits.stopReason();
+    if (stop != null) {
+      CollectiveException e = new CollectiveException("rank " + rank + ": " + stop + " in mean()");
       if (links != null) {
         links.close();
       }
@@ -163,19 +185,32 @@ public final class RingAllreduce implements Allreduce {
     if (size == 1) {
       return;
     }
+    boolean ok = false;
     try {
       ring(data);
       calls++;
+      ok = true;
     } catch (CollectiveException e) {
-      links.close();
       failure = e;
       throw e;
+    } finally {
+      if (!ok) { // whatever went wrong (an Error too): the peers must not wait for this rank
+        links.close();
+        if (failure == null) {
+          failure = new CollectiveException("rank " + rank + ": mean() failed unexpectedly");
+        }
+      }
     }
   }
 
   private void ring(float[] data) {
     int n = data.length;
-    ensureCapacity((n + size - 1) / size);
+    long maxChunk = ((long) n + size - 1) / size;
+    if (HEADER_BYTES + 4 * maxChunk > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "rank " + rank + ": " + n + " floats is too many for " + size + " ranks (2 GB chunks)");
+    }
+    ensureCapacity((int) maxChunk);
     for (int s = 0; s < size - 1; s++) {
       int sendChunk = mod(rank - s);
       int recvChunk = mod(rank - s - 1);

@@ -41,6 +41,7 @@ final class RingConnector {
   private final Peer next;
   private final Peer prev;
   private final long hash;
+  private final Limits limits;
   private final long timeoutNanos;
   private final Selector selector;
   private final List<SocketChannel> candidates = new ArrayList<>();
@@ -61,8 +62,7 @@ final class RingConnector {
     DONE
   }
 
-  private RingConnector(
-      ServerSocketChannel server, List<String> addresses, int rank, long timeoutNanos)
+  private RingConnector(ServerSocketChannel server, List<String> addresses, int rank, Limits limits)
       throws IOException {
     this.server = server;
     this.rank = rank;
@@ -72,24 +72,25 @@ final class RingConnector {
     this.next = new Peer(n, addresses.get(n));
     this.prev = new Peer(p, addresses.get(p));
     this.hash = groupHash(addresses);
-    this.timeoutNanos = timeoutNanos;
+    this.limits = limits;
+    this.timeoutNanos = limits.timeoutNanos();
     this.hello = hello(rank, size, hash);
     this.selector = Selector.open();
   }
 
   /** The connections of {@code rank} to its ring neighbours among {@code addresses}. */
   static RingLinks connect(
-      ServerSocketChannel server, List<String> addresses, int rank, long timeoutNanos) {
+      ServerSocketChannel server, List<String> addresses, int rank, Limits limits) {
     RingConnector c;
     try {
-      c = new RingConnector(server, addresses, rank, timeoutNanos);
+      c = new RingConnector(server, addresses, rank, limits);
     } catch (IOException e) {
       throw new CollectiveException("rank " + rank + ": cannot open a selector: " + e, e);
     }
     boolean ok = false;
     try {
       c.run();
-      RingLinks links = new RingLinks(rank, c.next, c.prev, c.out, c.in, timeoutNanos);
+      RingLinks links = new RingLinks(rank, c.next, c.prev, c.out, c.in, limits);
       ok = true;
       return links;
     } catch (IOException e) {
@@ -106,8 +107,9 @@ final class RingConnector {
     server.register(selector, SelectionKey.OP_ACCEPT, server);
     long deadline = System.nanoTime() + timeoutNanos;
     while (in == null || outState != OutState.DONE) {
-      if (Timeouts.cancelled()) {
-        throw new CollectiveException("rank " + rank + ": interrupted while connecting the ring");
+      String stop = limits.stopReason();
+      if (stop != null) {
+        throw new CollectiveException("rank " + rank + ": " + stop + " while connecting the ring");
       }
       long now = System.nanoTime();
       if (now - deadline >= 0) {
@@ -116,7 +118,7 @@ final class RingConnector {
       if (outState == OutState.IDLE && now - retryAt >= 0) {
         startConnect();
       }
-      long sliceMs = Math.max(1, Math.min(RingLinks.SLICE_MS, (deadline - now) / 1_000_000 + 1));
+      long sliceMs = Math.max(1, Math.min(Limits.SLICE_MS, (deadline - now) / 1_000_000 + 1));
       selector.select(sliceMs);
       for (SelectionKey key : selector.selectedKeys()) {
         if (!key.isValid()) {

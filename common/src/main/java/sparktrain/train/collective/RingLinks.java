@@ -12,16 +12,14 @@ import java.util.concurrent.TimeUnit;
  * one, both non-blocking under one selector, so that a step sends and receives at the same time
  * (blocking writes of chunks larger than the socket buffers would deadlock the ring).
  *
- * <p>Every wait is a selector slice of {@value #SLICE_MS} ms, after which the thread's interrupt
- * flag, {@link #close} and the timeout are checked. The timeout is one of progress: a direction
- * that moves no byte for that long fails. The connection to the next rank is also watched for
- * reading: the next rank never writes on it, so readability means it closed or reset, which fails
- * this rank at once instead of at the timeout. Any failure closes both connections, so the failure
- * travels around the ring in both directions within milliseconds.
+ * <p>Every wait is a selector slice of at most {@value Limits#SLICE_MS} ms, after which the stop
+ * signals ({@link Limits#stopReason}), {@link #close} and the timeout are checked. The timeout is
+ * one of progress: a direction that moves no byte for that long fails. The connection to the next
+ * rank is also watched for reading: the next rank never writes on it, so readability means it
+ * closed or reset, which fails this rank at once instead of at the timeout. Any failure closes both
+ * connections, so the failure travels around the ring in both directions within milliseconds.
  */
 final class RingLinks implements AutoCloseable {
-  static final long SLICE_MS = 100;
-
   private final int rank;
   private final Peer next;
   private final Peer prev;
@@ -30,6 +28,7 @@ final class RingLinks implements AutoCloseable {
   private final Selector selector;
   private final SelectionKey outKey;
   private final SelectionKey inKey;
+  private final Limits limits;
   private final long timeoutNanos;
   private final ByteBuffer probe = ByteBuffer.allocate(16);
   private volatile boolean closed;
@@ -39,14 +38,15 @@ final class RingLinks implements AutoCloseable {
 
   private long sentBytes;
 
-  RingLinks(int rank, Peer next, Peer prev, SocketChannel out, SocketChannel in, long timeoutNanos)
+  RingLinks(int rank, Peer next, Peer prev, SocketChannel out, SocketChannel in, Limits limits)
       throws IOException {
     this.rank = rank;
     this.next = next;
     this.prev = prev;
     this.out = out;
     this.in = in;
-    this.timeoutNanos = timeoutNanos;
+    this.limits = limits;
+    this.timeoutNanos = limits.timeoutNanos();
     out.configureBlocking(false);
     in.configureBlocking(false);
     selector = Selector.open();
@@ -89,21 +89,13 @@ final class RingLinks implements AutoCloseable {
     try {
       while (true) {
         boolean progress = false;
-        if (send.hasRemaining()) {
-          if (write(send) > 0) {
-            progress = true;
-            lastSend = System.nanoTime();
-          }
+        if (send.hasRemaining() && write(send) > 0) {
+          progress = true;
+          lastSend = System.nanoTime();
         }
-        if (recv.hasRemaining()) {
-          int n = in.read(recv);
-          if (n < 0) {
-            throw fail(prev + " closed the connection", null);
-          }
-          if (n > 0) {
-            progress = true;
-            lastRecv = System.nanoTime();
-          }
+        if (recv.hasRemaining() && read(recv) > 0) {
+          progress = true;
+          lastRecv = System.nanoTime();
         }
         if (headerPending && !recv.hasRemaining()) {
           headerPending = false;
@@ -122,17 +114,32 @@ final class RingLinks implements AutoCloseable {
       close();
       throw e;
     } catch (IOException | RuntimeException e) {
-      if (closed) {
-        throw fail("closed while in mean()", e);
-      }
-      throw fail("connection to " + next + " or from " + prev + " failed: " + e, e);
+      throw fail(closed ? "closed while in mean()" : "mean() failed: " + e, e);
     }
   }
 
-  private int write(ByteBuffer send) throws IOException {
-    if (dieAfterBytes < 0) {
-      return out.write(send);
+  private int read(ByteBuffer recv) {
+    int n;
+    try {
+      n = in.read(recv);
+    } catch (IOException e) {
+      throw fail(closed ? "closed while in mean()" : "receiving from " + prev + " failed: " + e, e);
     }
+    if (n < 0) {
+      throw fail(prev + " closed the connection", null);
+    }
+    return n;
+  }
+
+  private int write(ByteBuffer send) {
+    try {
+      return dieAfterBytes < 0 ? out.write(send) : writeThenDie(send);
+    } catch (IOException e) {
+      throw fail(closed ? "closed while in mean()" : "sending to " + next + " failed: " + e, e);
+    }
+  }
+
+  private int writeThenDie(ByteBuffer send) throws IOException {
     long room = dieAfterBytes - sentBytes;
     if (room <= 0) {
       throw fail("test hook: died after sending " + sentBytes + " bytes", null);
@@ -150,11 +157,12 @@ final class RingLinks implements AutoCloseable {
     }
   }
 
-  /** One selector slice of waiting, after the interrupt, close and timeout checks. */
+  /** One selector slice of waiting, after the stop, close and timeout checks. */
   private void await(boolean sending, boolean receiving, long lastSend, long lastRecv)
       throws IOException {
-    if (Timeouts.cancelled()) {
-      throw fail("interrupted in mean()", null);
+    String stop = limits.stopReason();
+    if (stop != null) {
+      throw fail(stop + " in mean()", null);
     }
     if (closed) {
       throw fail("closed while in mean()", null);
@@ -166,9 +174,10 @@ final class RingLinks implements AutoCloseable {
     if (sending && now - lastSend >= timeoutNanos) {
       throw fail(next + " has not read data for " + Timeouts.text(timeoutNanos), null);
     }
-    long waited = Math.max(now - (receiving ? lastRecv : lastSend), 0);
-    long left = timeoutNanos - waited;
-    long sliceMs = Math.max(1, Math.min(SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+    long oldest =
+        receiving && sending ? Math.min(lastRecv, lastSend) : receiving ? lastRecv : lastSend;
+    long left = timeoutNanos - (now - oldest);
+    long sliceMs = Math.max(1, Math.min(Limits.SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
     int outOps = SelectionKey.OP_READ | (sending ? SelectionKey.OP_WRITE : 0);
     if (outKey.interestOps() != outOps) {
       outKey.interestOps(outOps);
@@ -179,16 +188,26 @@ final class RingLinks implements AutoCloseable {
     }
     selector.select(sliceMs);
     if (selector.selectedKeys().remove(outKey) && outKey.isReadable()) {
-      probe.clear();
-      int n = out.read(probe);
-      if (n < 0) {
-        throw fail(next + " closed the connection", null);
-      }
-      if (n > 0) {
-        throw fail("protocol error: unexpected data from " + next, null);
-      }
+      checkNextAlive();
     }
     selector.selectedKeys().clear();
+  }
+
+  /** The next rank never writes to this one: readable means it closed (or reset) its end. */
+  private void checkNextAlive() {
+    probe.clear();
+    int n;
+    try {
+      n = out.read(probe);
+    } catch (IOException e) {
+      throw fail(next + " closed the connection (" + e.getMessage() + ")", e);
+    }
+    if (n < 0) {
+      throw fail(next + " closed the connection", null);
+    }
+    if (n > 0) {
+      throw fail("protocol error: unexpected data from " + next, null);
+    }
   }
 
   /** Closes both connections (the neighbours notice at once) and returns the exception to throw. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,31 @@ class LocalAllreduceTest {
     assertThat(flag.get()).isTrue();
     assertThatThrownBy(() -> groups.get(1).mean(new float[10]))
         .hasMessageContaining("failed: rank 0: interrupted");
+  }
+
+  @Test
+  void cancellationCheckStopsMeanAndFailsTheGroup() throws Exception {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    List<LocalAllreduce> groups = new ArrayList<>();
+    for (Outcome<LocalAllreduce> o :
+        Ranks.run(
+            2, r -> LocalAllreduce.join(id, r, 2, LONG, r == 0 ? cancelled::get : () -> false))) {
+      groups.add(o.get());
+      toClose.add(o.get());
+    }
+    new Thread(
+            () -> {
+              RingAllreduceTest.sleep(300);
+              cancelled.set(true);
+            })
+        .start();
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> groups.get(0).mean(new float[10])) // rank 1 never calls
+        .isInstanceOf(CollectiveException.class)
+        .hasMessage("rank 0: cancelled in mean()");
+    assertThat((System.nanoTime() - start) / 1e6).isBetween(250.0, 1_000.0);
+    assertThatThrownBy(() -> groups.get(1).mean(new float[10]))
+        .hasMessageContaining("failed: rank 0: cancelled in mean()");
   }
 
   @Test

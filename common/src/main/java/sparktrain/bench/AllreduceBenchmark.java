@@ -1,0 +1,300 @@
+package sparktrain.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.report.Json;
+import sparktrain.train.collective.Allreduce;
+import sparktrain.train.collective.LocalAllreduce;
+import sparktrain.train.collective.RingAllreduce;
+
+/**
+ * Microbenchmark of the barrier engine's collectives: {@link RingAllreduce} over 127.0.0.1 and
+ * {@link LocalAllreduce}, ranks as threads of this JVM, for several rank counts and array sizes.
+ *
+ * <p>One group per (implementation, ranks), reused for every size, as the engine reuses it for
+ * every round of an epoch. A round: the ranks wait at a barrier, then each calls {@link
+ * Allreduce#mean} once; the round's time runs from the first rank entering {@code mean()} to the
+ * last one leaving it. Warm-up rounds first, then the timed ones (fewer for arrays of {@value
+ * #LARGE_MB} MB and more).
+ */
+public final class AllreduceBenchmark {
+  /** The results file. */
+  public static final String JSON = "allreduce.json";
+
+  /** Rank counts run by default. */
+  public static final List<Integer> DEFAULT_RANKS = List.of(2, 4, 8);
+
+  /** Array sizes run by default, in MB (10^6 bytes): 1.2 MB is an MNIST MLP with Adam's state. */
+  public static final List<Double> DEFAULT_SIZES_MB = List.of(0.4, 1.2, 4.0, 40.0);
+
+  /** Timed rounds per (implementation, ranks, size) below {@value #LARGE_MB} MB by default. */
+  public static final int DEFAULT_ROUNDS = 30;
+
+  /**
+   * From this size on, a third of the rounds (at least 3) and 2 warm-up rounds; below it, as many
+   * warm-up rounds as timed ones, from 5 to 20.
+   */
+  static final double LARGE_MB = 10;
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final Logger LOG = LoggerFactory.getLogger(AllreduceBenchmark.class);
+
+  private AllreduceBenchmark() {}
+
+  /** The implementations measured. */
+  public enum Impl {
+    /** {@link RingAllreduce} over 127.0.0.1. */
+    RING,
+    /** {@link LocalAllreduce} through memory. */
+    LOCAL;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /**
+   * One (implementation, ranks, size): milliseconds per {@code mean()} and effective bandwidth.
+   *
+   * @param setupMs time to build the group (ring: listen and connect; local: join)
+   * @param algbwGbPerS array bytes / median seconds / 10^9
+   * @param busbwGbPerS algbw x 2(ranks-1)/ranks: the bytes each rank sends (and receives) in a ring
+   *     allreduce per second, comparable across rank counts
+   */
+  public record Result(
+      String impl,
+      int ranks,
+      double sizeMb,
+      int floats,
+      int warmUpRounds,
+      int rounds,
+      double setupMs,
+      double medianMs,
+      double p95Ms,
+      double minMs,
+      double maxMs,
+      double algbwGbPerS,
+      double busbwGbPerS) {}
+
+  /** Runs both implementations for every rank count and size; {@code rounds} timed rounds each. */
+  public static List<Result> run(List<Integer> ranks, List<Double> sizesMb, int rounds) {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+    }
+    for (int n : ranks) {
+      if (n < 1) {
+        throw new IllegalArgumentException("ranks must be >= 1, got " + n);
+      }
+    }
+    for (double mb : sizesMb) {
+      if (!(mb >= 0) || mb * 1e6 / 4 > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("size must be in [0, 8589] MB, got " + mb);
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    for (Impl impl : Impl.values()) {
+      for (int n : ranks) {
+        results.addAll(runGroup(impl, n, sizesMb, rounds));
+      }
+    }
+    return results;
+  }
+
+  private static List<Result> runGroup(Impl impl, int n, List<Double> sizesMb, int rounds) {
+    String id = "allreduce-benchmark-" + UUID.randomUUID();
+    long start = System.nanoTime();
+    List<Allreduce> groups = connect(impl, n, id);
+    double setupMs = (System.nanoTime() - start) / 1e6;
+    try {
+      List<Result> results = new ArrayList<>();
+      for (double mb : sizesMb) {
+        boolean large = mb >= LARGE_MB;
+        int timed = large ? Math.max(3, rounds / 3) : rounds;
+        int warmUp =
+            large ? 2 : Math.max(5, Math.min(20, rounds)); // JIT: the first rounds are slow
+        int floats = (int) Math.round(mb * 1e6 / 4);
+        System.gc(); // the previous size's arrays go before this one is timed
+        double[] ms = RankThreads.rounds(groups, floats, warmUp, timed);
+        Result r = result(impl, n, mb, floats, warmUp, setupMs, ms);
+        LOG.info(
+            "allreduce {} ranks={} size={} MB: median {} ms, p95 {} ms",
+            r.impl(),
+            n,
+            mb,
+            r.medianMs(),
+            r.p95Ms());
+        results.add(r);
+      }
+      return results;
+    } finally {
+      groups.forEach(Allreduce::close);
+    }
+  }
+
+  private static List<Allreduce> connect(Impl impl, int n, String id) {
+    if (impl == Impl.LOCAL) {
+      return RankThreads.each(n, r -> LocalAllreduce.join(id, r, n, TIMEOUT));
+    }
+    List<RingAllreduce.Listener> listeners = new ArrayList<>();
+    try {
+      for (int r = 0; r < n; r++) {
+        listeners.add(RingAllreduce.listen("127.0.0.1"));
+      }
+    } catch (IOException e) {
+      listeners.forEach(RingAllreduce.Listener::close);
+      throw new UncheckedIOException(e);
+    }
+    List<String> addresses = listeners.stream().map(RingAllreduce.Listener::address).toList();
+    return RankThreads.each(n, r -> listeners.get(r).connect(addresses, r, TIMEOUT));
+  }
+
+  private static Result result(
+      Impl impl, int n, double mb, int floats, int warmUp, double setupMs, double[] ms) {
+    double[] sorted = ms.clone();
+    Arrays.sort(sorted);
+    double median = percentile(sorted, 0.5);
+    double bytes = 4.0 * floats;
+    double algbw = median > 0 ? bytes / (median / 1e3) / 1e9 : 0;
+    return new Result(
+        impl.label(),
+        n,
+        mb,
+        floats,
+        warmUp,
+        ms.length,
+        round4(setupMs),
+        round4(median),
+        round4(percentile(sorted, 0.95)),
+        round4(sorted[0]),
+        round4(sorted[sorted.length - 1]),
+        round4(algbw),
+        round4(algbw * 2 * (n - 1) / n));
+  }
+
+  /** Nearest-rank percentile of sorted values; the median of an even count is the mean of two. */
+  static double percentile(double[] sorted, double p) {
+    if (p == 0.5) {
+      int m = sorted.length / 2;
+      return sorted.length % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+    }
+    int rank = (int) Math.ceil(p * sorted.length);
+    return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
+  }
+
+  private static double round4(double v) {
+    return Math.round(v * 10_000) / 10_000.0;
+  }
+
+  /** Random values in [-1, 1) for one rank. */
+  static float[] data(int rank, int floats) {
+    SplittableRandom random = new SplittableRandom(rank);
+    float[] d = new float[floats];
+    for (int i = 0; i < floats; i++) {
+      d[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return d;
+  }
+
+  /** Writes {@value #JSON} (machine, method, results) into {@code dir}; returns its path. */
+  public static Path write(Path dir, List<Result> results) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("machine", machine());
+    json.put(
+        "method",
+        "ranks are threads of one JVM; ring over 127.0.0.1; a round runs from the first rank"
+            + " entering mean() to the last leaving it; algbw = bytes / median; busbw = algbw x"
+            + " 2(n-1)/n");
+    json.put("results", results);
+    try {
+      Files.createDirectories(dir);
+      Path file = dir.resolve(JSON);
+      Files.write(file, Json.pretty(json));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(JSON), e);
+    }
+  }
+
+  private static Map<String, Object> machine() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    m.put(
+        "java",
+        System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+    m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    m.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+    m.put(
+        "load_average_at_finish",
+        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    m.put("finished_at", Instant.now().toString());
+    return m;
+  }
+
+  /** The results as a plain-text table (also valid Markdown). */
+  public static String table(List<Result> results) {
+    List<String> header =
+        List.of(
+            "impl",
+            "ranks",
+            "size MB",
+            "rounds",
+            "median ms",
+            "p95 ms",
+            "min ms",
+            "algbw GB/s",
+            "busbw GB/s");
+    List<List<String>> rows = new ArrayList<>();
+    for (Result r : results) {
+      rows.add(
+          List.of(
+              r.impl(),
+              Integer.toString(r.ranks()),
+              String.format(Locale.ROOT, "%.1f", r.sizeMb()),
+              Integer.toString(r.rounds()),
+              String.format(Locale.ROOT, "%.3f", r.medianMs()),
+              String.format(Locale.ROOT, "%.3f", r.p95Ms()),
+              String.format(Locale.ROOT, "%.3f", r.minMs()),
+              String.format(Locale.ROOT, "%.2f", r.algbwGbPerS()),
+              String.format(Locale.ROOT, "%.2f", r.busbwGbPerS())));
+    }
+    int[] width = new int[header.size()];
+    for (int c = 0; c < width.length; c++) {
+      width[c] = header.get(c).length();
+      for (List<String> row : rows) {
+        width[c] = Math.max(width[c], row.get(c).length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    line(sb, header, width);
+    line(sb, Arrays.stream(width).mapToObj("-"::repeat).toList(), width);
+    rows.forEach(row -> line(sb, row, width));
+    return sb
+        + "time per mean(): first rank in to last rank out; algbw = size / median;"
+        + " busbw = algbw x 2(n-1)/n; ranks are threads of one JVM, ring over 127.0.0.1\n";
+  }
+
+  private static void line(StringBuilder sb, List<String> cells, int[] width) {
+    sb.append('|');
+    for (int c = 0; c < cells.size(); c++) {
+      String cell = cells.get(c);
+      String pad = " ".repeat(width[c] - cell.length());
+      sb.append(' ').append(c == 0 ? cell + pad : pad + cell).append(" |");
+    }
+    sb.append('\n');
+  }
+}

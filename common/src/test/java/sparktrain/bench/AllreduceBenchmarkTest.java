@@ -1,0 +1,59 @@
+package sparktrain.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AllreduceBenchmarkTest {
+  @Test
+  void writesARowPerImplRanksAndSizeWithPositiveTimings(@TempDir Path tmp) throws Exception {
+    List<AllreduceBenchmark.Result> results =
+        AllreduceBenchmark.run(List.of(2, 3), List.of(0.0004, 0.04), 3);
+    Path file = AllreduceBenchmark.write(tmp, results);
+    assertThat(file).isEqualTo(tmp.resolve("allreduce.json"));
+
+    JsonNode json = new ObjectMapper().readTree(file.toFile());
+    assertThat(json.get("machine").get("cores").asInt()).isPositive();
+    List<String> keys = new ArrayList<>();
+    for (JsonNode row : json.get("results")) {
+      keys.add(
+          row.get("impl").asText() + "/" + row.get("ranks").asInt() + "/" + row.get("size_mb"));
+      assertThat(row.get("rounds").asInt()).isEqualTo(3);
+      assertThat(row.get("median_ms").asDouble()).isPositive();
+      assertThat(row.get("p95_ms").asDouble())
+          .isGreaterThanOrEqualTo(row.get("median_ms").asDouble());
+      assertThat(row.get("algbw_gb_per_s").asDouble()).isPositive();
+    }
+    assertThat(keys)
+        .containsExactly(
+            "ring/2/4.0E-4",
+            "ring/2/0.04",
+            "ring/3/4.0E-4",
+            "ring/3/0.04",
+            "local/2/4.0E-4",
+            "local/2/0.04",
+            "local/3/4.0E-4",
+            "local/3/0.04");
+    assertThat(results.get(1).floats()).isEqualTo(10_000);
+    assertThat(AllreduceBenchmark.table(results).lines().count()).isEqualTo(2 + 8 + 1);
+  }
+
+  @Test
+  void percentilesAndBadArguments() {
+    double[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    assertThat(AllreduceBenchmark.percentile(sorted, 0.5)).isEqualTo(5.5);
+    assertThat(AllreduceBenchmark.percentile(sorted, 0.95)).isEqualTo(10);
+    assertThat(AllreduceBenchmark.percentile(new double[] {3}, 0.95)).isEqualTo(3);
+    assertThatThrownBy(() -> AllreduceBenchmark.run(List.of(0), List.of(1.0), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AllreduceBenchmark.run(List.of(2), List.of(-1.0), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
