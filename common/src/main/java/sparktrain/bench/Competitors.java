@@ -43,9 +43,9 @@ public final class Competitors {
             "shipped defaults, averaging every 50 minibatches",
             List.of("training.averaging-frequency=50")),
         new SparkTrainVariant(
-            "sparktrain-batch16",
-            "shipped defaults, minibatch 16 per worker",
-            List.of("training.batch-size-per-worker=16")),
+            "sparktrain-batch32-avg5",
+            "shipped defaults, minibatch 32 per worker, averaging every 5 minibatches",
+            List.of("training.batch-size-per-worker=32", "training.averaging-frequency=5")),
         new SparkTrainVariant(
             "sparktrain-batch32",
             "shipped defaults, minibatch 32 per worker",
