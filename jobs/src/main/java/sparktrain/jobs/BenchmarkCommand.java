@@ -1,10 +1,12 @@
 package sparktrain.jobs;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,6 +15,9 @@ import sparktrain.bench.Benchmark;
 import sparktrain.bench.BenchmarkMode;
 import sparktrain.bench.BenchmarkPlan;
 import sparktrain.bench.Competitor;
+import sparktrain.config.JobConfig;
+import sparktrain.data.InputPreflight;
+import sparktrain.eval.JobArgumentException;
 import sparktrain.spark.SparkSessions;
 
 /**
@@ -112,7 +117,25 @@ final class BenchmarkCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     }
-    plan.config(List.of()); // a config error is reported before Spark starts
+    // a config, Spark argument, output or data error is reported before Spark starts
+    JobConfig base = plan.config(List.of());
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new JobArgumentException(
+          "--output " + output + ": " + out.toAbsolutePath() + " is a file; expected a directory");
+    }
+    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    java.util.Optional<String> unsupported = plan.baseline().unsupported(base);
+    if (unsupported.isPresent()) {
+      throw new JobArgumentException(
+          "the baseline "
+              + plan.baseline().name()
+              + " cannot run the workload of --config "
+              + configFile
+              + ": "
+              + unsupported.get());
+    }
+    InputPreflight.check(
+        base.data(), InputPreflight.Expectation.of(base), InputPreflight.Usage.TRAIN, hadoop);
     if (force) {
       Benchmark.clearPrevious(out);
     }

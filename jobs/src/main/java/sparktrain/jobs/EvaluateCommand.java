@@ -15,6 +15,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.EvaluateJob;
 import sparktrain.eval.JobArgumentException;
+import sparktrain.eval.ScoringPreflight;
 import sparktrain.eval.Split;
 import sparktrain.spark.SparkSessions;
 
@@ -99,31 +100,33 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs a scoring job the way both commands do: {@code --output} is checked before Spark starts
-     * (and again by the job with Spark's Hadoop configuration), the job's result path is printed,
-     * and a {@link JobArgumentException} (a {@code --model} or {@code --output} to fix) is exit 2
-     * with its message and no usage dump.
+     * Runs a scoring job the way both commands do. Before Spark starts: Spark's arguments, {@code
+     * --output} (checked again by the job), {@code --model} (loaded and verified) and the data of
+     * the scored split against the model's input and classes ({@link ScoringPreflight}). Then the
+     * job runs and its result path is printed. A {@link JobArgumentException} (a {@code --model} or {@code --output} to fix)
+     * is exit 2 with its message and no usage dump, like every user error.
      */
     int execute(
-        CommandLine.Model.CommandSpec spec, String command, OutputCheck check, ScoringJob job)
+        CommandLine.Model.CommandSpec spec,
+        String command,
+        OutputCheck check,
+        ScoringJob job)
         throws IOException {
       JobConfig config = config();
+      Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
       try {
-        check.run(new Configuration());
+        check.run(hadoop);
       } catch (JobArgumentException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        return ExitCodes.USER_ERROR;
+        throw e;
       } catch (IOException e) {
-        // e.g. a file system only Spark's configuration can reach: leave it to the job
+        // e.g. a file system that cannot be reached before the job: leave it to the job
       }
+      ScoringPreflight.check(config, model, split, hadoop);
       SparkSession spark =
           SparkSessions.getOrCreate(master, "sparktrain " + command + " " + config.workload());
       try {
         System.out.println(job.run(config, spark));
         return ExitCodes.OK;
-      } catch (JobArgumentException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        return ExitCodes.USER_ERROR;
       } finally {
         spark.stop();
       }
