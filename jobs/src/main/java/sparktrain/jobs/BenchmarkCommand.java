@@ -18,6 +18,7 @@ import sparktrain.bench.Competitor;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
 import sparktrain.eval.JobArgumentException;
+import sparktrain.report.DriverLog;
 import sparktrain.spark.SparkSessions;
 
 /**
@@ -140,6 +141,12 @@ final class BenchmarkCommand implements Callable<Integer> {
       Benchmark.clearPrevious(out);
     }
     Benchmark.checkOutput(out);
+    try {
+      Files.createDirectories(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create --output " + out.toAbsolutePath(), e);
+    }
+    DriverLog.useDirectory(new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri()), hadoop);
     SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain benchmark");
     try {
       Benchmark.Outcome outcome = Benchmark.run(plan, spark);

@@ -17,6 +17,7 @@ import sparktrain.eval.EvaluateJob;
 import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ScoringPreflight;
 import sparktrain.eval.Split;
+import sparktrain.report.DriverLog;
 import sparktrain.spark.SparkSessions;
 
 /**
@@ -48,6 +49,8 @@ final class EvaluateCommand implements Callable<Integer> {
     return scoring.execute(
         spec,
         "evaluate",
+        output,
+        DriverLog.FILE,
         conf -> EvaluateJob.checkOutput(output, conf),
         (config, spark) ->
             EvaluateJob.run(
@@ -103,12 +106,15 @@ final class EvaluateCommand implements Callable<Integer> {
      * Runs a scoring job the way both commands do. Before Spark starts: Spark's arguments, {@code
      * --output} (checked again by the job), {@code --model} (loaded and verified) and the data of
      * the scored split against the model's input and classes ({@link ScoringPreflight}). Then the
-     * job runs and its result path is printed. A {@link JobArgumentException} (a {@code --model} or {@code --output} to fix)
+     * job runs, its result path is printed and the driver log moves to {@code logFile} inside
+     * {@code output}. A {@link JobArgumentException} (a {@code --model} or {@code --output} to fix)
      * is exit 2 with its message and no usage dump, like every user error.
      */
     int execute(
         CommandLine.Model.CommandSpec spec,
         String command,
+        String output,
+        String logFile,
         OutputCheck check,
         ScoringJob job)
         throws IOException {
@@ -126,6 +132,9 @@ final class EvaluateCommand implements Callable<Integer> {
           SparkSessions.getOrCreate(master, "sparktrain " + command + " " + config.workload());
       try {
         System.out.println(job.run(config, spark));
+        DriverLog.useFile(
+            new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), logFile),
+            spark.sparkContext().hadoopConfiguration());
         return ExitCodes.OK;
       } finally {
         spark.stop();
