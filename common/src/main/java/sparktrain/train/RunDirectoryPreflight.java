@@ -49,8 +49,9 @@ public final class RunDirectoryPreflight {
         throw new RunDirectoryException(
             "run directory "
                 + out
-                + " exists and is not a sparktrain run directory (no config.conf); choose another"
-                + " --output, or pass --force to use it anyway");
+                + " exists and holds no checkpoint to resume from (no config.conf either: it is"
+                + " not a sparktrain run directory); choose another --output, or pass --force to"
+                + " start over in it");
       }
     }
     String checkpoints = config.checkpoint().dir();

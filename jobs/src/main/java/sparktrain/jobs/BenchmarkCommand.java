@@ -124,6 +124,9 @@ final class BenchmarkCommand implements Callable<Integer> {
       throw new JobArgumentException(
           "--output " + output + ": " + out.toAbsolutePath() + " is a file; expected a directory");
     }
+    if (!force) {
+      Benchmark.checkOutput(out); // previous results: before the slower checks
+    }
     Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
     java.util.Optional<String> unsupported = plan.baseline().unsupported(base);
     if (unsupported.isPresent()) {
