@@ -36,8 +36,8 @@ import org.slf4j.MarkerFactory;
  * job knows its run directory ({@link #useDirectory}, called by the command or when a training run
  * first writes into its run directory) it moves to {@code <dir>/logs/driver.log} and goes on there
  * (on a file system other than the local one it stays in the temp file and is copied there when the
- * command ends). A log that never found a directory is deleted after a success and kept after a
- * failure, whose message names it.
+ * command ends). A log that never found a directory is deleted after a success (or when nothing was
+ * logged, e.g. after a usage error) and kept after a failure, whose message names it.
  *
  * <p>One log is active at a time (the command line's); without one (tests calling jobs directly,
  * another logging backend) every method is a no-op.
@@ -249,8 +249,8 @@ public final class DriverLog implements AutoCloseable {
         return; // keep the temp file
       }
       deleteQuietly(temp);
-    } else if (target == null && success) {
-      deleteQuietly(temp);
+    } else if (target == null && (success || appender.events() == 0)) {
+      deleteQuietly(temp); // nothing to look at (e.g. a usage error found before any work)
     }
   }
 
@@ -271,6 +271,7 @@ public final class DriverLog implements AutoCloseable {
   private static final class FileAppender extends AbstractAppender {
     private OutputStream out;
     private Path file;
+    private long events;
 
     FileAppender(Layout<String> layout) {
       super("sparktrain-driver-log", null, layout, true, Property.EMPTY_ARRAY);
@@ -290,6 +291,11 @@ public final class DriverLog implements AutoCloseable {
       return file;
     }
 
+    /** Events written so far. */
+    synchronized long events() {
+      return events;
+    }
+
     @Override
     public synchronized void append(LogEvent event) {
       if (out == null) {
@@ -298,6 +304,7 @@ public final class DriverLog implements AutoCloseable {
       try {
         out.write(getLayout().toByteArray(event));
         out.flush();
+        events++;
       } catch (IOException e) {
         error("cannot write the driver log " + file + ": " + e);
       }

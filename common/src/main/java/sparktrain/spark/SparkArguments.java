@@ -89,6 +89,41 @@ public final class SparkArguments {
     }
   }
 
+  /**
+   * Checks that a standalone master ({@code spark://HOST:PORT}, or several for HA) accepts
+   * connections: otherwise Spark retries for about a minute and fails with "All masters are
+   * unresponsive". Other masters are not checked. Call after {@link #check}.
+   *
+   * @throws SparkArgumentException naming the master when none of its addresses answers within
+   *     {@code timeoutMillis}
+   */
+  public static void checkReachable(
+      SparkConf conf, boolean masterFromCommandLine, int timeoutMillis) {
+    String master = conf.get(MASTER_KEY, "");
+    Matcher m = SPARK.matcher(master);
+    if (!m.matches() || masterProblem(master) != null) {
+      return;
+    }
+    List<String> failures = new ArrayList<>();
+    for (String hostPort : m.group(1).split(",")) {
+      URI uri = URI.create("spark://" + hostPort);
+      try (java.net.Socket socket = new java.net.Socket()) {
+        socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), timeoutMillis);
+        return; // one live master is enough (the others may be standbys)
+      } catch (java.io.IOException e) {
+        failures.add(hostPort + " (" + e.getMessage() + ")");
+      }
+    }
+    throw new SparkArgumentException(
+        List.of(
+            (masterFromCommandLine ? "--master " : MASTER_KEY + " ")
+                + master
+                + ": no Spark master answers at "
+                + String.join(", ", failures)
+                + "; start the cluster (e.g. submit-scripts/local-cluster start, which prints its"
+                + " master URL) or correct the URL"));
+  }
+
   /** What is wrong with a master URL, or null when Spark can use it. */
   static String masterProblem(String master) {
     if (master.isBlank()) {

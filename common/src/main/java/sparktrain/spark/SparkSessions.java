@@ -17,6 +17,9 @@ public final class SparkSessions {
   /** Master used by the embedded runner when neither {@code --master} nor Spark conf names one. */
   public static final String EMBEDDED_MASTER = "local[*]";
 
+  /** How long {@link #checkedConf} waits for a standalone master to accept a connection. */
+  static final int MASTER_CONNECT_TIMEOUT_MS = 5000;
+
   /** System property naming the application jar to ship to a cluster's executors. */
   public static final String APP_JAR_PROPERTY = "sparktrain.app.jar";
 
@@ -70,6 +73,7 @@ public final class SparkSessions {
       conf.setMaster(EMBEDDED_MASTER);
     }
     SparkArguments.check(conf, fromCommandLine);
+    SparkArguments.checkReachable(conf, fromCommandLine, MASTER_CONNECT_TIMEOUT_MS);
     return conf;
   }
 

@@ -92,5 +92,10 @@ class DriverLogTest {
     assertThat(failedFile).exists();
     assertThat(DriverLog.active()).isEmpty();
     LOG.info("after close"); // no active log: nothing written, nothing thrown
+
+    DriverLog usage = DriverLog.start("train").orElseThrow(); // e.g. a misspelt option
+    Path usageFile = file(usage);
+    usage.close(false);
+    assertThat(usageFile).as("a log with nothing in it").doesNotExist();
   }
 }

@@ -104,6 +104,29 @@ class SparkArgumentsTest {
   }
 
   @Test
+  void aStandaloneMasterMustAnswer() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket server = new java.net.ServerSocket(0)) {
+      closedPort = server.getLocalPort();
+      SparkArguments.checkReachable(conf("spark://127.0.0.1:" + closedPort), true, 2000);
+      // one live master of several (HA standbys may be down) is enough
+      SparkArguments.checkReachable(
+          conf("spark://127.0.0.1:1,127.0.0.1:" + closedPort), true, 2000);
+    }
+    long t0 = System.nanoTime();
+    SparkArgumentException e =
+        assertThrows(
+            SparkArgumentException.class,
+            () ->
+                SparkArguments.checkReachable(conf("spark://127.0.0.1:" + closedPort), true, 2000));
+    assertThat((System.nanoTime() - t0) / 1e9).isLessThan(3);
+    assertThat(e.getMessage())
+        .startsWith("--master spark://127.0.0.1:" + closedPort + ": no Spark master answers at")
+        .contains("submit-scripts/local-cluster start");
+    SparkArguments.checkReachable(conf("local[2]"), true, 10); // not a standalone master
+  }
+
+  @Test
   void noSessionIsCreatedForABadMaster() {
     SparkArgumentException e =
         assertThrows(
