@@ -96,6 +96,16 @@ final class TabularPreflight {
         }
         problems.add(key + " = " + path + ": " + e.getCause().getMessage());
         continue;
+      } catch (java.io.EOFException e) {
+        problems.add(
+            key
+                + " = "
+                + path
+                + ": "
+                + e.getMessage()
+                + " while reading its first rows: a compressed file (.gz, .bz2, ...) that ends too"
+                + " early; is it truncated? copy it again");
+        continue;
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + key + " = " + path + ": " + e, e);
       }

@@ -277,5 +277,6 @@ public final class SparkArguments {
     unused = org.apache.spark.internal.config.UI$.MODULE$;
     unused = org.apache.spark.internal.config.Worker$.MODULE$;
     unused = org.apache.spark.internal.config.Status$.MODULE$;
+    unused = org.apache.spark.sql.internal.SQLConf$.MODULE$;
   }
 }

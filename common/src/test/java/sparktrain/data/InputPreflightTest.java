@@ -274,6 +274,21 @@ class InputPreflightTest {
   }
 
   @Test
+  void aTruncatedGzipIsNamedAsSuch() throws Exception {
+    Path full = tmp.resolve("full.csv.gz");
+    try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(full))) {
+      o.write(Files.readAllBytes(breastCancer()));
+    }
+    byte[] gz = Files.readAllBytes(full);
+    Path cut = Files.write(tmp.resolve("cut.csv.gz"), java.util.Arrays.copyOf(gz, gz.length / 2));
+
+    check(breast(full));
+    assertThat(error(breast(cut)))
+        .startsWith("data.path = " + cut + ": Unexpected end of input stream")
+        .contains("a compressed file (.gz, .bz2, ...) that ends too early; is it truncated?");
+  }
+
+  @Test
   void aBinaryFileReadAsCsvIsNamedAsSuch() {
     String message = error(breast(MnistSlices.path(MnistSlices.TRAIN_IMAGES)));
     assertThat(message)
