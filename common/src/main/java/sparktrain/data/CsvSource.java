@@ -78,7 +78,7 @@ final class CsvSource {
         scan.files);
   }
 
-  private static List<String> headerCells(String file, String line, char delimiter) {
+  static List<String> headerCells(String file, String line, char delimiter) {
     try {
       return List.of(CsvLine.split(line, delimiter));
     } catch (CsvLine.MalformedException e) {
@@ -87,7 +87,7 @@ final class CsvSource {
   }
 
   /** Parses one CSV line on an executor. */
-  private static final class Parser implements TextLines.LineParser<ParsedRow> {
+  static final class Parser implements TextLines.LineParser<ParsedRow> {
     private static final long serialVersionUID = 1L;
     private static final String UNIT = "line";
     private final ColumnSelection columns;

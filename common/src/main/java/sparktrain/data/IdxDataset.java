@@ -97,7 +97,7 @@ public final class IdxDataset {
         .setName("IDX " + images.path() + " + " + labels.path());
   }
 
-  private static void checkShapes(IdxHeader images, IdxHeader labels) {
+  static void checkShapes(IdxHeader images, IdxHeader labels) {
     if (images.numDims() != 3) {
       throw new DataException(
           String.format(

@@ -32,7 +32,7 @@ final class LibSvmSource {
   }
 
   /** Parses one LibSVM line on an executor. */
-  private static final class Parser implements TextLines.LineParser<ParsedRow> {
+  static final class Parser implements TextLines.LineParser<ParsedRow> {
     private static final long serialVersionUID = 1L;
     private static final String UNIT = "line";
     private final int numFeatures;

@@ -1,5 +1,6 @@
 package sparktrain.data;
 
+import java.io.EOFException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,30 +128,63 @@ final class TextLines {
                 Text.class,
                 Math.max(1, minPartitions));
     rdd.setName("text " + qualified);
-    List<SplitInfo> infos =
-        rdd.mapPartitionsWithInputSplit(
-                (split, it) -> {
-                  FileSplit fs = (FileSplit) split;
-                  SplitInfo info = new SplitInfo();
-                  info.file = fs.getPath().toString();
-                  info.start = fs.getStart();
-                  while (it.hasNext()) {
-                    String text = it.next()._2().toString();
-                    if (info.lines == 0) {
-                      text = info.start == 0 ? stripBom(text) : text;
-                      info.firstLine = text;
-                    }
-                    if (info.firstNonBlank == null && !text.isBlank()) {
-                      info.firstNonBlank = text;
-                      info.firstNonBlankIndex = info.lines;
-                    }
-                    info.lines++;
-                  }
-                  return List.of(info).iterator();
-                },
-                true)
-            .collect();
+    List<SplitInfo> infos;
+    // a failed task arrives as Spark's SparkException: checked, but undeclared by collect()
+    try {
+      infos = firstPass(rdd);
+    } catch (Exception e) {
+      java.util.Optional<DataException> truncated = truncated(qualified, e);
+      if (truncated.isPresent()) {
+        throw truncated.get();
+      }
+      throw e;
+    }
     return new Scan(qualified.toString(), rdd, infos);
+  }
+
+  /**
+   * A compressed file that ends too early fails its Spark task with an {@link EOFException}: bad
+   * input (exit 2) rather than a failure, named by the input.
+   */
+  private static java.util.Optional<DataException> truncated(Path input, Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof EOFException) {
+        return java.util.Optional.of(
+            new DataException(
+                input
+                    + ": "
+                    + c.getMessage()
+                    + " while reading it: a compressed file (.gz, .bz2, ...) that ends too early;"
+                    + " is it truncated? copy it again",
+                e));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static List<SplitInfo> firstPass(JavaHadoopRDD<LongWritable, Text> rdd) {
+    return rdd.mapPartitionsWithInputSplit(
+            (split, it) -> {
+              FileSplit fs = (FileSplit) split;
+              SplitInfo info = new SplitInfo();
+              info.file = fs.getPath().toString();
+              info.start = fs.getStart();
+              while (it.hasNext()) {
+                String text = it.next()._2().toString();
+                if (info.lines == 0) {
+                  text = info.start == 0 ? stripBom(text) : text;
+                  info.firstLine = text;
+                }
+                if (info.firstNonBlank == null && !text.isBlank()) {
+                  info.firstNonBlank = text;
+                  info.firstNonBlankIndex = info.lines;
+                }
+                info.lines++;
+              }
+              return List.of(info).iterator();
+            },
+            true)
+        .collect();
   }
 
   /**

@@ -73,7 +73,17 @@ public final class ScoringSetup {
    */
   public static ScoringSetup prepare(JobConfig config, ModelLocator.Located model)
       throws IOException {
-    JobConfig trained = trainedConfig(config, model);
+    return prepare(config, model, true);
+  }
+
+  /**
+   * Like {@link #prepare(JobConfig, ModelLocator.Located)}; {@code warn} false leaves its warnings
+   * to the job (the preflight prepares the same model first, on the same config).
+   */
+  static ScoringSetup prepare(JobConfig config, ModelLocator.Located model, boolean warn)
+      throws IOException {
+    org.slf4j.event.Level level = warn ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.DEBUG;
+    JobConfig trained = trainedConfig(config, model, level);
     MultiLayerNetwork net = model.checkpoint().network();
     ModelConfig mc = trained.model();
     int numClasses = trained.data().numClasses();
@@ -92,11 +102,12 @@ public final class ScoringSetup {
     Normalizer normalizer = normalizer(trained, model);
     if (normalizer.kind() != config.data().normalization()
         && config.data().normalization() != Normalization.AUTO) {
-      LOG.warn(
-          "The model was trained with data.normalization = {}, the job's config says {}: the"
-              + " model's fitted normalizer is applied",
-          normalizer.kind().configName(),
-          config.data().normalization().configName());
+      LOG.atLevel(level)
+          .log(
+              "The model was trained with data.normalization = {}, the job's config says {}: the"
+                  + " model's fitted normalizer is applied",
+              normalizer.kind().configName(),
+              config.data().normalization().configName());
     }
     BatchEncoder encoder =
         new BatchEncoder(
@@ -114,24 +125,27 @@ public final class ScoringSetup {
    * The config the model was trained with (from its manifest); the job's config when the manifest
    * has none that validates (a model written by another tool), with a warning.
    */
-  private static JobConfig trainedConfig(JobConfig config, ModelLocator.Located model) {
+  private static JobConfig trainedConfig(
+      JobConfig config, ModelLocator.Located model, org.slf4j.event.Level level) {
     String text = model.checkpoint().resolvedConfig();
     if (text != null && !text.isBlank()) {
       try {
         return ConfigLoader.fromConfig(ConfigFactory.parseString(text));
       } catch (RuntimeException e) {
-        LOG.warn(
-            "The config recorded in {} does not validate ({}); reading the model's outputs and"
-                + " normalization from the job's config instead",
-            model.uri(),
-            e.getMessage());
+        LOG.atLevel(level)
+            .log(
+                "The config recorded in {} does not validate ({}); reading the model's outputs and"
+                    + " normalization from the job's config instead",
+                model.uri(),
+                e.getMessage());
         return config;
       }
     }
-    LOG.warn(
-        "{} records no training config; reading the model's outputs and normalization from the"
-            + " job's config",
-        model.uri());
+    LOG.atLevel(level)
+        .log(
+            "{} records no training config; reading the model's outputs and normalization from the"
+                + " job's config",
+            model.uri());
     return config;
   }
 

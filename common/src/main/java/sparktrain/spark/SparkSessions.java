@@ -1,6 +1,8 @@
 package sparktrain.spark;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -15,6 +17,9 @@ public final class SparkSessions {
   /** Master used by the embedded runner when neither {@code --master} nor Spark conf names one. */
   public static final String EMBEDDED_MASTER = "local[*]";
 
+  /** How long {@link #checkedConf} waits for a standalone master to accept a connection. */
+  static final int MASTER_CONNECT_TIMEOUT_MS = 5000;
+
   /** System property naming the application jar to ship to a cluster's executors. */
   public static final String APP_JAR_PROPERTY = "sparktrain.app.jar";
 
@@ -27,12 +32,7 @@ public final class SparkSessions {
    * @param appName application name shown in the Spark UI
    */
   public static SparkSession getOrCreate(String masterOverride, String appName) {
-    SparkConf conf = new SparkConf(); // loads spark.* system properties set by spark-submit
-    if (masterOverride != null && !masterOverride.isBlank()) {
-      conf.setMaster(masterOverride);
-    } else if (!conf.contains("spark.master")) {
-      conf.setMaster(EMBEDDED_MASTER);
-    }
+    SparkConf conf = checkedConf(masterOverride);
     if (!conf.contains("spark.app.name")) {
       conf.setAppName(appName);
     }
@@ -53,6 +53,37 @@ public final class SparkSessions {
       conf.setIfMissing("spark.jars", appJar);
     }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * The Spark conf a job's session is created from (Spark's system properties, {@code
+   * masterOverride} or the embedded runner's {@code local[*]}), checked by {@link SparkArguments}:
+   * commands call this before any other work, so that a bad {@code --master} or Spark setting is
+   * reported first.
+   *
+   * @param masterOverride master URL from the command line, or {@code null} to keep Spark's
+   * @throws SparkArgumentException naming the argument, the value and the accepted forms
+   */
+  public static SparkConf checkedConf(String masterOverride) {
+    SparkConf conf = new SparkConf(); // loads spark.* system properties set by spark-submit
+    boolean fromCommandLine = masterOverride != null && !masterOverride.isBlank();
+    if (fromCommandLine) {
+      conf.setMaster(masterOverride.strip());
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster(EMBEDDED_MASTER);
+    }
+    SparkArguments.check(conf, fromCommandLine);
+    SparkArguments.checkReachable(conf, fromCommandLine, MASTER_CONNECT_TIMEOUT_MS);
+    return conf;
+  }
+
+  /**
+   * The Hadoop configuration a session of {@code conf} would have ({@code spark.hadoop.*} settings
+   * and the Hadoop config files included), for checks that read the inputs before the session is
+   * created.
+   */
+  public static Configuration hadoopConf(SparkConf conf) {
+    return SparkHadoopUtil.get().newConfiguration(applyDl4jDefaults(conf.clone()));
   }
 
   /** Sets the serializer settings DL4J needs, unless the user configured them already. */

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
+import sparktrain.report.DriverLog;
 
 /**
  * The run directory of a training run on any Hadoop file system, and the paths of what goes in it:
@@ -74,14 +75,18 @@ public final class RunDirectory {
     fs.mkdirs(root);
   }
 
-  /** Replaces a UTF-8 text file in the run directory atomically. */
+  /**
+   * Replaces a UTF-8 text file in the run directory atomically. The first write makes the directory
+   * the one of this command's driver log ({@link DriverLog#useDirectory}).
+   */
   public void writeText(String name, String text) throws IOException {
-    HadoopFiles.writeAtomically(fs, child(name), text.getBytes(StandardCharsets.UTF_8));
+    writeBytes(name, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Replaces a file in the run directory atomically. */
+  /** Replaces a file in the run directory atomically (see {@link #writeText}). */
   public void writeBytes(String name, byte[] bytes) throws IOException {
     HadoopFiles.writeAtomically(fs, child(name), bytes);
+    DriverLog.useDirectory(root, fs.getConf());
   }
 
   /** Reads a UTF-8 text file of the run directory, or returns "" when it does not exist. */

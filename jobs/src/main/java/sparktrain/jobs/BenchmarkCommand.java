@@ -6,6 +6,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +16,10 @@ import sparktrain.bench.Benchmark;
 import sparktrain.bench.BenchmarkMode;
 import sparktrain.bench.BenchmarkPlan;
 import sparktrain.bench.Competitor;
+import sparktrain.config.JobConfig;
+import sparktrain.data.InputPreflight;
+import sparktrain.eval.JobArgumentException;
+import sparktrain.report.DriverLog;
 import sparktrain.spark.SparkSessions;
 import sparktrain.train.RunDirectoryException;
 
@@ -152,11 +157,38 @@ final class BenchmarkCommand implements Callable<Integer> {
       }
       return ExitCodes.OK;
     }
-    plan.config(List.of()); // a config error is reported before Spark starts
+    // a config, Spark argument, output or data error is reported before Spark starts
+    JobConfig base = plan.config(List.of());
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new JobArgumentException(
+          "--output " + output + ": " + out.toAbsolutePath() + " is a file; expected a directory");
+    }
+    if (!force) {
+      Benchmark.checkOutput(out); // previous results: before the slower checks
+    }
+    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    java.util.Optional<String> unsupported = plan.baseline().unsupported(base);
+    if (unsupported.isPresent()) {
+      throw new JobArgumentException(
+          "the baseline "
+              + plan.baseline().name()
+              + " cannot run the workload of --config "
+              + configFile
+              + ": "
+              + unsupported.get());
+    }
+    InputPreflight.check(
+        base.data(), InputPreflight.Expectation.of(base), InputPreflight.Usage.TRAIN, hadoop);
     if (force) {
       Benchmark.clearPrevious(out);
     }
     Benchmark.checkOutput(out);
+    try {
+      Files.createDirectories(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create --output " + out.toAbsolutePath(), e);
+    }
+    DriverLog.useDirectory(new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri()), hadoop);
     SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain benchmark");
     try {
       Benchmark.Outcome outcome = Benchmark.run(plan, spark);

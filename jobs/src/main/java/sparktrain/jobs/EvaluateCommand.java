@@ -15,7 +15,9 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.EvaluateJob;
 import sparktrain.eval.JobArgumentException;
+import sparktrain.eval.ScoringPreflight;
 import sparktrain.eval.Split;
+import sparktrain.report.DriverLog;
 import sparktrain.spark.SparkSessions;
 
 /**
@@ -47,6 +49,8 @@ final class EvaluateCommand implements Callable<Integer> {
     return scoring.execute(
         spec,
         "evaluate",
+        output,
+        DriverLog.FILE,
         conf -> EvaluateJob.checkOutput(output, conf),
         (config, spark) ->
             EvaluateJob.run(
@@ -99,31 +103,39 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs a scoring job the way both commands do: {@code --output} is checked before Spark starts
-     * (and again by the job with Spark's Hadoop configuration), the job's result path is printed,
-     * and a {@link JobArgumentException} (a {@code --model} or {@code --output} to fix) is exit 2
-     * with its message and no usage dump.
+     * Runs a scoring job the way both commands do. Before Spark starts: Spark's arguments, {@code
+     * --output} (checked again by the job), {@code --model} (loaded and verified) and the data of
+     * the scored split against the model's input and classes ({@link ScoringPreflight}). Then the
+     * job runs, its result path is printed and the driver log moves to {@code logFile} inside
+     * {@code output}. A {@link JobArgumentException} (a {@code --model} or {@code --output} to fix)
+     * is exit 2 with its message and no usage dump, like every user error.
      */
     int execute(
-        CommandLine.Model.CommandSpec spec, String command, OutputCheck check, ScoringJob job)
+        CommandLine.Model.CommandSpec spec,
+        String command,
+        String output,
+        String logFile,
+        OutputCheck check,
+        ScoringJob job)
         throws IOException {
       JobConfig config = config();
+      Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
       try {
-        check.run(new Configuration());
+        check.run(hadoop);
       } catch (JobArgumentException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        return ExitCodes.USER_ERROR;
+        throw e;
       } catch (IOException e) {
-        // e.g. a file system only Spark's configuration can reach: leave it to the job
+        // e.g. a file system that cannot be reached before the job: leave it to the job
       }
+      ScoringPreflight.check(config, model, split, hadoop);
       SparkSession spark =
           SparkSessions.getOrCreate(master, "sparktrain " + command + " " + config.workload());
       try {
         System.out.println(job.run(config, spark));
+        DriverLog.useFile(
+            new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), logFile),
+            spark.sparkContext().hadoopConfiguration());
         return ExitCodes.OK;
-      } catch (JobArgumentException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        return ExitCodes.USER_ERROR;
       } finally {
         spark.stop();
       }

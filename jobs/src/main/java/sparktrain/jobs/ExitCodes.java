@@ -7,6 +7,7 @@ import sparktrain.data.DataException;
 import sparktrain.eval.JobArgumentException;
 import sparktrain.registry.RegistryException;
 import sparktrain.registry.RegistryLockedException;
+import sparktrain.spark.SparkArgumentException;
 import sparktrain.train.RunDirectoryException;
 
 /** Exit codes of every command, decided in one place. */
@@ -58,6 +59,7 @@ public final class ExitCodes {
           || c instanceof CheckpointCorruptException
           || c instanceof RegistryException
           || c instanceof JobArgumentException
+          || c instanceof SparkArgumentException
           || c instanceof CommandLine.ParameterException) {
         return true;
       }

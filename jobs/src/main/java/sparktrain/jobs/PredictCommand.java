@@ -39,6 +39,8 @@ final class PredictCommand implements Callable<Integer> {
     return scoring.execute(
         spec,
         "predict",
+        output,
+        "_logs/driver.log", // Spark's readers skip names starting with _
         conf -> PredictJob.checkOutput(output, overwrite, conf),
         (config, spark) ->
             PredictJob.run(

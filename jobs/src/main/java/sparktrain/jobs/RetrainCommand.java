@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
-import sparktrain.registry.ModelRegistry;
 import sparktrain.retrain.RetrainJob;
+import sparktrain.retrain.RetrainPreflight;
 import sparktrain.retrain.RetrainSummary;
 import sparktrain.spark.SparkSessions;
 
@@ -83,8 +84,10 @@ final class RetrainCommand implements Callable<Integer> {
       all.add("output.dir=" + TrainCommand.quote(output));
     }
     JobConfig config = ConfigLoader.load(configFile, all);
-    // a wrong name or a missing registry fails before Spark starts
-    ModelRegistry.open(registry, new org.apache.hadoop.conf.Configuration()).requireExists();
+    // Spark's arguments, the output directory, the registry and its champion, and the data against
+    // the champion's network: all checked before Spark starts and before anything is written
+    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    RetrainPreflight.check(config, registry, hadoop);
     SparkSession spark =
         SparkSessions.getOrCreate(master, "sparktrain retrain " + config.workload());
     try {

@@ -1,11 +1,13 @@
 package sparktrain.jobs;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import sparktrain.report.DriverLog;
 
 /**
  * The {@code sparktrain} command line: one entry point for {@code spark-submit --class
@@ -40,20 +42,37 @@ public final class SparktrainCli implements Callable<Integer> {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit code (tests call this). */
+  /**
+   * Runs the command line and returns the exit code (tests call this).
+   *
+   * <p>The console is for people: on an error it shows the one message and where the full driver
+   * log is ({@link DriverLog}: stack traces and Spark's INFO lines go there, not to the console).
+   */
   public static int run(String... args) {
+    Optional<DriverLog> log = DriverLog.start(commandName(args), args);
+    int code = ExitCodes.FAILURE;
+    try {
+      code = execute(args, log);
+      return code;
+    } finally {
+      log.ifPresent(l -> l.close(false));
+    }
+  }
+
+  private static int execute(String[] args, Optional<DriverLog> log) {
     CommandLine cli = new CommandLine(new SparktrainCli());
     cli.setErr(new PrintWriter(System.err, true));
     cli.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           int code = ExitCodes.of(ex);
           if (code != ExitCodes.FAILURE) {
-            LOG.debug("user error", ex);
+            LOG.info(DriverLog.FILE_ONLY, "{}: stopped by a user error", cmd.getCommandName(), ex);
             cmd.getErr().println("error: " + ExitCodes.message(ex));
           } else {
-            LOG.error("{} failed", cmd.getCommandName(), ex);
-            cmd.getErr().println("failed: " + ex);
+            LOG.error(DriverLog.FILE_ONLY, "{} failed", cmd.getCommandName(), ex);
+            cmd.getErr().println("failed: " + firstLine(ex.toString()));
           }
+          log.ifPresent(l -> cmd.getErr().println("full log: " + l.location()));
           return code;
         });
     cli.setParameterExceptionHandler(
@@ -62,7 +81,28 @@ public final class SparktrainCli implements Callable<Integer> {
           ex.getCommandLine().usage(ex.getCommandLine().getErr());
           return ExitCodes.USER_ERROR;
         });
-    return cli.execute(args);
+    int code = cli.execute(args);
+    if (code == ExitCodes.OK) {
+      log.ifPresent(l -> l.close(true));
+    }
+    return code;
+  }
+
+  /** The command's name for the log file: the first argument that is not an option. */
+  private static String commandName(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+    }
+    return "cli";
+  }
+
+  /** A failure's first line: Spark puts executor stack traces into its exception messages. */
+  static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    String first = (nl < 0 ? text : text.substring(0, nl)).stripTrailing();
+    return nl < 0 ? first : first + " [...]";
   }
 
   /** Version from the build. */

@@ -10,9 +10,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.data.InputPreflight;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.retrain.TrainRegistration;
 import sparktrain.spark.SparkSessions;
+import sparktrain.train.RunDirectoryPreflight;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -74,8 +76,14 @@ final class TrainCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--resume needs --output (or output.dir) naming the run");
     }
+    // Everything that can be checked on the driver, before Spark starts and before anything is
+    // written: Spark's arguments, the run directory, the inputs against the network, the registry.
+    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    RunDirectoryPreflight.check(config, resume, force, hadoop);
+    InputPreflight.check(
+        config.data(), InputPreflight.Expectation.of(config), InputPreflight.Usage.TRAIN, hadoop);
     if (register != null) {
-      TrainRegistration.check(register, new Configuration()); // before hours of training
+      TrainRegistration.check(register, hadoop); // before hours of training
     }
     SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain train " + config.workload());
     try {

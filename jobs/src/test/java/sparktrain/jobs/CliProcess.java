@@ -28,6 +28,10 @@ final class CliProcess implements AutoCloseable {
   static CliProcess start(Path log, List<String> systemProperties, List<String> args) {
     List<String> options = new ArrayList<>();
     options.add("-Dorg.bytedeco.javacpp.maxbytes=2g");
+    String log4j = System.getProperty("log4j2.configurationFile");
+    if (log4j != null) {
+      options.add("-Dlog4j2.configurationFile=" + log4j); // the shipped config, as the tests use
+    }
     options.addAll(systemProperties);
     Process p =
         ChildJvm.of(SparktrainCli.class.getName(), args)

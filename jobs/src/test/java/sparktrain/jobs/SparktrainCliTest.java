@@ -112,5 +112,11 @@ class SparktrainCliTest {
     assertThat(summary.get("test_metrics").get("accuracy").asDouble()).isGreaterThan(0.6);
     assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).hasSize(1);
     assertThat(run.resolve("model/model.zip")).exists();
+    // the console has the progress; the run directory has the full driver log
+    assertThat(stderr()).contains("epoch 1/1").doesNotContain("Running Spark version");
+    assertThat(Files.readString(run.resolve("logs/driver.log")))
+        .contains("INFO  [main] org.apache.spark.SparkContext: Running Spark version")
+        .contains("epoch 1/1")
+        .contains("==== done ");
   }
 }

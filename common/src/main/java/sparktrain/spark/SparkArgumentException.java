@@ -1,0 +1,26 @@
+package sparktrain.spark;
+
+import java.util.List;
+
+/**
+ * A Spark argument the user must fix (a master URL Spark cannot parse, a deploy mode or a setting
+ * value Spark rejects), found before the SparkSession is created. Each problem names the argument
+ * ({@code --master} or the {@code spark.*} key), the offending value and the accepted forms; the
+ * message has one problem per line. The command line maps it to exit code 2.
+ */
+public class SparkArgumentException extends IllegalArgumentException {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> problems;
+
+  /** An error with the given problems (at least one), one per line of the message. */
+  public SparkArgumentException(List<String> problems) {
+    super(String.join("\n", problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  /** The problems, one line each. */
+  public List<String> problems() {
+    return problems;
+  }
+}
