@@ -127,7 +127,9 @@ public final class TrainJob {
       UncheckedIOException u = new UncheckedIOException(e.getMessage(), e);
       records.writeFailed(progress, u, start);
       throw u;
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Exception, not RuntimeException: Spark's jobs throw the checked SparkException
+      // undeclared (a failed stage, the barrier engine's collective included)
       records.writeFailed(progress, e, start);
       throw e;
     }
