@@ -54,23 +54,4 @@ public record TrainingConfig(
         TrainingEngineKind.DL4J,
         Duration.ofMinutes(2));
   }
-
-  /** A copy with another engine. */
-  public TrainingConfig withEngine(TrainingEngineKind kind) {
-    return new TrainingConfig(
-        epochs,
-        batchSizePerWorker,
-        averagingFrequency,
-        workers,
-        prefetch,
-        rddApproach,
-        repartition,
-        aggregationDepth,
-        seed,
-        shuffle,
-        evaluateEveryEpoch,
-        progressInterval,
-        kind,
-        collectiveTimeout);
-  }
 }

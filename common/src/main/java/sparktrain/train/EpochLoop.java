@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -121,18 +122,25 @@ final class EpochLoop {
       boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
       String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
       double perSecond = progress.trainExamples / fitSeconds;
-      EpochMetrics row =
-          row(
-              epoch,
-              fit,
-              test,
-              fitSeconds,
-              evalSeconds,
-              t0,
-              perSecond,
-              iterations,
-              ckName,
-              validation);
+      Map<String, Double> tested = test;
+      Map<String, Double> validated = validation;
+      long fitted = iterations;
+      int thisEpoch = epoch;
+      // the row as of now: before the checkpoint (for its manifest), then after it (the file's)
+      Function<String, EpochMetrics> rowFor =
+          name ->
+              row(
+                  thisEpoch,
+                  fit,
+                  tested,
+                  fitSeconds,
+                  evalSeconds,
+                  t0,
+                  perSecond,
+                  fitted,
+                  name,
+                  validated);
+      EpochMetrics row = rowFor.apply(ckName);
       if (checkpointNow) {
         try (SparkPhase p =
             SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
@@ -149,18 +157,7 @@ final class EpochLoop {
         }
       }
       double epochSeconds = (System.nanoTime() - t0) / 1e9;
-      records.append(
-          row(
-              epoch,
-              fit,
-              test,
-              fitSeconds,
-              evalSeconds,
-              t0,
-              perSecond,
-              iterations,
-              ckName,
-              validation));
+      records.append(rowFor.apply(ckName));
       progress.epochSeconds.add(epochSeconds);
       progress.epochsCompleted = epoch;
       LOG.info(
