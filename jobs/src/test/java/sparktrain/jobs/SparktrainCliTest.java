@@ -115,7 +115,7 @@ class SparktrainCliTest {
     // the console has the progress; the run directory has the full driver log
     assertThat(stderr()).contains("epoch 1/1").doesNotContain("Running Spark version");
     assertThat(Files.readString(run.resolve("logs/driver.log")))
-        .contains("INFO  [main] org.apache.spark.SparkContext: Running Spark version")
+        .containsPattern("INFO  \\[[^\\]]+\\] org.apache.spark.SparkContext: Running Spark version")
         .contains("epoch 1/1")
         .contains("==== done ");
   }
