@@ -139,6 +139,7 @@ final class RingConnector {
 
   private void startConnect() throws IOException {
     InetSocketAddress address = next.socketAddress();
+    hello.rewind(); // a retry after a failed write of the hello sends all of it again
     out = SocketChannel.open();
     configure(out);
     out.configureBlocking(false);

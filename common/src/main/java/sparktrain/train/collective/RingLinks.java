@@ -14,10 +14,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every wait is a selector slice of at most {@value Limits#SLICE_MS} ms, after which the stop
  * signals ({@link Limits#stopReason}), {@link #close} and the timeout are checked. The timeout is
- * one of progress: a direction that moves no byte for that long fails. The connection to the next
- * rank is also watched for reading: the next rank never writes on it, so readability means it
- * closed or reset, which fails this rank at once instead of at the timeout. Any failure closes both
- * connections, so the failure travels around the ring in both directions within milliseconds.
+ * one of progress: a direction that moves no byte for that long fails. While this rank still has
+ * bytes to send, the connection to the next rank is also watched for reading: the next rank never
+ * writes on it, so readability means it closed or reset, which fails this rank at once instead of
+ * at the timeout. Once this rank's send is complete, the next rank may legitimately have finished
+ * the call and closed its group (it has everything it needs from this rank), so its end-of-stream
+ * is no longer an error: the bytes still coming from the previous rank are read to the end. Any
+ * failure closes both connections, so the failure travels around the ring within milliseconds.
  */
 final class RingLinks implements AutoCloseable {
   private final int rank;
@@ -178,7 +181,10 @@ final class RingLinks implements AutoCloseable {
         receiving && sending ? Math.min(lastRecv, lastSend) : receiving ? lastRecv : lastSend;
     long left = timeoutNanos - (now - oldest);
     long sliceMs = Math.max(1, Math.min(Limits.SLICE_MS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-    int outOps = SelectionKey.OP_READ | (sending ? SelectionKey.OP_WRITE : 0);
+    // Watch the next rank for a close only while it still needs bytes from this one: once they are
+    // all sent, it may finish the call and close its group while this rank still reads the last
+    // chunk from its previous rank (with 2 ranks, the same process).
+    int outOps = sending ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : 0;
     if (outKey.interestOps() != outOps) {
       outKey.interestOps(outOps);
     }
@@ -187,7 +193,7 @@ final class RingLinks implements AutoCloseable {
       inKey.interestOps(inOps);
     }
     selector.select(sliceMs);
-    if (selector.selectedKeys().remove(outKey) && outKey.isReadable()) {
+    if (selector.selectedKeys().remove(outKey) && sending && outKey.isReadable()) {
       checkNextAlive();
     }
     selector.selectedKeys().clear();
