@@ -208,18 +208,7 @@ public final class RetrainJob {
 
   private RetrainSummary retrain(ModelRegistry registry, LockKeeper keeper) throws IOException {
     Configuration conf = sc.hadoopConfiguration();
-    String champion =
-        registry
-            .champion()
-            .orElseThrow(
-                () ->
-                    new RegistryException(
-                        "Model registry "
-                            + registry.uri()
-                            + " has no champion to retrain; make one with registry promote VERSION"
-                            + " (versions: "
-                            + versionsOf(registry)
-                            + ")"));
+    String champion = RetrainPreflight.championOf(registry);
     state.championVersion = champion;
     state.championAfter = champion;
 
@@ -547,13 +536,5 @@ public final class RetrainJob {
         (System.nanoTime() - state.start) / 1e9,
         sc.master(),
         Versions.all());
-  }
-
-  private static String versionsOf(ModelRegistry registry) {
-    try {
-      return registry.versions().toString();
-    } catch (IOException e) {
-      return "unknown: " + e.getMessage();
-    }
   }
 }

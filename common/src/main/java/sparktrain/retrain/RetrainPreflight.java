@@ -54,18 +54,7 @@ public final class RetrainPreflight {
       }
     }
     ModelRegistry registry = ModelRegistry.open(registryUri, conf).requireExists();
-    String champion =
-        registry
-            .champion()
-            .orElseThrow(
-                () ->
-                    new RegistryException(
-                        "Model registry "
-                            + registry.uri()
-                            + " has no champion to retrain; make one with registry promote VERSION"
-                            + " (versions: "
-                            + versions(registry)
-                            + ")"));
+    String champion = championOf(registry);
     LoadedCheckpoint model = registry.load(champion);
     String recorded = model.resolvedConfig();
     if (recorded != null && !recorded.isBlank()) {
@@ -89,6 +78,25 @@ public final class RetrainPreflight {
     }
     InputPreflight.check(
         config.data(), InputPreflight.Expectation.of(config), InputPreflight.Usage.TRAIN, conf);
+  }
+
+  /**
+   * The registry's champion, the version a retrain continues.
+   *
+   * @throws RegistryException naming the registry and its versions when it has none
+   */
+  static String championOf(ModelRegistry registry) throws IOException {
+    return registry
+        .champion()
+        .orElseThrow(
+            () ->
+                new RegistryException(
+                    "Model registry "
+                        + registry.uri()
+                        + " has no champion to retrain; make one with registry promote VERSION"
+                        + " (versions: "
+                        + versions(registry)
+                        + ")"));
   }
 
   private static String versions(ModelRegistry registry) {
