@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.train.collective.Allreduce;
 import sparktrain.train.collective.LocalAllreduce;
 import sparktrain.train.collective.RingAllreduce;

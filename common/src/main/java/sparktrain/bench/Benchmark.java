@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.JobConfig;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.train.RunDirectoryException;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.bytedeco.javacpp.Pointer;
-import sparktrain.report.Versions;
+import sparktrain.provenance.Versions;
 
 /** The machine and software a benchmark ran on, for {@code benchmark.json}'s {@code machine}. */
 final class MachineInfo {

@@ -4,7 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.Pointer;
-import sparktrain.report.GcHeapListener;
+import sparktrain.runtime.GcHeapListener;
 
 /**
  * Watches this JVM's memory while a competitor runs, sampling every 50 ms: the peak of used heap

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import sparktrain.config.JobConfig;
 import sparktrain.config.TrainingConfig;
 import sparktrain.config.TrainingEngineKind;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 

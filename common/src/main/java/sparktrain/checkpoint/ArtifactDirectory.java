@@ -25,6 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import sparktrain.io.HadoopFiles;
 
 /**
  * Writes and verifies the file format shared by checkpoints and model directories: {@code

@@ -22,6 +22,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.io.HadoopFiles;
 
 /**
  * Training checkpoints on any Hadoop file system:

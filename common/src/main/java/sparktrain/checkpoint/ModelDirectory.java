@@ -8,6 +8,7 @@ import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import sparktrain.io.HadoopFiles;
 
 /**
  * A model directory at a fixed path (a run's final {@code model/}, a registry version): the same

@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import sparktrain.checkpoint.HadoopFiles;
+import sparktrain.io.HadoopFiles;
 
 /**
  * Fingerprint of an input file for a model's provenance: path, size, modification time, and a

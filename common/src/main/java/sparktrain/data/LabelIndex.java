@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import sparktrain.checkpoint.LoadedCheckpoint;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 
 /**
  * Class names of a label column and their indexes: the sorted distinct names, class {@code i} being

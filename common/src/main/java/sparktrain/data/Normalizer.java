@@ -12,7 +12,7 @@ import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.Normalization;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 
 /**
  * A fitted feature transform {@code x' = (x - offset) * scale}, per feature or the same for all.

@@ -13,12 +13,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
+import sparktrain.io.HadoopFiles;
+import sparktrain.io.Json;
+import sparktrain.provenance.Versions;
 import sparktrain.report.EvaluationReport;
-import sparktrain.report.Json;
-import sparktrain.report.RunWatch;
-import sparktrain.report.Versions;
+import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
 
 /**

@@ -23,15 +23,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
-import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ModelLocator;
 import sparktrain.eval.ScoringSetup;
 import sparktrain.eval.Split;
-import sparktrain.report.Json;
-import sparktrain.report.RunWatch;
-import sparktrain.report.Versions;
+import sparktrain.io.HadoopFiles;
+import sparktrain.io.Json;
+import sparktrain.provenance.Versions;
+import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
 
 /**

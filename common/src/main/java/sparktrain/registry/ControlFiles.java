@@ -19,7 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.checkpoint.HadoopFiles;
+import sparktrain.io.HadoopFiles;
 
 /**
  * Small control files of a registry ({@code CHAMPION}, {@code HISTORY}, {@code LOCK}, claims) on

@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.CheckpointManifest;
 import sparktrain.checkpoint.CheckpointMetadata;
-import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
-import sparktrain.report.Json;
+import sparktrain.io.HadoopFiles;
+import sparktrain.io.Json;
 
 /**
  * A model registry on any Hadoop file system ({@code file:}, {@code hdfs:}, ...):

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
- * Reading the registry's JSON files. A plain mapper on purpose: {@code sparktrain.report.Json}
+ * Reading the registry's JSON files. A plain mapper on purpose: {@code sparktrain.io.Json}
  * registers every module on the classpath, and Spark's Scala module turns untyped JSON objects and
  * arrays (provenance, decision info, watermark inputs) into Scala collections. Writing goes through
- * {@code sparktrain.report.Json}.
+ * {@code sparktrain.io.Json}.
  */
 final class RegistryJson {
   private static final ObjectMapper READER_MAPPER =

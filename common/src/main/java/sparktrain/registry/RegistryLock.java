@@ -13,7 +13,7 @@ import java.util.UUID;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 
 /**
  * One writer per model at a time: the file {@code <registry>/<name>/LOCK}, created exclusively and

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import sparktrain.checkpoint.HadoopFiles;
+import sparktrain.io.HadoopFiles;
+import sparktrain.io.Json;
 
 /**
  * The report of an evaluation, {@code <output>/report/index.html} plus PNG charts, built from

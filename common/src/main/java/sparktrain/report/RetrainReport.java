@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import sparktrain.checkpoint.HadoopFiles;
+import sparktrain.io.HadoopFiles;
+import sparktrain.io.Json;
 
 /**
  * The page a person reads after a retrain: {@code <output>/report/index.html}, built from the

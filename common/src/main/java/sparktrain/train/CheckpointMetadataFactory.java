@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.config.JobConfig;
-import sparktrain.report.Versions;
+import sparktrain.provenance.Versions;
 
 /**
  * Builds the metadata of a run's checkpoints and final model: counters, metrics and the typed

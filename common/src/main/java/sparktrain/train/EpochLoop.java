@@ -17,7 +17,7 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.eval.EvaluationResult;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.spark.SparkPhase;
 
 /**

@@ -10,8 +10,8 @@ import java.time.format.DateTimeFormatter;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.config.JobConfig;
+import sparktrain.io.HadoopFiles;
 import sparktrain.report.DriverLog;
 
 /**

@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.JobConfig;
-import sparktrain.report.Json;
-import sparktrain.report.RunWatch;
+import sparktrain.io.Json;
+import sparktrain.provenance.Versions;
 import sparktrain.report.TrainReport;
-import sparktrain.report.Versions;
+import sparktrain.runtime.RunWatch;
 
 /**
  * The records of a {@code train} run in its run directory: {@code metrics.jsonl} (one row per

@@ -28,7 +28,7 @@ import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.model.NetworkFactory;
-import sparktrain.report.RunWatch;
+import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
 import sparktrain.train.barrier.BarrierEngine;
 import sparktrain.train.barrier.BarrierSlots;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 import sparktrain.testing.TestJobs;
 import sparktrain.train.RunDirectoryException;

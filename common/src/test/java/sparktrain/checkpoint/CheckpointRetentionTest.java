@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.io.HadoopFiles;
 
 /**
  * Keep-best retention, checkpoints within an epoch ({@code epoch-NNNN-round-NNNN}) and the

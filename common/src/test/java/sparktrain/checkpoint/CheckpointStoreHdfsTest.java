@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.io.HadoopFiles;
 
 /** The same atomic writes, pointer replacement and verification on a real (mini) HDFS. */
 class CheckpointStoreHdfsTest {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import sparktrain.io.HadoopFiles;
 
 class CheckpointStoreTest {
   private static MultiLayerNetwork net;

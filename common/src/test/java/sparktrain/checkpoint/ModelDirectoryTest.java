@@ -15,6 +15,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.io.HadoopFiles;
 
 class ModelDirectoryTest {
   private static MultiLayerNetwork net;

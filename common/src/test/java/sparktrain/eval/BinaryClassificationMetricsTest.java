@@ -10,7 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 
 /** Binary metrics on hand-made cases with known answers, exact and through the histogram. */
 class BinaryClassificationMetricsTest {

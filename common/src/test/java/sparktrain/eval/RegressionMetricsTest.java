@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 
 /** Regression metrics and residual histograms on hand-made cases with known answers. */
 class RegressionMetricsTest {

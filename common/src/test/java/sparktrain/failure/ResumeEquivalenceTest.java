@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;

@@ -19,7 +19,7 @@ import sparktrain.checkpoint.CheckpointCorruptException;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 import sparktrain.testing.LogCapture;
 import sparktrain.train.TrainJob;

@@ -23,7 +23,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ScoringFixtures;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 
 /**

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sparktrain.checkpoint.CheckpointCorruptException;
-import sparktrain.checkpoint.HadoopFiles;
 import sparktrain.checkpoint.LoadedCheckpoint;
+import sparktrain.io.HadoopFiles;
 
 /**
  * Registry behaviour every Hadoop file system must show; subclasses run it on the local file system

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparktrain.eval.BinaryClassificationMetrics;
 import sparktrain.eval.ClassificationMetrics;
 import sparktrain.eval.EvaluationResult;
+import sparktrain.io.Json;
 
 /** The evaluation report of every kind references only images it wrote, each a PNG. */
 class EvaluationReportTest {

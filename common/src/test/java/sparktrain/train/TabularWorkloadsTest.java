@@ -30,7 +30,7 @@ import sparktrain.config.Normalization;
 import sparktrain.data.DataException;
 import sparktrain.data.LabelIndex;
 import sparktrain.data.Normalizer;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 
 /**

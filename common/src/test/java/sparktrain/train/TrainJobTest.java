@@ -21,7 +21,7 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
-import sparktrain.report.Json;
+import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 
 /** End-to-end {@code train} on a slice of real MNIST in {@code local[2]}. */

@@ -109,7 +109,7 @@ public final class SparktrainCli implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"sparktrain " + sparktrain.report.Versions.sparktrain()};
+      return new String[] {"sparktrain " + sparktrain.provenance.Versions.sparktrain()};
     }
   }
 }

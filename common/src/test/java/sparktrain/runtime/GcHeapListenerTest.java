@@ -1,4 +1,4 @@
-package sparktrain.report;
+package sparktrain.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package sparktrain.report;
+package sparktrain.provenance;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package sparktrain.report;
+package sparktrain.runtime;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;

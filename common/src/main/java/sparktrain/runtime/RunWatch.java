@@ -1,4 +1,4 @@
-package sparktrain.report;
+package sparktrain.runtime;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;

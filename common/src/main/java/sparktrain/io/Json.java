@@ -1,4 +1,4 @@
-package sparktrain.report;
+package sparktrain.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package sparktrain.checkpoint;
+package sparktrain.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,12 +112,12 @@ public final class HadoopFiles {
   }
 
   /** A fresh temporary name in the same directory as {@code path}. */
-  static Path tempSibling(Path path) {
+  public static Path tempSibling(Path path) {
     return new Path(path.getParent(), TMP_PREFIX + path.getName() + "-" + UUID.randomUUID());
   }
 
   /** Deletes {@code path} recursively, logging (not throwing) a failure. */
-  static void deleteQuietly(FileContext fc, Path path) {
+  public static void deleteQuietly(FileContext fc, Path path) {
     try {
       fc.delete(path, true);
     } catch (IOException | RuntimeException e) {
@@ -126,7 +126,7 @@ public final class HadoopFiles {
   }
 
   /** An output stream that passes everything through but ignores {@code close()}. */
-  static OutputStream closeShield(OutputStream out) {
+  public static OutputStream closeShield(OutputStream out) {
     return new OutputStream() {
       @Override
       public void write(int b) throws IOException {

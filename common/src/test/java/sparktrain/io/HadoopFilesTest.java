@@ -1,4 +1,4 @@
-package sparktrain.checkpoint;
+package sparktrain.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
