@@ -168,7 +168,7 @@ final class EpochLoop {
               fit.trainLoss(),
               validation.isEmpty()
                   ? TrainJob.headline(test)
-                  : "validation " + TrainJob.headline(validation),
+                  : TrainJob.headline("validation", validation),
               epochSeconds,
               perSecond,
               ckName == null ? "" : "  checkpoint " + ckName));

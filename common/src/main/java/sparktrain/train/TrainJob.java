@@ -375,14 +375,22 @@ public final class TrainJob {
 
   /** The test metrics a person looks at first, e.g. "test accuracy 0.9764 test loss 0.0771". */
   static String headline(Map<String, Double> test) {
-    if (test.isEmpty()) {
+    return headline("test", test);
+  }
+
+  /**
+   * The metrics of one split a person looks at first, each named with the split, e.g. {@code
+   * headline("validation", m)} = "validation accuracy 0.9764 validation loss 0.0771".
+   */
+  static String headline(String split, Map<String, Double> metrics) {
+    if (metrics.isEmpty()) {
       return "not evaluated";
     }
     StringBuilder b = new StringBuilder();
     for (String k : List.of("accuracy", "auc", "r2", "rmse", "loss")) {
-      if (test.containsKey(k)) {
-        b.append(b.length() == 0 ? "" : "  ").append("test ").append(k).append(' ');
-        b.append(fmt(test.get(k)));
+      if (metrics.containsKey(k)) {
+        b.append(b.length() == 0 ? "" : "  ").append(split).append(' ').append(k).append(' ');
+        b.append(fmt(metrics.get(k)));
       }
     }
     return b.toString();
