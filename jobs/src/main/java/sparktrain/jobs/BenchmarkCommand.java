@@ -18,7 +18,7 @@ import sparktrain.bench.BenchmarkPlan;
 import sparktrain.bench.Competitor;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
-import sparktrain.eval.JobArgumentException;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.report.DriverLog;
 import sparktrain.spark.SparkSessions;
 import sparktrain.train.RunDirectoryException;
