@@ -28,6 +28,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin SparkOptions spark;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Option(
       names = "--resume",
       description = "Continue the run in --output from its newest checkpoint.")
@@ -49,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     JobConfig config = job.load(output);
     if (resume && (config.output().dir() == null || config.output().dir().isBlank())) {
       throw new CommandLine.ParameterException(
-          output.mixee.commandLine(), "--resume needs --output (or output.dir) naming the run");
+          spec.commandLine(), "--resume needs --output (or output.dir) naming the run");
     }
     // Everything that can be checked on the driver, before Spark starts and before anything is
     // written: Spark's arguments, the run directory, the inputs against the network, the registry.

@@ -105,4 +105,13 @@ class CliOptionsTest {
         .contains("Missing required option: '--output=DIR'")
         .contains("Usage: sparktrain evaluate");
   }
+
+  @Test
+  void resumeWithoutAnOutputIsAUsageErrorOfTrain() {
+    assertThat(SparktrainCli.run("train", "--config", CliJobs.MNIST_CONF, "--resume"))
+        .isEqualTo(ExitCodes.USER_ERROR);
+    assertThat(console.stderr())
+        .contains("--resume needs --output (or output.dir) naming the run")
+        .contains("Usage: sparktrain train");
+  }
 }
