@@ -56,15 +56,19 @@ public final class CheckpointStore {
   public static final String CHECKPOINTS_DIR = "checkpoints";
 
   /**
-   * Test hook, never set in production: a JVM with this system property set to a checkpoint name
-   * (or {@code *}) halts like {@code kill -9} after writing that checkpoint's files and before
-   * publishing it (directory rename, {@code LATEST}), with exit status {@value #HALT_STATUS}.
+   * What runs after a checkpoint's files are written and before it is published (directory rename,
+   * {@code LATEST}): nothing in production. Package-private: a test installs one (see {@code
+   * HaltBeforePublishMain} in the test sources, which halts the JVM there like {@code kill -9}).
    */
-  public static final String HALT_BEFORE_PUBLISH_PROPERTY =
-      "sparktrain.test.checkpoint.halt-before-publish";
+  interface BeforePublish {
+    /** Called with the checkpoint's name and the directory its files were written to. */
+    void written(String name, Path written);
 
-  /** Exit status of a JVM halted by {@link #HALT_BEFORE_PUBLISH_PROPERTY}. */
-  public static final int HALT_STATUS = 86;
+    /** The production hook: nothing. */
+    BeforePublish NONE = (name, written) -> {};
+  }
+
+  static volatile BeforePublish beforePublish = BeforePublish.NONE;
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
   private static final Pattern NAME = Pattern.compile("epoch-(\\d{4,9})(?:-round-(\\d{4,9}))?");
@@ -266,7 +270,7 @@ public final class CheckpointStore {
     boolean published = false;
     try {
       CheckpointManifest manifest = ArtifactDirectory.write(fs, tmp, net, meta, extraFiles);
-      haltIfTestHookSet(name, tmp);
+      beforePublish.written(name, tmp);
       if (fs.exists(target)) {
         warnReplacing(name, target);
       }
@@ -298,7 +302,7 @@ public final class CheckpointStore {
       }
     }
     CheckpointManifest manifest = ArtifactDirectory.write(fs, target, net, meta, extraFiles);
-    haltIfTestHookSet(name, target);
+    beforePublish.written(name, target);
     return manifest;
   }
 
@@ -308,24 +312,6 @@ public final class CheckpointStore {
         "Replacing existing checkpoint {}{}",
         target,
         isLatest ? " (named by LATEST)" : " (not named by LATEST: left by an interrupted write)");
-  }
-
-  private static void haltIfTestHookSet(String name, Path written) {
-    String hook = System.getProperty(HALT_BEFORE_PUBLISH_PROPERTY, "");
-    if (hook.equals(name) || hook.equals("*")) {
-      System.err.println(
-          "CheckpointStore: "
-              + HALT_BEFORE_PUBLISH_PROPERTY
-              + "="
-              + hook
-              + ": halting after"
-              + " writing "
-              + written
-              + ", before publishing "
-              + name);
-      System.err.flush();
-      Runtime.getRuntime().halt(HALT_STATUS);
-    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package sparktrain.data;
 
+import sparktrain.errors.UserInputException;
+
 /**
  * Bad input data: a file or record that cannot be read as the configured format.
  *
@@ -7,7 +9,7 @@ package sparktrain.data;
  * byte offset) and what was expected versus found. The command line maps this exception to exit
  * code 2.
  */
-public class DataException extends RuntimeException {
+public class DataException extends UserInputException {
   private static final long serialVersionUID = 1L;
 
   /** Creates an exception whose message names the file, the location and the problem. */

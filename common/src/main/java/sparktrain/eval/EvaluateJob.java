@@ -14,6 +14,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.JobConfig;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
 import sparktrain.provenance.Versions;

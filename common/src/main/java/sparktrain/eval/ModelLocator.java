@@ -11,6 +11,7 @@ import sparktrain.checkpoint.CheckpointManifest;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryException;
 

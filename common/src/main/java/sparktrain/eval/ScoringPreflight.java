@@ -4,6 +4,7 @@ import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
+import sparktrain.errors.JobArgumentException;
 
 /**
  * The checks of {@code evaluate} and {@code predict} on the driver, before the SparkSession starts:

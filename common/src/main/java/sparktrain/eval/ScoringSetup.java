@@ -23,6 +23,7 @@ import sparktrain.data.Example;
 import sparktrain.data.LabelIndex;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.Parallelism;
 

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import sparktrain.config.JobConfig;
-import sparktrain.eval.JobArgumentException;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.eval.ModelLocator;
 import sparktrain.eval.ScoringSetup;
 import sparktrain.eval.Split;

@@ -1,6 +1,6 @@
 package sparktrain.registry;
 
-import java.io.IOException;
+import sparktrain.errors.UserInputException;
 
 /**
  * A registry request the user can fix: no registry at the path, an unknown or malformed version
@@ -8,7 +8,7 @@ import java.io.IOException;
  * {@code HISTORY}, {@code WATERMARK}) that cannot be read. The message names the registry and the
  * offending value or file.
  */
-public class RegistryException extends IOException {
+public class RegistryException extends UserInputException {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception with a message naming the registry and the offending value. */

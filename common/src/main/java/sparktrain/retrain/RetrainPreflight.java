@@ -102,7 +102,7 @@ public final class RetrainPreflight {
   private static String versions(ModelRegistry registry) {
     try {
       return registry.versions().toString();
-    } catch (IOException e) {
+    } catch (IOException | RegistryException e) {
       return "unknown: " + e.getMessage();
     }
   }

@@ -1,6 +1,7 @@
 package sparktrain.spark;
 
 import java.util.List;
+import sparktrain.errors.UserInputException;
 
 /**
  * A Spark argument the user must fix (a master URL Spark cannot parse, a deploy mode or a setting
@@ -8,19 +9,11 @@ import java.util.List;
  * ({@code --master} or the {@code spark.*} key), the offending value and the accepted forms; the
  * message has one problem per line. The command line maps it to exit code 2.
  */
-public class SparkArgumentException extends IllegalArgumentException {
+public class SparkArgumentException extends UserInputException {
   private static final long serialVersionUID = 1L;
-
-  private final List<String> problems;
 
   /** An error with the given problems (at least one), one per line of the message. */
   public SparkArgumentException(List<String> problems) {
-    super(String.join("\n", problems));
-    this.problems = List.copyOf(problems);
-  }
-
-  /** The problems, one line each. */
-  public List<String> problems() {
-    return problems;
+    super(problems);
   }
 }

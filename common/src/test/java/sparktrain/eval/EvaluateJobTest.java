@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
 import sparktrain.testing.TestJobs;

@@ -17,6 +17,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryException;
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.JobConfig;
-import sparktrain.eval.JobArgumentException;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.eval.ScoringFixtures;
 import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;

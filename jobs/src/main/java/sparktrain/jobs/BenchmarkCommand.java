@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sparktrain.bench.AllreduceBenchmark;
 import sparktrain.bench.Benchmark;
@@ -18,9 +19,8 @@ import sparktrain.bench.BenchmarkPlan;
 import sparktrain.bench.Competitor;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
-import sparktrain.eval.JobArgumentException;
+import sparktrain.errors.JobArgumentException;
 import sparktrain.report.DriverLog;
-import sparktrain.spark.SparkSessions;
 import sparktrain.train.RunDirectoryException;
 
 /**
@@ -41,36 +41,22 @@ import sparktrain.train.RunDirectoryException;
           + " 127.0.0.1 and in-JVM, ranks as threads, no Spark); writes allreduce.json."
     })
 final class BenchmarkCommand implements Callable<Integer> {
+  /** The workload without {@code --config}. */
+  static final String DEFAULT_CONFIG = "conf/mnist-mlp.conf";
+
+  /** The results directory without {@code --output}. */
+  static final String DEFAULT_OUTPUT = "benchmark-out";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--quick", description = "A few minutes instead of the full run.")
   boolean quick;
 
-  @Option(
-      names = "--output",
-      paramLabel = "DIR",
-      defaultValue = "benchmark-out",
-      description = "Local directory for the results (default: ${DEFAULT-VALUE}).")
-  String output;
+  @Mixin OutputOption output;
 
-  @Option(
-      names = "--master",
-      paramLabel = "URL",
-      description = "Spark master (default: the Spark conf, else local[*] in the embedded runner).")
-  String master;
+  @Mixin SparkOptions spark;
 
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      defaultValue = "conf/mnist-mlp.conf",
-      description = "Job config of the workload: data, model, seed (default: ${DEFAULT-VALUE}).")
-  String configFile;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Override a config key for every competitor (repeatable), e.g. data paths.")
-  List<String> sets = new ArrayList<>();
+  @Mixin JobConfigOptions job;
 
   @Option(
       names = "--epochs",
@@ -144,10 +130,12 @@ final class BenchmarkCommand implements Callable<Integer> {
       throw usage("--target must be in (0, 1], got " + target);
     }
     BenchmarkMode mode = quick ? BenchmarkMode.QUICK : BenchmarkMode.FULL;
+    String output = this.output.orElse(DEFAULT_OUTPUT);
+    String configFile = job.fileOr(DEFAULT_CONFIG);
     Path out = Paths.get(output);
     BenchmarkPlan plan;
     try {
-      plan = mode.plan(configFile, sets, epochs, target, out).only(only);
+      plan = mode.plan(configFile, job.sets, epochs, target, out).only(only);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -166,7 +154,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     if (!force) {
       Benchmark.checkOutput(out); // previous results: before the slower checks
     }
-    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    Configuration hadoop = spark.checkedHadoopConf();
     java.util.Optional<String> unsupported = plan.baseline().unsupported(base);
     if (unsupported.isPresent()) {
       throw new JobArgumentException(
@@ -189,20 +177,20 @@ final class BenchmarkCommand implements Callable<Integer> {
       throw new java.io.UncheckedIOException("cannot create --output " + out.toAbsolutePath(), e);
     }
     DriverLog.useDirectory(new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri()), hadoop);
-    SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain benchmark");
+    SparkSession session = spark.start("sparktrain benchmark");
     try {
-      Benchmark.Outcome outcome = Benchmark.run(plan, spark);
+      Benchmark.Outcome outcome = Benchmark.run(plan, session);
       System.out.print(outcome.table());
       System.out.println(outcome.json());
       System.out.println(outcome.png());
       return ExitCodes.OK;
     } finally {
-      spark.stop();
+      session.stop();
     }
   }
 
   private int runAllreduce() {
-    Path out = Paths.get(output);
+    Path out = Paths.get(output.orElse(DEFAULT_OUTPUT));
     Path json = out.resolve(AllreduceBenchmark.JSON);
     if (Files.exists(json) && !force) {
       throw new RunDirectoryException(

@@ -1,8 +1,6 @@
 package sparktrain.jobs;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -11,14 +9,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.EvaluateJob;
-import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ScoringPreflight;
 import sparktrain.eval.Split;
 import sparktrain.report.DriverLog;
-import sparktrain.spark.SparkSessions;
 
 /**
  * {@code sparktrain evaluate --model PATH --config FILE [--set k=v] --output DIR}: metrics of a
@@ -33,28 +28,19 @@ import sparktrain.spark.SparkSessions;
 final class EvaluateCommand implements Callable<Integer> {
   @Mixin ScoringOptions scoring;
 
-  @Option(
-      names = "--output",
-      required = true,
-      paramLabel = "DIR",
-      description =
-          "Directory for metrics.json and report/ (any Hadoop FS); new, or a previous"
-              + " evaluation's output.")
-  String output;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  @Mixin OutputOption output;
 
   @Override
   public Integer call() throws IOException {
+    String dir = output.required();
     return scoring.execute(
-        spec,
         "evaluate",
-        output,
+        dir,
         DriverLog.FILE,
-        conf -> EvaluateJob.checkOutput(output, conf),
+        conf -> EvaluateJob.checkOutput(dir, conf),
         (config, spark) ->
             EvaluateJob.run(
-                    config, spark, new EvaluateJob.Options(scoring.model, output, scoring.split))
+                    config, spark, new EvaluateJob.Options(scoring.model, dir, scoring.split))
                 .metricsFile());
   }
 
@@ -70,19 +56,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 + " REG/NAME@champion.")
     String model;
 
-    @Option(
-        names = "--config",
-        paramLabel = "FILE",
-        description =
-            "Job config (HOCON) whose data section names the data, e.g." + " conf/mnist-mlp.conf.")
-    String configFile;
-
-    @Option(
-        names = "--set",
-        paramLabel = "KEY=VALUE",
-        description =
-            "Override a config key (repeatable; later wins), e.g. --set" + " data.test-limit=1000.")
-    List<String> sets = new ArrayList<>();
+    @Mixin JobConfigOptions job;
 
     @Option(
         names = "--split",
@@ -91,53 +65,36 @@ final class EvaluateCommand implements Callable<Integer> {
         converter = SplitConverter.class)
     Split split = Split.TEST;
 
-    @Option(
-        names = "--master",
-        paramLabel = "URL",
-        description =
-            "Spark master (default: the job's Spark conf, else local[*] in the embedded runner).")
-    String master;
-
-    JobConfig config() {
-      return ConfigLoader.load(configFile, sets);
-    }
+    @Mixin SparkOptions spark;
 
     /**
      * Runs a scoring job the way both commands do. Before Spark starts: Spark's arguments, {@code
      * --output} (checked again by the job), {@code --model} (loaded and verified) and the data of
      * the scored split against the model's input and classes ({@link ScoringPreflight}). Then the
      * job runs, its result path is printed and the driver log moves to {@code logFile} inside
-     * {@code output}. A {@link JobArgumentException} (a {@code --model} or {@code --output} to fix)
-     * is exit 2 with its message and no usage dump, like every user error.
+     * {@code output}. A {@link sparktrain.errors.JobArgumentException} (a {@code --model} or {@code
+     * --output} to fix) is exit 2 with its message and no usage dump, like every user error.
      */
     int execute(
-        CommandLine.Model.CommandSpec spec,
-        String command,
-        String output,
-        String logFile,
-        OutputCheck check,
-        ScoringJob job)
+        String command, String output, String logFile, OutputCheck check, ScoringJob scoringJob)
         throws IOException {
-      JobConfig config = config();
-      Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+      JobConfig config = job.load();
+      Configuration hadoop = spark.checkedHadoopConf();
       try {
         check.run(hadoop);
-      } catch (JobArgumentException e) {
-        throw e;
       } catch (IOException e) {
         // e.g. a file system that cannot be reached before the job: leave it to the job
       }
       ScoringPreflight.check(config, model, split, hadoop);
-      SparkSession spark =
-          SparkSessions.getOrCreate(master, "sparktrain " + command + " " + config.workload());
+      SparkSession session = spark.start("sparktrain " + command + " " + config.workload());
       try {
-        System.out.println(job.run(config, spark));
+        System.out.println(scoringJob.run(config, session));
         DriverLog.useFile(
             new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), logFile),
-            spark.sparkContext().hadoopConfiguration());
+            session.sparkContext().hadoopConfiguration());
         return ExitCodes.OK;
       } finally {
-        spark.stop();
+        session.stop();
       }
     }
   }

@@ -1,16 +1,16 @@
 package sparktrain.jobs;
 
+import java.util.Optional;
+import java.util.function.Predicate;
 import picocli.CommandLine;
-import sparktrain.checkpoint.CheckpointCorruptException;
-import sparktrain.config.ConfigException;
-import sparktrain.data.DataException;
-import sparktrain.eval.JobArgumentException;
-import sparktrain.registry.RegistryException;
+import sparktrain.errors.UserInputException;
 import sparktrain.registry.RegistryLockedException;
-import sparktrain.spark.SparkArgumentException;
-import sparktrain.train.RunDirectoryException;
 
-/** Exit codes of every command, decided in one place. */
+/**
+ * Exit codes of every command, decided in one place: a {@link UserInputException} anywhere in a
+ * failure's cause chain (or a picocli usage error) is {@link #USER_ERROR}, a registry lock held by
+ * someone else is {@link #LOCKED}, anything else {@link #FAILURE}.
+ */
 public final class ExitCodes {
   /** Success. */
   public static final int OK = 0;
@@ -39,35 +39,12 @@ public final class ExitCodes {
 
   /** Whether the failure, or any of its causes, is a registry lock held by someone else. */
   public static boolean isLocked(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof RegistryLockedException) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
+    return innermost(t, RegistryLockedException.class::isInstance).isPresent();
   }
 
   /** Whether the failure, or any of its causes, is one the user can fix. */
   public static boolean isUserError(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConfigException
-          || c instanceof DataException
-          || c instanceof RunDirectoryException
-          || c instanceof CheckpointCorruptException
-          || c instanceof RegistryException
-          || c instanceof JobArgumentException
-          || c instanceof SparkArgumentException
-          || c instanceof CommandLine.ParameterException) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
+    return innermostUserError(t).isPresent();
   }
 
   /**
@@ -75,16 +52,28 @@ public final class ExitCodes {
    * failure's.
    */
   public static String message(Throwable t) {
+    return innermost(t, RegistryLockedException.class::isInstance)
+        .or(() -> innermostUserError(t))
+        .map(Throwable::getMessage)
+        .orElseGet(t::toString);
+  }
+
+  private static Optional<Throwable> innermostUserError(Throwable t) {
+    return innermost(
+        t, c -> c instanceof UserInputException || c instanceof CommandLine.ParameterException);
+  }
+
+  /** The innermost exception in the cause chain of {@code t} that is {@code wanted}, if any. */
+  private static Optional<Throwable> innermost(Throwable t, Predicate<Throwable> wanted) {
+    Throwable found = null;
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof RegistryLockedException) {
-        return c.getMessage();
+      if (wanted.test(c)) {
+        found = c;
+      }
+      if (c.getCause() == c) {
+        break;
       }
     }
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (isUserError(c) && (c.getCause() == null || !isUserError(c.getCause()))) {
-        return c.getMessage();
-      }
-    }
-    return t.toString();
+    return Optional.ofNullable(found);
   }
 }

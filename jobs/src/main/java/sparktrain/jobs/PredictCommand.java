@@ -2,7 +2,6 @@ package sparktrain.jobs;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,31 +21,24 @@ import sparktrain.predict.PredictJob;
 final class PredictCommand implements Callable<Integer> {
   @Mixin EvaluateCommand.ScoringOptions scoring;
 
-  @Option(
-      names = "--output",
-      required = true,
-      paramLabel = "DIR",
-      description = "Parquet output directory (any Hadoop FS); must not exist unless --overwrite.")
-  String output;
+  @Mixin OutputOption output;
 
   @Option(names = "--overwrite", description = "Replace DIR if it holds a previous prediction.")
   boolean overwrite;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
   @Override
   public Integer call() throws IOException {
+    String dir = output.required();
     return scoring.execute(
-        spec,
         "predict",
-        output,
+        dir,
         "_logs/driver.log", // Spark's readers skip names starting with _
-        conf -> PredictJob.checkOutput(output, overwrite, conf),
+        conf -> PredictJob.checkOutput(dir, overwrite, conf),
         (config, spark) ->
             PredictJob.run(
                     config,
                     spark,
-                    new PredictJob.Options(scoring.model, output, overwrite, scoring.split))
+                    new PredictJob.Options(scoring.model, dir, overwrite, scoring.split))
                 .output());
   }
 }

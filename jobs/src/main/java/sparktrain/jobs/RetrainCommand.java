@@ -1,19 +1,16 @@
 package sparktrain.jobs;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.retrain.RetrainJob;
 import sparktrain.retrain.RetrainPreflight;
 import sparktrain.retrain.RetrainSummary;
-import sparktrain.spark.SparkSessions;
 
 /**
  * {@code sparktrain retrain --config FILE --registry REG/NAME [--set k=v] [--output DIR]}: continue
@@ -34,12 +31,7 @@ import sparktrain.spark.SparkSessions;
           + " another retrain/promotion (nothing changed; retry later), 1 failure."
     })
 final class RetrainCommand implements Callable<Integer> {
-  @Option(
-      names = "--config",
-      required = true,
-      paramLabel = "FILE",
-      description = "Job config (HOCON), the same model section as the champion's.")
-  String configFile;
+  @Mixin JobConfigOptions job;
 
   @Option(
       names = "--registry",
@@ -48,27 +40,9 @@ final class RetrainCommand implements Callable<Integer> {
       description = "The model's registry directory on any Hadoop FS, e.g. hdfs:///models/mnist.")
   String registry;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description =
-          "Override a config key (repeatable; later wins), e.g. --set data.train.images=NEW.")
-  List<String> sets = new ArrayList<>();
+  @Mixin OutputOption output;
 
-  @Option(
-      names = "--output",
-      paramLabel = "DIR",
-      description =
-          "Output directory, new or empty (default: runs/retrain-<name>-<time>): summary.json and"
-              + " the training run in train/.")
-  String output;
-
-  @Option(
-      names = "--master",
-      paramLabel = "URL",
-      description =
-          "Spark master (default: the job's Spark conf, else local[*] in the embedded runner).")
-  String master;
+  @Mixin SparkOptions spark;
 
   @Option(
       names = "--break-lock",
@@ -79,23 +53,19 @@ final class RetrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<String> all = new ArrayList<>(sets);
-    if (output != null) {
-      all.add("output.dir=" + TrainCommand.quote(output));
-    }
-    JobConfig config = ConfigLoader.load(configFile, all);
+    JobConfig config = job.require().load(output);
     // Spark's arguments, the output directory, the registry and its champion, and the data against
     // the champion's network: all checked before Spark starts and before anything is written
-    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    Configuration hadoop = spark.checkedHadoopConf();
     RetrainPreflight.check(config, registry, hadoop);
-    SparkSession spark =
-        SparkSessions.getOrCreate(master, "sparktrain retrain " + config.workload());
+    SparkSession session = spark.start("sparktrain retrain " + config.workload());
     try {
-      RetrainSummary s = RetrainJob.run(config, spark, registry, new RetrainJob.Options(breakLock));
+      RetrainSummary s =
+          RetrainJob.run(config, session, registry, new RetrainJob.Options(breakLock));
       System.out.println(s.outputDir() + "/summary.json");
       return ExitCodes.OK;
     } finally {
-      spark.stop();
+      session.stop();
     }
   }
 }

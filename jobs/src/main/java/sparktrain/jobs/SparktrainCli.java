@@ -17,6 +17,7 @@ import sparktrain.report.DriverLog;
     name = "sparktrain",
     mixinStandardHelpOptions = true,
     versionProvider = SparktrainCli.Version.class,
+    resourceBundle = "sparktrain.jobs.OptionHelp",
     description = "Train, retrain and evaluate Deeplearning4j networks on Apache Spark.",
     subcommands = {
       TrainCommand.class,

@@ -1,19 +1,17 @@
 package sparktrain.jobs;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.retrain.TrainRegistration;
-import sparktrain.spark.SparkSessions;
 import sparktrain.train.RunDirectoryPreflight;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -24,30 +22,13 @@ import sparktrain.train.TrainSummary;
     mixinStandardHelpOptions = true,
     description = "Train a network with synchronous parameter averaging; checkpoint every epoch.")
 final class TrainCommand implements Callable<Integer> {
-  @Option(
-      names = "--config",
-      paramLabel = "FILE",
-      description = "Job config (HOCON), e.g. conf/mnist-mlp.conf.")
-  String configFile;
+  @Mixin JobConfigOptions job;
 
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "Override a config key (repeatable; later wins), e.g. --set training.epochs=3.")
-  List<String> sets = new ArrayList<>();
+  @Mixin OutputOption output;
 
-  @Option(
-      names = "--output",
-      paramLabel = "DIR",
-      description = "Run directory on any Hadoop FS (default: runs/<workload>-<time>).")
-  String output;
+  @Mixin SparkOptions spark;
 
-  @Option(
-      names = "--master",
-      paramLabel = "URL",
-      description =
-          "Spark master (default: the job's Spark conf, else local[*] in the embedded runner).")
-  String master;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
       names = "--resume",
@@ -67,41 +48,33 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    List<String> all = new ArrayList<>(sets);
-    if (output != null) {
-      all.add("output.dir=" + quote(output));
-    }
-    JobConfig config = ConfigLoader.load(configFile, all);
+    JobConfig config = job.load(output);
     if (resume && (config.output().dir() == null || config.output().dir().isBlank())) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--resume needs --output (or output.dir) naming the run");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--resume needs --output (or output.dir) naming the run");
     }
     // Everything that can be checked on the driver, before Spark starts and before anything is
     // written: Spark's arguments, the run directory, the inputs against the network, the registry.
-    Configuration hadoop = SparkSessions.hadoopConf(SparkSessions.checkedConf(master));
+    Configuration hadoop = spark.checkedHadoopConf();
     RunDirectoryPreflight.check(config, resume, force, hadoop);
     InputPreflight.check(
         config.data(), InputPreflight.Expectation.of(config), InputPreflight.Usage.TRAIN, hadoop);
     if (register != null) {
       TrainRegistration.check(register, hadoop); // before hours of training
     }
-    SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain train " + config.workload());
+    SparkSession session = spark.start("sparktrain train " + config.workload());
     try {
-      TrainSummary s = TrainJob.run(config, spark, new TrainJob.Options(resume, force));
+      TrainSummary s = TrainJob.run(config, session, new TrainJob.Options(resume, force));
       System.out.println(s.runDir() + "/summary.json");
       if (register != null) {
         RegisteredVersion v =
             TrainRegistration.register(
-                register, spark.sparkContext().hadoopConfiguration(), config, s);
+                register, session.sparkContext().hadoopConfiguration(), config, s);
         System.out.println(v.version() + (v.champion() ? " champion" : ""));
       }
       return ExitCodes.OK;
     } finally {
-      spark.stop();
+      session.stop();
     }
-  }
-
-  static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }

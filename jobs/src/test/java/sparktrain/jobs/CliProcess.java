@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import sparktrain.checkpoint.HaltBeforePublishMain;
 import sparktrain.testing.ChildJvm;
 
 /**
@@ -26,6 +27,23 @@ final class CliProcess implements AutoCloseable {
    * Starts the CLI with {@code args}; {@code systemProperties} are extra {@code -Dk=v} JVM options.
    */
   static CliProcess start(Path log, List<String> systemProperties, List<String> args) {
+    return start(log, systemProperties, SparktrainCli.class.getName(), args);
+  }
+
+  /**
+   * Starts the CLI with {@code args} in a JVM that halts like {@code kill -9} (exit status {@value
+   * HaltBeforePublishMain#HALT_STATUS}) after writing {@code checkpoint}'s files, before publishing
+   * it ({@link HaltBeforePublishMain}).
+   */
+  static CliProcess startHaltingBeforePublish(
+      Path log, List<String> systemProperties, String checkpoint, List<String> args) {
+    List<String> mainArgs = new ArrayList<>(List.of(checkpoint, SparktrainCli.class.getName()));
+    mainArgs.addAll(args);
+    return start(log, systemProperties, HaltBeforePublishMain.class.getName(), mainArgs);
+  }
+
+  private static CliProcess start(
+      Path log, List<String> systemProperties, String mainClass, List<String> args) {
     List<String> options = new ArrayList<>();
     options.add("-Dorg.bytedeco.javacpp.maxbytes=2g");
     String log4j = System.getProperty("log4j2.configurationFile");
@@ -34,7 +52,7 @@ final class CliProcess implements AutoCloseable {
     }
     options.addAll(systemProperties);
     Process p =
-        ChildJvm.of(SparktrainCli.class.getName(), args)
+        ChildJvm.of(mainClass, args)
             .heap("1g")
             .options(options)
             .env("SPARK_LOCAL_IP", "127.0.0.1")

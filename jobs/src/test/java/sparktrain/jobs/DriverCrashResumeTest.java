@@ -11,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.checkpoint.HaltBeforePublishMain;
 
 /**
  * The driver dies: {@code sparktrain train} runs as its own JVM and is killed with {@code kill -9}
@@ -66,15 +67,10 @@ class DriverCrashResumeTest {
     Path checkpoints = out.resolve("checkpoints");
 
     CliProcess first =
-        CliProcess.start(
-            tmp.resolve("first.log"),
-            List.of(
-                "-Dspark.ui.enabled=false",
-                "-Dsparktrain.test.checkpoint.halt-before-publish=epoch-0002"),
-            args);
+        CliProcess.startHaltingBeforePublish(tmp.resolve("first.log"), QUIET, "epoch-0002", args);
     int halted = first.await(RUN_TIMEOUT);
 
-    assertThat(halted).as(first.logTail()).isEqualTo(86);
+    assertThat(halted).as(first.logTail()).isEqualTo(HaltBeforePublishMain.HALT_STATUS);
     // Epoch 2's files were written completely into a temporary directory, never renamed.
     assertThat(CliJobs.latest(out)).isEqualTo("epoch-0001");
     assertThat(checkpoints.resolve("epoch-0002")).doesNotExist();

@@ -1,11 +1,11 @@
-package sparktrain.eval;
+package sparktrain.errors;
 
 /**
  * A job argument the user must fix ({@code --model} names nothing loadable, {@code --output}
  * already exists); the message names the argument and the offending value. The command line maps it
  * to exit code 2.
  */
-public class JobArgumentException extends IllegalArgumentException {
+public class JobArgumentException extends UserInputException {
   private static final long serialVersionUID = 1L;
 
   /** Creates the exception; {@code message} names the argument and the value. */
