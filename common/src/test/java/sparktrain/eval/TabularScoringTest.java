@@ -58,7 +58,7 @@ class TabularScoringTest {
     data = TestDatasets.write(tmp, "named.csv", named);
     TestDatasets.write(tmp, "malignant.csv", malignant);
     trainConfig = config("output.dir=\"" + tmp.resolve("run") + "\"");
-    trained = TrainJob.run(trainConfig, spark, TrainJob.Options.defaults());
+    trained = TrainJob.run(trainConfig, spark, TrainJob.Options.fresh());
   }
 
   @AfterAll

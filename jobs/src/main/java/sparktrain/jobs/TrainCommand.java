@@ -87,7 +87,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     SparkSession spark = SparkSessions.getOrCreate(master, "sparktrain train " + config.workload());
     try {
-      TrainSummary s = TrainJob.run(config, spark, new TrainJob.Options(resume, force));
+      TrainJob.Options options = resume ? TrainJob.Options.resuming() : TrainJob.Options.fresh();
+      TrainSummary s = TrainJob.run(config, spark, force ? options.withForce() : options);
       System.out.println(s.runDir() + "/summary.json");
       if (register != null) {
         RegisteredVersion v =
