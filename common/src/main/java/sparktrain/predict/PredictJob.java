@@ -115,8 +115,7 @@ public final class PredictJob {
     double seconds;
     Map<String, Object> figures;
     MultiLayerNetwork net = setup.network();
-    Broadcast<Tuple2<String, INDArray>> broadcast =
-        sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
+    Broadcast<Tuple2<String, INDArray>> broadcast = Predictor.broadcast(sc, net);
     try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "predict", "Predict with " + options.model())) {
       long t0 = System.nanoTime();
@@ -124,7 +123,7 @@ public final class PredictJob {
       JavaRDD<Row> predicted =
           data.examples()
               .zipWithIndex()
-              .mapPartitions(new Predictor(broadcast, setup.encoder(), rows, nonFinite));
+              .mapPartitions(new Predictor<>(broadcast, setup.encoder(), rows, nonFinite));
       Dataset<Row> frame = spark.createDataFrame(predicted, rows.schema());
       frame
           .write()

@@ -1,6 +1,5 @@
 package sparktrain.predict;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -8,6 +7,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+import sparktrain.data.Example;
 import sparktrain.eval.BinaryClassificationMetrics;
 import sparktrain.eval.EvaluationPlan;
 
@@ -28,7 +29,8 @@ import sparktrain.eval.EvaluationPlan;
  *
  * @param plan how the model's outputs are read
  */
-public record PredictionRows(EvaluationPlan plan) implements Serializable {
+public record PredictionRows(EvaluationPlan plan)
+    implements Predictor.RecordRows<Tuple2<Example, Long>> {
   /** Column of the record index. */
   public static final String ID = "id";
 
@@ -77,6 +79,16 @@ public record PredictionRows(EvaluationPlan plan) implements Serializable {
     return DataTypes.createStructType(f);
   }
 
+  @Override
+  public Example example(Tuple2<Example, Long> record) {
+    return record._1();
+  }
+
+  @Override
+  public Row row(Tuple2<Example, Long> record, Example example, float[] output) {
+    return row(record._2(), example.label(), output);
+  }
+
   /** The row of one record from the network's output row. */
   public Row row(long id, double label, float[] output) {
     boolean finite = isFinite(output);
@@ -99,7 +111,7 @@ public record PredictionRows(EvaluationPlan plan) implements Serializable {
   }
 
   /** The predicted class of a finite output row (same rules as the evaluation's). */
-  int predictedClass(float[] out) {
+  public int predictedClass(float[] out) {
     if (plan.kind() == EvaluationPlan.Kind.BINARY) {
       double p = plan.outputs() == 1 ? out[0] : out[1];
       return p >= BinaryClassificationMetrics.THRESHOLD ? 1 : 0;

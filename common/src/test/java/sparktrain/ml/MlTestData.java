@@ -1,0 +1,25 @@
+package sparktrain.ml;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** DataFrames of the project's CSV data sets for the Spark ML tests. */
+final class MlTestData {
+  private MlTestData() {}
+
+  /** A CSV file with a header, numbers inferred. */
+  static Dataset<Row> csv(SparkSession spark, Path file) {
+    return spark.read().option("header", true).option("inferSchema", true).csv(file.toString());
+  }
+
+  /** Assembles every column of {@code header} but {@code label} into {@code features}. */
+  static VectorAssembler assembler(String header, String label) {
+    String[] columns =
+        Arrays.stream(header.split(",")).filter(c -> !c.equals(label)).toArray(String[]::new);
+    return new VectorAssembler().setInputCols(columns).setOutputCol("features");
+  }
+}
