@@ -33,6 +33,29 @@ public record DataConfig(
     Task task,
     long seed) {
 
+  /** This config with {@code keep} read from every row as text ({@code predict --keep-columns}). */
+  public DataConfig withKeptColumns(java.util.List<String> keep) {
+    return new DataConfig(
+        format,
+        path,
+        train,
+        validation,
+        test,
+        split,
+        csv,
+        libsvmNumFeatures,
+        columns.withKeep(keep),
+        badRows,
+        trainLimit,
+        trainOffset,
+        testLimit,
+        numClasses,
+        normalization,
+        partitions,
+        task,
+        seed);
+  }
+
   /** This config with the values derived from the model and training sections. */
   public DataConfig withDerived(Task derivedTask, long derivedSeed) {
     return new DataConfig(

@@ -43,7 +43,7 @@ import sparktrain.train.TrainSummary;
  * for that directory.
  */
 public final class SparktrainEstimator extends Estimator<SparktrainModel>
-    implements DefaultParamsWritable {
+    implements DefaultParamsWritable, ColumnParams<SparktrainEstimator> {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -90,6 +90,11 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
     return uid;
   }
 
+  @Override
+  public MlColumns mlColumns() {
+    return columns;
+  }
+
   /** The Params reader ({@code SparktrainEstimator.load(path)}, {@code Pipeline.load}). */
   public static MLReader<SparktrainEstimator> read() {
     return new DefaultParamsReader<>();
@@ -98,31 +103,6 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
   /** Loads an estimator saved with {@code write().save(path)}. */
   public static SparktrainEstimator load(String path) {
     return read().load(path);
-  }
-
-  /** Param: features column (a Vector column). */
-  public Param<String> featuresCol() {
-    return columns.features;
-  }
-
-  /** Param: label column. */
-  public Param<String> labelCol() {
-    return columns.label;
-  }
-
-  /** Param: prediction column of the model. */
-  public Param<String> predictionCol() {
-    return columns.prediction;
-  }
-
-  /** Param: probability column of the model. */
-  public Param<String> probabilityCol() {
-    return columns.probability;
-  }
-
-  /** Param: raw prediction column of the model. */
-  public Param<String> rawPredictionCol() {
-    return columns.rawPrediction;
   }
 
   /** Param: job config HOCON. */
@@ -163,36 +143,6 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
   /** Param: start over in outputDir. */
   public BooleanParam force() {
     return force;
-  }
-
-  /** Sets the features column. */
-  public SparktrainEstimator setFeaturesCol(String value) {
-    set(columns.features, value);
-    return this;
-  }
-
-  /** Sets the label column. */
-  public SparktrainEstimator setLabelCol(String value) {
-    set(columns.label, value);
-    return this;
-  }
-
-  /** Sets the model's prediction column. */
-  public SparktrainEstimator setPredictionCol(String value) {
-    set(columns.prediction, value);
-    return this;
-  }
-
-  /** Sets the model's probability column. */
-  public SparktrainEstimator setProbabilityCol(String value) {
-    set(columns.probability, value);
-    return this;
-  }
-
-  /** Sets the model's raw prediction column. */
-  public SparktrainEstimator setRawPredictionCol(String value) {
-    set(columns.rawPrediction, value);
-    return this;
   }
 
   /** Sets the job config as HOCON text. */

@@ -11,7 +11,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
@@ -46,7 +45,8 @@ import sparktrain.predict.Predictor;
  * predict --model} accept, plus Spark ML's {@code metadata/}. {@link #load} reads such a directory,
  * and also any model, checkpoint or run directory {@code train} wrote (with default Params).
  */
-public final class SparktrainModel extends Model<SparktrainModel> implements MLWritable {
+public final class SparktrainModel extends Model<SparktrainModel>
+    implements MLWritable, ColumnParams<SparktrainModel> {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -83,6 +83,11 @@ public final class SparktrainModel extends Model<SparktrainModel> implements MLW
     return uid;
   }
 
+  @Override
+  public MlColumns mlColumns() {
+    return columns;
+  }
+
   /** The reader ({@link #load}, {@code PipelineModel.load}). */
   public static MLReader<SparktrainModel> read() {
     return new Reader();
@@ -91,55 +96,6 @@ public final class SparktrainModel extends Model<SparktrainModel> implements MLW
   /** Loads a model saved with {@code write().save(path)}, or a model {@code train} wrote. */
   public static SparktrainModel load(String path) {
     return read().load(path);
-  }
-
-  /** Param: features column (a Vector column). */
-  public Param<String> featuresCol() {
-    return columns.features;
-  }
-
-  /** Param: label column (kept for Pipelines; transform does not need it). */
-  public Param<String> labelCol() {
-    return columns.label;
-  }
-
-  /** Param: prediction column. */
-  public Param<String> predictionCol() {
-    return columns.prediction;
-  }
-
-  /** Param: probability column. */
-  public Param<String> probabilityCol() {
-    return columns.probability;
-  }
-
-  /** Param: raw prediction column. */
-  public Param<String> rawPredictionCol() {
-    return columns.rawPrediction;
-  }
-
-  /** Sets the features column. */
-  public SparktrainModel setFeaturesCol(String value) {
-    set(columns.features, value);
-    return this;
-  }
-
-  /** Sets the prediction column. */
-  public SparktrainModel setPredictionCol(String value) {
-    set(columns.prediction, value);
-    return this;
-  }
-
-  /** Sets the probability column. */
-  public SparktrainModel setProbabilityCol(String value) {
-    set(columns.probability, value);
-    return this;
-  }
-
-  /** Sets the raw prediction column. */
-  public SparktrainModel setRawPredictionCol(String value) {
-    set(columns.rawPrediction, value);
-    return this;
   }
 
   /** The network (the driver's copy; tasks build theirs from the broadcast). */

@@ -27,10 +27,25 @@ import sparktrain.eval.EvaluationPlan;
  *       {@code outputs} (array of double, all of them).
  * </ul>
  *
+ * <p>Then the input columns {@code predict --keep-columns} names, as text (string, nullable), in
+ * the order given.
+ *
  * @param plan how the model's outputs are read
+ * @param kept the kept input columns' names
  */
-public record PredictionRows(EvaluationPlan plan)
+public record PredictionRows(EvaluationPlan plan, List<String> kept)
     implements Predictor.RecordRows<Tuple2<Example, Long>> {
+
+  /** Rows without kept input columns. */
+  public PredictionRows(EvaluationPlan plan) {
+    this(plan, List.of());
+  }
+
+  /** Copies {@code kept}. */
+  public PredictionRows {
+    kept = List.copyOf(kept);
+  }
+
   /** Column of the record index. */
   public static final String ID = "id";
 
@@ -76,6 +91,9 @@ public record PredictionRows(EvaluationPlan plan)
               DataTypes.createArrayType(DataTypes.FloatType, false),
               false));
     }
+    for (String name : kept) {
+      f.add(DataTypes.createStructField(name, DataTypes.StringType, true));
+    }
     return DataTypes.createStructType(f);
   }
 
@@ -86,7 +104,19 @@ public record PredictionRows(EvaluationPlan plan)
 
   @Override
   public Row row(Tuple2<Example, Long> record, Example example, float[] output) {
-    return row(record._2(), example.label(), output);
+    Row row = row(record._2(), example.label(), output);
+    if (kept.isEmpty()) {
+      return row;
+    }
+    Object[] values = new Object[row.size() + kept.size()];
+    for (int i = 0; i < row.size(); i++) {
+      values[i] = row.get(i);
+    }
+    String[] cells = example.kept();
+    for (int k = 0; k < kept.size(); k++) {
+      values[row.size() + k] = cells == null ? null : cells[k];
+    }
+    return RowFactory.create(values);
   }
 
   /** The row of one record from the network's output row. */

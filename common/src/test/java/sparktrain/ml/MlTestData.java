@@ -16,6 +16,12 @@ final class MlTestData {
     return spark.read().option("header", true).option("inferSchema", true).csv(file.toString());
   }
 
+  /** The CSV file with every column but {@code label} assembled into {@code features}. */
+  static Dataset<Row> assembled(SparkSession spark, Path file, String label) {
+    String header = sparktrain.testing.TestDatasets.lines(file).get(0);
+    return assembler(header, label).transform(csv(spark, file));
+  }
+
   /** Assembles every column of {@code header} but {@code label} into {@code features}. */
   static VectorAssembler assembler(String header, String label) {
     String[] columns =

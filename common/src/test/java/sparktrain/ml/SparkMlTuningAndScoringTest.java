@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.RegressionEvaluator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
@@ -34,10 +35,7 @@ class SparkMlTuningAndScoringTest extends LocalSparkTestBase {
 
   @Test
   void crossValidatorOverLearningRateAndEpochsPicksAModel() {
-    String header = TestDatasets.lines(TestDatasets.breastCancer()).get(0);
-    Dataset<Row> data =
-        MlTestData.assembler(header, "benign")
-            .transform(MlTestData.csv(spark, TestDatasets.breastCancer()));
+    Dataset<Row> data = MlTestData.assembled(spark, TestDatasets.breastCancer(), "benign");
     SparktrainEstimator estimator =
         new SparktrainEstimator()
             .setConfigPath(java.nio.file.Path.of("..", "conf", "binary-mlp.conf").toString())
@@ -69,6 +67,28 @@ class SparkMlTuningAndScoringTest extends LocalSparkTestBase {
     assertThat(parent.getOrDefault(parent.epochs()))
         .isEqualTo(grid[best].apply(estimator.epochs()));
     assertThat(auc[best]).isGreaterThan(0.9);
+  }
+
+  @Test
+  void regressionModelAppendsOnlyPredictionAndBeatsTheMean() {
+    Dataset<Row> data = MlTestData.assembled(spark, TestDatasets.diabetes(), "progression");
+    SparktrainModel model =
+        new SparktrainEstimator()
+            .setConfigPath(java.nio.file.Path.of("..", "conf", "linear-regression.conf").toString())
+            .setLabelCol("progression")
+            .fit(data);
+    Dataset<Row> scored = model.transform(data);
+    assertThat(scored.columns()).containsExactly(append(data.columns(), "prediction"));
+    double r2 =
+        new RegressionEvaluator().setLabelCol("progression").setMetricName("r2").evaluate(scored);
+    System.out.printf("diabetes regression: r2 %.4f on the training rows%n", r2);
+    assertThat(r2).isGreaterThan(0.2);
+  }
+
+  private static String[] append(String[] columns, String column) {
+    String[] out = java.util.Arrays.copyOf(columns, columns.length + 1);
+    out[columns.length] = column;
+    return out;
   }
 
   @Test

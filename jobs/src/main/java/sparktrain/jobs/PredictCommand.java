@@ -32,6 +32,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace DIR if it holds a previous prediction.")
   boolean overwrite;
 
+  @Option(
+      names = "--keep-columns",
+      split = ",",
+      paramLabel = "COL[,COL...]",
+      description =
+          "Input columns (csv, parquet) copied as text into every prediction row, e.g. an id to"
+              + " join the predictions back on.")
+  java.util.List<String> keepColumns = new java.util.ArrayList<>();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -46,7 +55,8 @@ final class PredictCommand implements Callable<Integer> {
             PredictJob.run(
                     config,
                     spark,
-                    new PredictJob.Options(scoring.model, output, overwrite, scoring.split))
+                    new PredictJob.Options(
+                        scoring.model, output, overwrite, scoring.split, keepColumns))
                 .output());
   }
 }
