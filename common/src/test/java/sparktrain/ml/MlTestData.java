@@ -16,6 +16,13 @@ final class MlTestData {
     return spark.read().option("header", true).option("inferSchema", true).csv(file.toString());
   }
 
+  /** An estimator of the project's {@code conf/NAME} config, labels in {@code label}. */
+  static SparktrainEstimator estimator(String conf, String label) {
+    return new SparktrainEstimator()
+        .setConfigPath(Path.of("..", "conf", conf).toString())
+        .setLabelCol(label);
+  }
+
   /** The CSV file with every column but {@code label} assembled into {@code features}. */
   static Dataset<Row> assembled(SparkSession spark, Path file, String label) {
     String header = sparktrain.testing.TestDatasets.lines(file).get(0);

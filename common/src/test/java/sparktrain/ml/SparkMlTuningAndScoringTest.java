@@ -36,10 +36,7 @@ class SparkMlTuningAndScoringTest extends LocalSparkTestBase {
   @Test
   void crossValidatorOverLearningRateAndEpochsPicksAModel() {
     Dataset<Row> data = MlTestData.assembled(spark, TestDatasets.breastCancer(), "benign");
-    SparktrainEstimator estimator =
-        new SparktrainEstimator()
-            .setConfigPath(java.nio.file.Path.of("..", "conf", "binary-mlp.conf").toString())
-            .setLabelCol("benign");
+    SparktrainEstimator estimator = MlTestData.estimator("binary-mlp.conf", "benign");
     ParamMap[] grid =
         new ParamGridBuilder()
             .addGrid(estimator.learningRate(), new double[] {1e-4, 1e-2})
@@ -73,10 +70,7 @@ class SparkMlTuningAndScoringTest extends LocalSparkTestBase {
   void regressionModelAppendsOnlyPredictionAndBeatsTheMean() {
     Dataset<Row> data = MlTestData.assembled(spark, TestDatasets.diabetes(), "progression");
     SparktrainModel model =
-        new SparktrainEstimator()
-            .setConfigPath(java.nio.file.Path.of("..", "conf", "linear-regression.conf").toString())
-            .setLabelCol("progression")
-            .fit(data);
+        MlTestData.estimator("linear-regression.conf", "progression").setEpochs(5).fit(data);
     Dataset<Row> scored = model.transform(data);
     assertThat(scored.columns()).containsExactly(append(data.columns(), "prediction"));
     double r2 =
