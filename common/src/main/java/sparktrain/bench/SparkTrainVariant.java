@@ -54,7 +54,7 @@ public record SparkTrainVariant(String name, String description, List<String> se
     TrainSummary summary;
     Map<String, PhaseTimer.Phase> phases;
     try {
-      summary = TrainJob.run(config, ctx.spark(), TrainJob.Options.defaults());
+      summary = TrainJob.run(config, ctx.spark(), TrainJob.Options.fresh());
     } finally {
       phases = timer.detach();
     }

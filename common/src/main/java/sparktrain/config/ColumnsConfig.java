@@ -13,13 +13,30 @@ import java.util.List;
  *     and not in {@code exclude}
  * @param exclude columns that are not features when {@code features} is empty
  * @param labelEncoding how classification labels are written
+ * @param keep input columns {@code predict --keep-columns} copies into every prediction row
  */
 public record ColumnsConfig(
     String label,
     List<String> oneHotLabel,
     List<String> features,
     List<String> exclude,
-    LabelEncoding labelEncoding) {
+    LabelEncoding labelEncoding,
+    List<String> keep) {
+
+  /** Columns without any kept for predictions. */
+  public ColumnsConfig(
+      String label,
+      List<String> oneHotLabel,
+      List<String> features,
+      List<String> exclude,
+      LabelEncoding labelEncoding) {
+    this(label, oneHotLabel, features, exclude, labelEncoding, List.of());
+  }
+
+  /** These columns, with {@code columns} copied as text into every prediction row. */
+  public ColumnsConfig withKeep(List<String> columns) {
+    return new ColumnsConfig(label, oneHotLabel, features, exclude, labelEncoding, columns);
+  }
 
   /** Whether {@code column} is written as a 0-based index (digits only). */
   public static boolean isIndex(String column) {

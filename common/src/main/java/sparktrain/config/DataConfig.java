@@ -33,8 +33,17 @@ public record DataConfig(
     Task task,
     long seed) {
 
+  /** This config with {@code keep} read from every row as text ({@code predict --keep-columns}). */
+  public DataConfig withKeptColumns(java.util.List<String> keep) {
+    return with(columns.withKeep(keep), task, seed);
+  }
+
   /** This config with the values derived from the model and training sections. */
   public DataConfig withDerived(Task derivedTask, long derivedSeed) {
+    return with(columns, derivedTask, derivedSeed);
+  }
+
+  private DataConfig with(ColumnsConfig otherColumns, Task otherTask, long otherSeed) {
     return new DataConfig(
         format,
         path,
@@ -44,7 +53,7 @@ public record DataConfig(
         split,
         csv,
         libsvmNumFeatures,
-        columns,
+        otherColumns,
         badRows,
         trainLimit,
         trainOffset,
@@ -52,8 +61,8 @@ public record DataConfig(
         numClasses,
         normalization,
         partitions,
-        derivedTask,
-        derivedSeed);
+        otherTask,
+        otherSeed);
   }
 
   /**

@@ -26,8 +26,13 @@ final class ColumnSelection implements Serializable {
   final int[] oneHot;
   final int[] features;
 
-  private ColumnSelection(List<String> columns, int label, int[] oneHot, int[] features) {
+  /** Columns copied as text into prediction rows ({@code --keep-columns}), in order. */
+  final int[] kept;
+
+  private ColumnSelection(
+      List<String> columns, int label, int[] oneHot, int[] features, int[] kept) {
     this.columns = List.copyOf(columns);
+    this.kept = kept;
     this.label = label;
     this.oneHot = oneHot;
     this.features = features;
@@ -94,7 +99,8 @@ final class ColumnSelection implements Serializable {
               + config.exclude()
               + ")");
     }
-    return new ColumnSelection(columns, label, oneHot, features);
+    return new ColumnSelection(
+        columns, label, oneHot, features, r.findAll("--keep-columns", config.keep()));
   }
 
   /** The number of cells a row must have. */

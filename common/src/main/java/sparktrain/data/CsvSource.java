@@ -102,6 +102,17 @@ final class CsvSource {
       this.widthSource = widthSource;
     }
 
+    private String[] kept(String[] cells) {
+      if (columns.kept.length == 0) {
+        return null;
+      }
+      String[] out = new String[columns.kept.length];
+      for (int k = 0; k < out.length; k++) {
+        out[k] = cells[columns.kept[k]];
+      }
+      return out;
+    }
+
     @Override
     public ParsedRow parse(String file, long line, String text) {
       if ((header && line == 1) || text.isBlank()) {
@@ -154,7 +165,7 @@ final class CsvSource {
         values[k] = (float) v;
       }
       if (columns.label >= 0) {
-        return ParsedRow.good(file, line, UNIT, values, cells[columns.label]);
+        return ParsedRow.good(file, line, UNIT, values, cells[columns.label]).keeping(kept(cells));
       }
       double[] hot = new double[columns.oneHot.length];
       String[] shown = new String[hot.length];
@@ -164,7 +175,7 @@ final class CsvSource {
       }
       int index = OneHot.index(hot);
       return index >= 0
-          ? ParsedRow.goodOneHot(file, line, UNIT, values, index)
+          ? ParsedRow.goodOneHot(file, line, UNIT, values, index).keeping(kept(cells))
           : ParsedRow.bad(file, line, UNIT, BadRowKind.BAD_ONE_HOT, OneHot.problem(columns, shown));
     }
   }

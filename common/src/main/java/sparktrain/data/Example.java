@@ -16,11 +16,31 @@ public final class Example implements Serializable {
 
   private final float[] features;
   private final double label;
+  private final String[] kept;
 
   /** Creates an example; {@code features} is kept, not copied. */
   public Example(float[] features, double label) {
+    this(features, label, null);
+  }
+
+  /**
+   * Creates an example that carries input cells to copy into its prediction row ({@code predict
+   * --keep-columns}); {@code kept} may be null (none).
+   */
+  public Example(float[] features, double label, String[] kept) {
     this.features = Objects.requireNonNull(features, "features");
     this.label = label;
+    this.kept = kept;
+  }
+
+  /** The kept input cells as text, or null when none were asked for. */
+  public String[] kept() {
+    return kept;
+  }
+
+  /** This example with another label, the same features and kept cells. */
+  public Example withLabel(double other) {
+    return new Example(features, other, kept);
   }
 
   /** The feature vector (the array itself, not a copy: do not modify it). */

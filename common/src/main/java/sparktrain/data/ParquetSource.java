@@ -79,6 +79,9 @@ final class ParquetSource {
     for (int c : selection.features) {
       select.add(col(quote(names.get(c))).cast("double"));
     }
+    for (int c : selection.kept) {
+      select.add(col(quote(names.get(c))).cast("string"));
+    }
     return new SourceRows(
         path,
         df.select(select.toArray(new Column[0])).toJavaRDD().map(new Parser(selection)),
@@ -161,8 +164,15 @@ final class ParquetSource {
         }
         values[k] = (float) v;
       }
+      String[] kept = null;
+      if (columns.kept.length > 0) {
+        kept = new String[columns.kept.length];
+        for (int k = 0; k < kept.length; k++) {
+          kept[k] = row.getString(at + k);
+        }
+      }
       if (hot == null) {
-        return ParsedRow.good(file, position, UNIT, values, labelText);
+        return ParsedRow.good(file, position, UNIT, values, labelText).keeping(kept);
       }
       int index = OneHot.index(hot);
       if (index < 0) {
@@ -170,7 +180,7 @@ final class ParquetSource {
         return ParsedRow.bad(
             file, position, UNIT, BadRowKind.BAD_ONE_HOT, OneHot.problem(columns, shown));
       }
-      return ParsedRow.goodOneHot(file, position, UNIT, values, index);
+      return ParsedRow.goodOneHot(file, position, UNIT, values, index).keeping(kept);
     }
   }
 }

@@ -27,6 +27,9 @@ final class ParsedRow implements Serializable {
 
   final String detail;
 
+  /** The {@code --keep-columns} cells of a good row, as text (null cells stay null), or null. */
+  String[] kept;
+
   private ParsedRow(
       String file,
       long position,
@@ -65,6 +68,12 @@ final class ParsedRow implements Serializable {
   }
 
   /** The problem with this row's cells, or null. */
+  /** This row with the cells of its kept columns. */
+  ParsedRow keeping(String[] cells) {
+    kept = cells;
+    return this;
+  }
+
   RowProblem cellProblem() {
     return problem == null ? null : new RowProblem(file, position, unit, problem, detail);
   }

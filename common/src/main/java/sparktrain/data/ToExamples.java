@@ -51,12 +51,14 @@ final class ToExamples implements FlatMapFunction<Iterator<ParsedRow>, Example> 
       return null;
     }
     if (names == null) {
-      return rules.asIndex(row) == null ? new Example(row.features, row.labelValue) : null;
+      return rules.asIndex(row) == null
+          ? new Example(row.features, row.labelValue, row.kept)
+          : null;
     }
     if (rules.asName(row) != null) {
       return null;
     }
     int index = names.indexOf(row.labelText);
-    return index < 0 ? null : new Example(row.features, index);
+    return index < 0 ? null : new Example(row.features, index, row.kept);
   }
 }

@@ -235,7 +235,7 @@ public final class ScoringSetup {
       }
       map[i] = j;
     }
-    return examples.map(e -> new Example(e.features(), map[(int) e.label()]));
+    return examples.map(e -> e.withLabel(map[(int) e.label()]));
   }
 
   /** The model's class names, when its labels were names. */

@@ -60,11 +60,24 @@ public final class PredictJob {
    *     overwrite}
    * @param overwrite replace an existing prediction output
    * @param split the data split to score
+   * @param keepColumns input columns copied (as text) into every prediction row ({@code
+   *     --keep-columns}; csv and parquet inputs), or empty
    */
-  public record Options(String model, String output, boolean overwrite, Split split) {
+  public record Options(
+      String model, String output, boolean overwrite, Split split, List<String> keepColumns) {
     /** Predicts the test split. */
     public Options(String model, String output, boolean overwrite) {
       this(model, output, overwrite, Split.TEST);
+    }
+
+    /** Keeps no input column. */
+    public Options(String model, String output, boolean overwrite, Split split) {
+      this(model, output, overwrite, split, List.of());
+    }
+
+    /** Null {@code keepColumns} means none. */
+    public Options {
+      keepColumns = keepColumns == null ? List.of() : List.copyOf(keepColumns);
     }
   }
 
@@ -107,16 +120,15 @@ public final class PredictJob {
         model.describe(),
         options.split().configName(),
         out);
-    ScoringSetup setup = ScoringSetup.prepare(config, model);
-    PredictionRows rows = new PredictionRows(setup.plan());
+    ScoringSetup setup = ScoringSetup.prepare(keeping(config, options.keepColumns()), model);
+    PredictionRows rows = new PredictionRows(setup.plan(), options.keepColumns());
     LongAccumulator nonFinite = sc.sc().longAccumulator("non-finite outputs");
 
     ScoringSetup.ScoringData data;
     double seconds;
     Map<String, Object> figures;
     MultiLayerNetwork net = setup.network();
-    Broadcast<Tuple2<String, INDArray>> broadcast =
-        sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
+    Broadcast<Tuple2<String, INDArray>> broadcast = Predictor.broadcast(sc, net);
     try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "predict", "Predict with " + options.model())) {
       long t0 = System.nanoTime();
@@ -124,7 +136,7 @@ public final class PredictJob {
       JavaRDD<Row> predicted =
           data.examples()
               .zipWithIndex()
-              .mapPartitions(new Predictor(broadcast, setup.encoder(), rows, nonFinite));
+              .mapPartitions(new Predictor<>(broadcast, setup.encoder(), rows, nonFinite));
       Dataset<Row> frame = spark.createDataFrame(predicted, rows.schema());
       frame
           .write()
@@ -178,6 +190,43 @@ public final class PredictJob {
             rowsPerSecond));
     return new Summary(
         out.toString(), written, nonFinite.value(), data.partitions(), seconds, rowsPerSecond);
+  }
+
+  /**
+   * The config with {@code keep} read as text from every input row.
+   *
+   * @throws JobArgumentException for a format without named columns (idx, libsvm), or a kept column
+   *     that is also an output column
+   */
+  private static JobConfig keeping(JobConfig config, List<String> keep) {
+    if (keep.isEmpty()) {
+      return config;
+    }
+    var format = config.data().format();
+    if (format != sparktrain.config.DataFormat.CSV
+        && format != sparktrain.config.DataFormat.PARQUET) {
+      throw new JobArgumentException(
+          "--keep-columns: data.format "
+              + format.configName()
+              + " has no named columns to keep; it works for csv and parquet inputs");
+    }
+    for (String name : keep) {
+      if (List.of(PredictionRows.ID, PredictionRows.LABEL).contains(name)) {
+        throw new JobArgumentException(
+            "--keep-columns: "
+                + name
+                + " is a column of every prediction row already; keep other columns");
+      }
+    }
+    return new JobConfig(
+        config.workload(),
+        config.data().withKeptColumns(keep),
+        config.model(),
+        config.training(),
+        config.checkpoint(),
+        config.output(),
+        config.retrain(),
+        config.resolved());
   }
 
   /**

@@ -1,6 +1,5 @@
 package sparktrain.predict;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -8,6 +7,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+import sparktrain.data.Example;
 import sparktrain.eval.BinaryClassificationMetrics;
 import sparktrain.eval.EvaluationPlan;
 
@@ -26,9 +27,25 @@ import sparktrain.eval.EvaluationPlan;
  *       {@code outputs} (array of double, all of them).
  * </ul>
  *
+ * <p>Then the input columns {@code predict --keep-columns} names, as text (string, nullable), in
+ * the order given.
+ *
  * @param plan how the model's outputs are read
+ * @param kept the kept input columns' names
  */
-public record PredictionRows(EvaluationPlan plan) implements Serializable {
+public record PredictionRows(EvaluationPlan plan, List<String> kept)
+    implements Predictor.RecordRows<Tuple2<Example, Long>> {
+
+  /** Rows without kept input columns. */
+  public PredictionRows(EvaluationPlan plan) {
+    this(plan, List.of());
+  }
+
+  /** Copies {@code kept}. */
+  public PredictionRows {
+    kept = List.copyOf(kept);
+  }
+
   /** Column of the record index. */
   public static final String ID = "id";
 
@@ -74,7 +91,32 @@ public record PredictionRows(EvaluationPlan plan) implements Serializable {
               DataTypes.createArrayType(DataTypes.FloatType, false),
               false));
     }
+    for (String name : kept) {
+      f.add(DataTypes.createStructField(name, DataTypes.StringType, true));
+    }
     return DataTypes.createStructType(f);
+  }
+
+  @Override
+  public Example example(Tuple2<Example, Long> record) {
+    return record._1();
+  }
+
+  @Override
+  public Row row(Tuple2<Example, Long> record, Example example, float[] output) {
+    Row row = row(record._2(), example.label(), output);
+    if (kept.isEmpty()) {
+      return row;
+    }
+    Object[] values = new Object[row.size() + kept.size()];
+    for (int i = 0; i < row.size(); i++) {
+      values[i] = row.get(i);
+    }
+    String[] cells = example.kept();
+    for (int k = 0; k < kept.size(); k++) {
+      values[row.size() + k] = cells == null ? null : cells[k];
+    }
+    return RowFactory.create(values);
   }
 
   /** The row of one record from the network's output row. */
@@ -99,7 +141,7 @@ public record PredictionRows(EvaluationPlan plan) implements Serializable {
   }
 
   /** The predicted class of a finite output row (same rules as the evaluation's). */
-  int predictedClass(float[] out) {
+  public int predictedClass(float[] out) {
     if (plan.kind() == EvaluationPlan.Kind.BINARY) {
       double p = plan.outputs() == 1 ? out[0] : out[1];
       return p >= BinaryClassificationMetrics.THRESHOLD ? 1 : 0;

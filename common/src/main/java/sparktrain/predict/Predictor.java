@@ -1,10 +1,12 @@
 package sparktrain.predict;
 
+import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -18,26 +20,42 @@ import sparktrain.data.Example;
 import sparktrain.eval.BatchEncoder;
 
 /**
- * Runs on the executors: streams a partition of (example, record index) pairs through the network
- * one minibatch at a time and yields one {@link Row} per record, in order. At most one minibatch of
- * examples and rows is held at a time.
+ * Runs on the executors: streams a partition of records through the network one minibatch at a time
+ * and yields one {@link Row} per record, in order. At most one minibatch of records and rows is
+ * held at a time. The network comes from one broadcast ({@link #broadcast}); what a record is and
+ * what its row holds is the {@link RecordRows}' business.
+ *
+ * @param <T> the records, e.g. (example, record index) pairs or a DataFrame's rows
  */
-final class Predictor implements FlatMapFunction<Iterator<Tuple2<Example, Long>>, Row> {
+public final class Predictor<T> implements FlatMapFunction<Iterator<T>, Row> {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * How records become network inputs and output rows.
+   *
+   * @param <T> the records
+   */
+  public interface RecordRows<T> extends Serializable {
+    /** The example (features; the label may be a placeholder) of a record. */
+    Example example(T record);
+
+    /** The output row of a record from its example and the network's output row. */
+    Row row(T record, Example example, float[] output);
+  }
 
   private final Broadcast<Tuple2<String, INDArray>> model;
   private final BatchEncoder encoder;
-  private final PredictionRows rows;
+  private final RecordRows<T> rows;
   private final LongAccumulator nonFinite;
 
   /**
-   * @param model the network's configuration JSON and parameters
+   * @param model the network's configuration JSON and parameters ({@link #broadcast})
    * @param nonFinite counts the records whose output held NaN or an infinity
    */
-  Predictor(
+  public Predictor(
       Broadcast<Tuple2<String, INDArray>> model,
       BatchEncoder encoder,
-      PredictionRows rows,
+      RecordRows<T> rows,
       LongAccumulator nonFinite) {
     this.model = model;
     this.encoder = encoder;
@@ -45,8 +63,14 @@ final class Predictor implements FlatMapFunction<Iterator<Tuple2<Example, Long>>
     this.nonFinite = nonFinite;
   }
 
+  /** Broadcasts {@code net} once, as its configuration JSON and parameters. */
+  public static Broadcast<Tuple2<String, INDArray>> broadcast(
+      JavaSparkContext sc, MultiLayerNetwork net) {
+    return sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
+  }
+
   @Override
-  public Iterator<Row> call(Iterator<Tuple2<Example, Long>> it) {
+  public Iterator<Row> call(Iterator<T> it) {
     return new Iterator<>() {
       private final ArrayDeque<Row> ready = new ArrayDeque<>();
       private MultiLayerNetwork net;
@@ -73,12 +97,12 @@ final class Predictor implements FlatMapFunction<Iterator<Tuple2<Example, Long>>
           net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(m._1()));
           net.init(m._2().dup(), false);
         }
+        List<T> records = new ArrayList<>(encoder.batchSize());
         List<Example> examples = new ArrayList<>(encoder.batchSize());
-        List<Long> ids = new ArrayList<>(encoder.batchSize());
         while (it.hasNext() && examples.size() < encoder.batchSize()) {
-          Tuple2<Example, Long> t = it.next();
-          examples.add(t._1());
-          ids.add(t._2());
+          T record = it.next();
+          records.add(record);
+          examples.add(rows.example(record));
         }
         DataSet batch = encoder.encode(examples);
         float[][] out = net.output(batch.getFeatures(), false).toFloatMatrix();
@@ -86,7 +110,7 @@ final class Predictor implements FlatMapFunction<Iterator<Tuple2<Example, Long>>
           if (!PredictionRows.isFinite(out[i])) {
             nonFinite.add(1);
           }
-          ready.add(rows.row(ids.get(i), examples.get(i).label(), out[i]));
+          ready.add(rows.row(records.get(i), examples.get(i), out[i]));
         }
       }
     };

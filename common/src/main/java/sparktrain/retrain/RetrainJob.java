@@ -261,12 +261,10 @@ public final class RetrainJob {
           TrainJob.run(
               trainConfig(championModel, trainDir),
               spark,
-              new TrainJob.Options(
-                  false,
-                  false,
-                  championModel,
-                  retrain.normalizer() == RetrainNormalizer.KEEP,
-                  replay == null ? null : examples -> examples.union(replay.examples())));
+              TrainJob.Options.fresh()
+                  .startingFrom(championModel, retrain.normalizer() == RetrainNormalizer.KEEP)
+                  .withMoreTraining(
+                      replay == null ? null : examples -> examples.union(replay.examples())));
       state.trainExamples = trained.trainExamples();
 
       challengerModel = ModelDirectory.read(trained.modelPath(), conf);

@@ -57,12 +57,14 @@ record PreparedData(
    * @param startFrom a model to continue (e.g. a registry's champion), or null
    * @param keepStartNormalizer with {@code startFrom}: keep its normalizer
    * @param moreTraining applied to the training examples as read
+   * @param given examples to use instead of reading the config's data section, or null
    */
   record Start(
       Optional<LoadedCheckpoint> resumeFrom,
       LoadedCheckpoint startFrom,
       boolean keepStartNormalizer,
-      UnaryOperator<JavaRDD<Example>> moreTraining) {}
+      UnaryOperator<JavaRDD<Example>> moreTraining,
+      TrainingData given) {}
 
   /** Reads and prepares the data; counts every split (the phase's Spark jobs). */
   static PreparedData read(
@@ -76,7 +78,8 @@ record PreparedData(
     var data = config.data();
     var training = config.training();
     try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
-      TrainingData input = DataSources.read(sc, data, partitions);
+      TrainingData input =
+          start.given() != null ? start.given() : DataSources.read(sc, data, partitions);
       checkInputSize(config, input);
       JavaRDD<Example> trainEx = start.moreTraining().apply(input.train());
       JavaRDD<Example> testEx = input.test();

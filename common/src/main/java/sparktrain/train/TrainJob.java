@@ -27,6 +27,7 @@ import sparktrain.config.TrainingEngineKind;
 import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
+import sparktrain.data.TrainingData;
 import sparktrain.model.NetworkFactory;
 import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
@@ -51,8 +52,12 @@ public final class TrainJob {
   private static final Duration EXECUTOR_WAIT = Duration.ofSeconds(60);
 
   /**
-   * Options of a run that are not part of the model's config.
+   * Options of a run that are not part of the model's config. Build them with {@link #fresh()} or
+   * {@link #resuming()} and the {@code with...}/{@code startingFrom} methods, e.g. {@code
+   * Options.fresh().withForce()}.
    *
+   * @param resume continue the run directory's newest checkpoint ({@code --resume})
+   * @param force start over in a run directory that holds another run ({@code --force})
    * @param startFrom a model to continue instead of building a fresh network (e.g. a registry's
    *     champion), or null: its weights, updater state and epoch/iteration counters carry on, so
    *     {@code training.epochs} counts from its epoch. Its class names ({@code labels.json}) must
@@ -61,27 +66,54 @@ public final class TrainJob {
    *     instead of fitting a new one on the training examples (ignored without {@code startFrom})
    * @param moreTraining applied to the training examples as read, before the normalizer is fitted
    *     and before shuffling and batching (e.g. to mix in a replay sample); never null
+   * @param data the examples to train on instead of reading the config's {@code data} section (e.g.
+   *     a DataFrame's, from {@code sparktrain.ml}), or null to read the section
    */
   public record Options(
       boolean resume,
       boolean force,
       LoadedCheckpoint startFrom,
       boolean keepStartNormalizer,
-      UnaryOperator<JavaRDD<Example>> moreTraining) {
+      UnaryOperator<JavaRDD<Example>> moreTraining,
+      TrainingData data) {
 
     /** Null {@code moreTraining} means none. */
     public Options {
       moreTraining = moreTraining == null ? UnaryOperator.identity() : moreTraining;
     }
 
-    /** A run that starts from a fresh network (or resumes its own checkpoint). */
-    public Options(boolean resume, boolean force) {
-      this(resume, force, null, false, null);
+    /** A fresh run: a new network (or the run directory's own checkpoint, when it matches). */
+    public static Options fresh() {
+      return new Options(false, false, null, false, null, null);
     }
 
-    /** A fresh run: no resume, no force. */
-    public static Options defaults() {
-      return new Options(false, false);
+    /** A run that must continue the run directory's newest checkpoint ({@code --resume}). */
+    public static Options resuming() {
+      return new Options(true, false, null, false, null, null);
+    }
+
+    /** These options, starting over in a run directory that holds another run. */
+    public Options withForce() {
+      return new Options(resume, true, startFrom, keepStartNormalizer, moreTraining, data);
+    }
+
+    /**
+     * These options, continuing {@code model} instead of a fresh network.
+     *
+     * @param keepNormalizer keep its saved normalizer instead of fitting a new one
+     */
+    public Options startingFrom(LoadedCheckpoint model, boolean keepNormalizer) {
+      return new Options(resume, force, model, keepNormalizer, moreTraining, data);
+    }
+
+    /** These options, with {@code more} applied to the training examples as read. */
+    public Options withMoreTraining(UnaryOperator<JavaRDD<Example>> more) {
+      return new Options(resume, force, startFrom, keepStartNormalizer, more, data);
+    }
+
+    /** These options, training on {@code examples} instead of the config's data section. */
+    public Options withData(TrainingData examples) {
+      return new Options(resume, force, startFrom, keepStartNormalizer, moreTraining, examples);
     }
   }
 
@@ -169,7 +201,8 @@ public final class TrainJob {
                 resumeFrom,
                 options.startFrom(),
                 options.keepStartNormalizer(),
-                options.moreTraining()),
+                options.moreTraining(),
+                options.data()),
             partitions,
             // the barrier engine deals examples to workers itself and shuffles them every epoch
             training.shuffle() && !barrier,

@@ -160,7 +160,7 @@ class EvaluateJobTest {
                 "training.epochs=1",
                 "data.train-limit=800",
                 "data.test-limit=" + TEST_ROWS));
-    TrainSummary trained = TrainJob.run(trainConfig, spark, TrainJob.Options.defaults());
+    TrainSummary trained = TrainJob.run(trainConfig, spark, TrainJob.Options.fresh());
 
     EvaluateJob.Summary s =
         EvaluateJob.run(

@@ -58,7 +58,7 @@ class TabularScoringTest {
     data = TestDatasets.write(tmp, "named.csv", named);
     TestDatasets.write(tmp, "malignant.csv", malignant);
     trainConfig = config("output.dir=\"" + tmp.resolve("run") + "\"");
-    trained = TrainJob.run(trainConfig, spark, TrainJob.Options.defaults());
+    trained = TrainJob.run(trainConfig, spark, TrainJob.Options.fresh());
   }
 
   @AfterAll
@@ -149,5 +149,47 @@ class TabularScoringTest {
             .count();
     assertThat((double) correct / rows.size())
         .isCloseTo(trained.testMetrics().get("accuracy"), within(1e-12));
+  }
+
+  @Test
+  void predictKeepsTheNamedInputColumnsInEveryRowAndNamesAnUnknownOne() throws Exception {
+    Path out = tmp.resolve("pred-kept");
+    PredictJob.run(
+        config(),
+        spark,
+        new PredictJob.Options(
+            tmp.resolve("run").toString(),
+            out.toString(),
+            false,
+            Split.TEST,
+            List.of("benign", "mean_radius")));
+
+    List<Row> rows = spark.read().parquet(out.toString()).collectAsList();
+    assertThat((long) rows.size()).isEqualTo(trained.testExamples());
+    List<String> radii = new ArrayList<>();
+    for (String line : TestDatasets.lines(data).subList(1, TestDatasets.lines(data).size())) {
+      radii.add(line.split(",")[0]);
+    }
+    for (Row r : rows) {
+      // the kept class name is the row's own: B is class 0, M class 1
+      String name = r.getString(r.fieldIndex("benign"));
+      assertThat(r.getDouble(r.fieldIndex("label"))).isEqualTo(name.equals("M") ? 1.0 : 0.0);
+      assertThat(radii).contains(r.getString(r.fieldIndex("mean_radius")));
+    }
+
+    assertThatThrownBy(
+            () ->
+                PredictJob.run(
+                    config(),
+                    spark,
+                    new PredictJob.Options(
+                        tmp.resolve("run").toString(),
+                        tmp.resolve("pred-unknown").toString(),
+                        false,
+                        Split.TEST,
+                        List.of("customer_id"))))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("--keep-columns[0]: no column 'customer_id'")
+        .hasMessageContaining("mean_radius, mean_texture");
   }
 }

@@ -105,7 +105,7 @@ class ExecutorKillTest {
                 "training.rdd-approach=direct",
                 "training.engine=" + engine)),
         spark,
-        TrainJob.Options.defaults());
+        TrainJob.Options.fresh());
   }
 
   /**

@@ -87,7 +87,7 @@ class HdfsTrainResumeTest {
 
   @Test
   void trainsOnHdfsAndResumesThereFromTheLastEpoch() throws Exception {
-    TrainSummary first = TrainJob.run(config(1), spark, TrainJob.Options.defaults());
+    TrainSummary first = TrainJob.run(config(1), spark, TrainJob.Options.fresh());
 
     assertThat(first.status()).isEqualTo("succeeded");
     assertThat(first.runDir()).startsWith("hdfs://");
@@ -95,7 +95,7 @@ class HdfsTrainResumeTest {
     CheckpointStore store = new CheckpointStore(hdfs("/runs/mnist"), fs.getConf(), 3);
     assertThat(store.latestName()).contains("epoch-0001");
 
-    TrainSummary second = TrainJob.run(config(2), spark, TrainJob.Options.defaults());
+    TrainSummary second = TrainJob.run(config(2), spark, TrainJob.Options.fresh());
 
     assertThat(second.status()).isEqualTo("succeeded");
     assertThat(second.resumedFromEpoch()).isEqualTo(1);

@@ -74,7 +74,7 @@ class ResumeEquivalenceTest {
   }
 
   private TrainSummary train(Path out, int epochs) {
-    return TrainJob.run(config(out, epochs, engine), spark, TrainJob.Options.defaults());
+    return TrainJob.run(config(out, epochs, engine), spark, TrainJob.Options.fresh());
   }
 
   private String engine;

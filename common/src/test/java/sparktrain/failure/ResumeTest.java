@@ -63,7 +63,7 @@ class ResumeTest {
   void corruptedNewestCheckpointIsSkippedWithAWarningNamingTheFile(@TempDir Path tmp)
       throws Exception {
     Path run = tmp.resolve("run");
-    TrainJob.run(config(run, 2), spark, TrainJob.Options.defaults());
+    TrainJob.run(config(run, 2), spark, TrainJob.Options.fresh());
     Path model = run.resolve("checkpoints/epoch-0002/model.zip");
     flipBytes(model);
     // Without the local file system's .crc side file only the manifest's SHA-256 can tell.
@@ -77,7 +77,7 @@ class ResumeTest {
     TrainSummary s;
     List<String> warnings;
     try (LogCapture log = LogCapture.open()) {
-      s = TrainJob.run(config(run, 3), spark, TrainJob.Options.defaults());
+      s = TrainJob.run(config(run, 3), spark, TrainJob.Options.fresh());
       warnings = log.warnings();
     }
 
@@ -101,7 +101,7 @@ class ResumeTest {
   void crashDuringACheckpointWriteLeavesThePreviousOneToResumeFrom(@TempDir Path tmp)
       throws Exception {
     Path run = tmp.resolve("run");
-    TrainJob.run(config(run, 1), spark, TrainJob.Options.defaults());
+    TrainJob.run(config(run, 1), spark, TrainJob.Options.fresh());
     // What a crash between writing epoch 2's temporary directory and renaming it leaves behind.
     Path checkpoints = run.resolve("checkpoints");
     Path leftover = checkpoints.resolve("_tmp-epoch-0002-3f1c9a2e-dead-beef-0000-000000000000");
@@ -111,7 +111,7 @@ class ResumeTest {
 
     assertThat(store(run).list()).containsExactly("epoch-0001");
 
-    TrainSummary s = TrainJob.run(config(run, 2), spark, TrainJob.Options.defaults());
+    TrainSummary s = TrainJob.run(config(run, 2), spark, TrainJob.Options.fresh());
 
     assertThat(s.resumedFromEpoch()).isEqualTo(1);
     assertThat(s.epochsCompleted()).isEqualTo(2);
@@ -128,13 +128,13 @@ class ResumeTest {
   void metricsRowLostByACrashRightAfterTheCheckpointIsRestoredFromItsManifest(@TempDir Path tmp)
       throws Exception {
     Path run = tmp.resolve("run");
-    TrainJob.run(config(run, 1), spark, TrainJob.Options.defaults());
+    TrainJob.run(config(run, 1), spark, TrainJob.Options.fresh());
     String row = Files.readString(run.resolve("metrics.jsonl")).trim();
     // A crash after publishing epoch-0001, before appending its row to metrics.jsonl.
     Files.writeString(run.resolve("metrics.jsonl"), "");
     Files.deleteIfExists(run.resolve(".metrics.jsonl.crc"));
 
-    TrainSummary s = TrainJob.run(config(run, 2), spark, TrainJob.Options.defaults());
+    TrainSummary s = TrainJob.run(config(run, 2), spark, TrainJob.Options.fresh());
 
     assertThat(s.resumedFromEpoch()).isEqualTo(1);
     List<String> rows = Files.readAllLines(run.resolve("metrics.jsonl"));

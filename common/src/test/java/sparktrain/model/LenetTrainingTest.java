@@ -44,7 +44,7 @@ class LenetTrainingTest {
                 // Smaller minibatches: more steps on the little data.
                 "training.batch-size-per-worker=8"));
 
-    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.defaults());
+    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.fresh());
 
     // 1,500 training images, 2 epochs: the working LeNet measured 0.912 on the 1,000 test images
     // (0.870 after epoch 1); a broken one (images reshaped wrong, labels misaligned, no pixel

@@ -83,7 +83,7 @@ class RetrainCsvTest {
     String registryUri = tmp.resolve("registry/breast-cancer").toString();
 
     JobConfig initial = config(first, test, tmp.resolve("initial"));
-    TrainSummary trained = TrainJob.run(initial, spark, TrainJob.Options.defaults());
+    TrainSummary trained = TrainJob.run(initial, spark, TrainJob.Options.fresh());
     RegisteredVersion v1 = TrainRegistration.register(registryUri, CONF, initial, trained);
     ModelRegistry registry = ModelRegistry.open(registryUri, CONF);
     assertThat(v1.version()).isEqualTo("v0001");

@@ -167,7 +167,7 @@ class RetrainJobHdfsTest {
   @Order(1)
   void trainAndRegisterMakesTheFirstVersionChampionWithItsExtraFiles() throws Exception {
     JobConfig config = config(base.resolve("first"), "data.train-limit=" + FIRST);
-    TrainSummary run = TrainJob.run(config, spark, TrainJob.Options.defaults());
+    TrainSummary run = TrainJob.run(config, spark, TrainJob.Options.fresh());
     // The model carries its fitted normalizer (image-scale for idx); registering copies it.
     byte[] normalizer = ModelDirectory.read(run.modelPath(), conf).extraFile("normalizer.json");
     assertThat(Normalizer.fromJson(normalizer).kind()).isEqualTo(Normalization.IMAGE_SCALE);

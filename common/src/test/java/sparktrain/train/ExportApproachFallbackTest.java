@@ -86,7 +86,7 @@ class ExportApproachFallbackTest {
           TrainJob.run(
               ConfigLoader.load(null, mnistSlice(out, "training.epochs=1", "training.engine=dl4j")),
               spark,
-              TrainJob.Options.defaults());
+              TrainJob.Options.fresh());
       logged = log.warnings();
     } finally {
       spark.stop();

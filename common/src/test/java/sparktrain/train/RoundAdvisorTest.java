@@ -49,7 +49,7 @@ class RoundAdvisorTest extends LocalSparkTestBase {
                   "training.batch-size-per-worker=8",
                   "data.train-limit=400")),
           spark,
-          TrainJob.Options.defaults());
+          TrainJob.Options.fresh());
       warnings = log.warnings();
     }
     assertThat(warnings)

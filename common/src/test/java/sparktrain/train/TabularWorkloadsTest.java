@@ -82,7 +82,7 @@ class TabularWorkloadsTest {
             "training.epochs=6",
             "checkpoint.every-n-epochs=3");
 
-    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.defaults());
+    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.fresh());
 
     assertThat(s.status()).isEqualTo("succeeded");
     assertThat(s.trainExamples() + s.testExamples()).isEqualTo(569);
@@ -121,7 +121,7 @@ class TabularWorkloadsTest {
                 "checkpoint.every-n-epochs=6",
                 "data.bad-rows=skip"),
             spark,
-            TrainJob.Options.defaults());
+            TrainJob.Options.fresh());
 
     assertThat(s.testMetrics().get("accuracy")).isGreaterThanOrEqualTo(0.94);
     assertThat(s.trainExamples() + s.testExamples()).isEqualTo(566);
@@ -146,7 +146,7 @@ class TabularWorkloadsTest {
                 TrainJob.run(
                     shipped("logistic-regression.conf", run, file),
                     spark,
-                    TrainJob.Options.defaults()));
+                    TrainJob.Options.fresh()));
 
     assertThat(e.getMessage())
         .contains(file + " line 12, column 'mean_area' (index 3): expected a number, got 'n/a'");
@@ -162,7 +162,7 @@ class TabularWorkloadsTest {
         TrainJob.run(
             shipped("linear-regression.conf", run, diabetes(), "training.epochs=15"),
             spark,
-            TrainJob.Options.defaults());
+            TrainJob.Options.fresh());
 
     // the mean prediction scores R² 0; the shipped 30 epochs reach ~0.49
     assertThat(s.testMetrics().get("r2")).isGreaterThanOrEqualTo(0.40);
@@ -188,7 +188,7 @@ class TabularWorkloadsTest {
                 "training.evaluate-every-epoch=true",
                 "data.split.validation=0.2"),
             spark,
-            TrainJob.Options.defaults());
+            TrainJob.Options.fresh());
 
     assertThat(s.validationExamples()).isBetween(80L, 150L);
     assertThat(s.trainExamples() + s.testExamples() + s.validationExamples()).isEqualTo(569);
@@ -229,7 +229,7 @@ class TabularWorkloadsTest {
                       + units
                       + ",activation=identity,loss=hinge}]"),
               spark,
-              TrainJob.Options.defaults());
+              TrainJob.Options.fresh());
       // majority class: 0.63; labels taken as 0 and 1 targets (no negatives) stay near it
       assertThat(s.testMetrics().get("accuracy"))
           .as(units + " unit(s)")
@@ -269,13 +269,13 @@ class TabularWorkloadsTest {
     List<String> bc = lines(breastCancer());
     Path run = tmp.resolve("run");
     Path full = write(tmp, "full.csv", named(bc, "benign", "malignant"));
-    TrainJob.run(namedJob(full, run, 1), spark, TrainJob.Options.defaults());
+    TrainJob.run(namedJob(full, run, 1), spark, TrainJob.Options.fresh());
     Normalizer first =
         Normalizer.load(ModelDirectory.read(run.resolve("model").toString(), new Configuration()));
 
     Path fewer = write(tmp, "fewer.csv", named(bc.subList(0, 400), "benign", "malignant"));
     TrainSummary resumed =
-        TrainJob.run(namedJob(fewer, run, 2), spark, new TrainJob.Options(true, false));
+        TrainJob.run(namedJob(fewer, run, 2), spark, TrainJob.Options.resuming());
     LoadedCheckpoint model = ModelDirectory.read(resumed.modelPath(), new Configuration());
 
     assertThat(resumed.resumedFromEpoch()).isEqualTo(1);
@@ -285,8 +285,7 @@ class TabularWorkloadsTest {
     DataException e =
         assertThrows(
             DataException.class,
-            () ->
-                TrainJob.run(namedJob(renamed, run, 3), spark, new TrainJob.Options(true, false)));
+            () -> TrainJob.run(namedJob(renamed, run, 3), spark, TrainJob.Options.resuming()));
     assertThat(e.getMessage())
         .startsWith("the data's class names [B, M] differ from those of checkpoint ")
         .endsWith(
@@ -323,7 +322,7 @@ class TabularWorkloadsTest {
                     "training.workers=2",
                     "output.dir=\"" + run + "\"")),
             spark,
-            TrainJob.Options.defaults());
+            TrainJob.Options.fresh());
 
     assertThat(s.testMetrics().get("accuracy")).isGreaterThan(0.9);
     LoadedCheckpoint model = ModelDirectory.read(s.modelPath(), new Configuration());
@@ -346,7 +345,7 @@ class TabularWorkloadsTest {
                             "data.label=diagnosis",
                             "output.dir=\"" + tmp.resolve("run2") + "\"")),
                     spark,
-                    TrainJob.Options.defaults()));
+                    TrainJob.Options.fresh()));
     assertThat(wrongSize.getMessage())
         .startsWith("the data has 30 feature columns (mean_radius, mean_texture,")
         .endsWith(

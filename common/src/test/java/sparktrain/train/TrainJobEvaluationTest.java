@@ -52,7 +52,7 @@ class TrainJobEvaluationTest {
                 "model.layers=[{type=dense,units=32,activation=relu},"
                     + "{type=output,units=1,activation=identity,loss=mse}]"));
 
-    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.defaults());
+    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.fresh());
 
     Map<String, Double> m = s.testMetrics();
     assertThat(m.keySet())

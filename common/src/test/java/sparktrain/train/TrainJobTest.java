@@ -45,7 +45,7 @@ class TrainJobTest {
     JobConfig config =
         ConfigLoader.load(null, mnistSlice(out, "training.epochs=3", "checkpoint.keep-last=2"));
 
-    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.defaults());
+    TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.fresh());
 
     // 2,500 training images, 3 epochs: a working MLP gets well above 0.85 on 1,000 test images;
     // a broken one (labels misaligned, no scaling, updater reset) stays far below.
@@ -113,7 +113,7 @@ class TrainJobTest {
     TrainJob.run(
         ConfigLoader.load(null, mnistSlice(out, "training.epochs=1", "data.train-limit=640")),
         spark,
-        TrainJob.Options.defaults());
+        TrainJob.Options.fresh());
 
     JobConfig other =
         ConfigLoader.load(
@@ -123,7 +123,7 @@ class TrainJobTest {
                 "training.epochs=1",
                 "data.train-limit=640",
                 "model.updater.learning-rate=0.01"));
-    assertThatThrownBy(() -> TrainJob.run(other, spark, TrainJob.Options.defaults()))
+    assertThatThrownBy(() -> TrainJob.run(other, spark, TrainJob.Options.fresh()))
         .isInstanceOf(RunDirectoryException.class)
         .hasMessageContaining(out.getFileName().toString())
         .hasMessageContaining("different model/training config");

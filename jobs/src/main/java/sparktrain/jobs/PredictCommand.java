@@ -26,6 +26,15 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace DIR if it holds a previous prediction.")
   boolean overwrite;
 
+  @Option(
+      names = "--keep-columns",
+      split = ",",
+      paramLabel = "COL[,COL...]",
+      description =
+          "Input columns (csv, parquet) copied as text into every prediction row, e.g. an id to"
+              + " join the predictions back on.")
+  java.util.List<String> keepColumns = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     String dir = output.required();
@@ -38,7 +47,8 @@ final class PredictCommand implements Callable<Integer> {
             PredictJob.run(
                     config,
                     spark,
-                    new PredictJob.Options(scoring.model, dir, overwrite, scoring.split))
+                    new PredictJob.Options(
+                        scoring.model, dir, overwrite, scoring.split, keepColumns))
                 .output());
   }
 }

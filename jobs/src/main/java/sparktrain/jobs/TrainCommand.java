@@ -64,7 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     SparkSession session = spark.start("sparktrain train " + config.workload());
     try {
-      TrainSummary s = TrainJob.run(config, session, new TrainJob.Options(resume, force));
+      TrainJob.Options options = resume ? TrainJob.Options.resuming() : TrainJob.Options.fresh();
+      TrainSummary s = TrainJob.run(config, session, force ? options.withForce() : options);
       System.out.println(s.runDir() + "/summary.json");
       if (register != null) {
         RegisteredVersion v =
