@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -26,6 +25,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import sparktrain.io.HadoopFiles;
+import sparktrain.provenance.Versions;
 
 /**
  * Writes and verifies the file format shared by checkpoints and model directories: {@code
@@ -37,8 +37,6 @@ final class ArtifactDirectory {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  private static final String DL4J_FALLBACK_VERSION = "1.0.0-M2";
 
   private ArtifactDirectory() {}
 
@@ -84,7 +82,7 @@ final class ArtifactDirectory {
             meta.resolvedConfig(),
             net.getLayerWiseConfigurations().toJson(),
             meta.provenance(),
-            versions(),
+            Versions.writer(),
             files);
     byte[] json = JSON.writeValueAsBytes(manifest);
     writeFile(fs, new Path(dir, CheckpointManifest.FILE_NAME), out -> out.write(json));
@@ -253,46 +251,6 @@ final class ArtifactDirectory {
               + " or "
               + CheckpointManifest.FILE_NAME);
     }
-  }
-
-  /** Versions of the writer: java, dl4j, sparktrain. */
-  static Map<String, String> versions() {
-    Map<String, String> versions = new LinkedHashMap<>();
-    versions.put("java", System.getProperty("java.version"));
-    versions.put(
-        "dl4j",
-        mavenVersion(
-            MultiLayerNetwork.class,
-            "org.deeplearning4j",
-            "deeplearning4j-nn",
-            DL4J_FALLBACK_VERSION));
-    String own = ArtifactDirectory.class.getPackage().getImplementationVersion();
-    versions.put(
-        "sparktrain",
-        mavenVersion(
-            ArtifactDirectory.class,
-            "io.sparktrain",
-            "sparktrain-common",
-            own == null ? "dev" : own));
-    return versions;
-  }
-
-  private static String mavenVersion(
-      Class<?> anchor, String groupId, String artifactId, String fallback) {
-    String resource = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
-    try (InputStream in = anchor.getResourceAsStream(resource)) {
-      if (in != null) {
-        Properties props = new Properties();
-        props.load(in);
-        String version = props.getProperty("version");
-        if (version != null && !version.isBlank()) {
-          return version.trim();
-        }
-      }
-    } catch (IOException e) {
-      // fall through to the fallback
-    }
-    return fallback;
   }
 
   @FunctionalInterface

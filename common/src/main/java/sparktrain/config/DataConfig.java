@@ -6,7 +6,8 @@ package sparktrain.config;
  * training.workers}.
  *
  * <p>Two values are not keys of the section but derived when the config is read: {@code task} from
- * the output layer's loss, and {@code seed} (of the random split) from {@code training.seed}.
+ * the output layer's loss, and {@code seed} (of the random split) from {@code training.seed}. (The
+ * parser reads those sections first, so the section is built once, with them.)
  *
  * @param path the main input of a csv, parquet or libsvm job, split by {@code split}; "" when the
  *     training input is {@code train.path}
@@ -32,29 +33,6 @@ public record DataConfig(
     int partitions,
     Task task,
     long seed) {
-
-  /** This config with the values derived from the model and training sections. */
-  public DataConfig withDerived(Task derivedTask, long derivedSeed) {
-    return new DataConfig(
-        format,
-        path,
-        train,
-        validation,
-        test,
-        split,
-        csv,
-        libsvmNumFeatures,
-        columns,
-        badRows,
-        trainLimit,
-        trainOffset,
-        testLimit,
-        numClasses,
-        normalization,
-        partitions,
-        derivedTask,
-        derivedSeed);
-  }
 
   /**
    * The number of classes a label may take: 2 for a binary output, {@code numClasses} for other

@@ -27,6 +27,7 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.ConfigException;
+import sparktrain.config.ConfigKeys;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.config.Normalization;
@@ -41,6 +42,7 @@ import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RetrainDecision;
 import sparktrain.provenance.Versions;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -217,7 +219,7 @@ public final class RetrainJob {
     state.newData = input;
     if (TrainingInputs.consumed(input, watermark)) {
       return finish(
-          RetrainSummary.NO_NEW_DATA,
+          RetrainDecision.NO_NEW_DATA,
           "the training input "
               + TrainingInputs.key(input)
               + " was already consumed (registry "
@@ -311,11 +313,11 @@ public final class RetrainJob {
         config
             .resolved()
             .withValue(
-                "training.epochs",
+                ConfigKeys.TRAINING_EPOCHS.path(),
                 ConfigValueFactory.fromAnyRef(champion.epoch() + retrain.epochs()))
-            .withValue("output.dir", ConfigValueFactory.fromAnyRef(trainDir))
+            .withValue(ConfigKeys.OUTPUT_DIR.path(), ConfigValueFactory.fromAnyRef(trainDir))
             // never into a shared checkpoint dir, where the epoch names may exist already
-            .withValue("checkpoint.dir", ConfigValueFactory.fromAnyRef(""));
+            .withValue(ConfigKeys.CHECKPOINT_DIR.path(), ConfigValueFactory.fromAnyRef(""));
     return ConfigLoader.fromConfig(c);
   }
 
@@ -455,7 +457,7 @@ public final class RetrainJob {
 
   private Map<String, Object> decisionInfo(PromotionPolicy.Verdict verdict) {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("decision", verdict.decision());
+    d.put("decision", verdict.decision().value());
     d.put("reason", verdict.reason());
     d.put("metric", retrain.metric().configName());
     d.put("min_improvement", retrain.minImprovement());
@@ -469,7 +471,7 @@ public final class RetrainJob {
     return d;
   }
 
-  private RetrainSummary finish(String decision, String reason) throws IOException {
+  private RetrainSummary finish(RetrainDecision decision, String reason) throws IOException {
     RetrainSummary s = summary(decision, reason, null);
     HadoopFiles.writeAtomically(state.outFs, new Path(state.out, "summary.json"), Json.pretty(s));
     writeReport();
@@ -499,7 +501,7 @@ public final class RetrainJob {
     try {
       RetrainSummary s =
           summary(
-              RetrainSummary.FAILED,
+              RetrainDecision.FAILED,
               state.championAfter == null
                   ? "the retrain failed before reading the champion"
                   : "the retrain failed; the champion is " + state.championAfter,
@@ -511,7 +513,7 @@ public final class RetrainJob {
     }
   }
 
-  private RetrainSummary summary(String decision, String reason, String error) {
+  private RetrainSummary summary(RetrainDecision decision, String reason, String error) {
     return new RetrainSummary(
         decision,
         reason,

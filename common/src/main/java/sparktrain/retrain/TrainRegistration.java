@@ -12,6 +12,7 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
+import sparktrain.provenance.RetrainDecision;
 import sparktrain.registry.LockInfo;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -85,12 +86,12 @@ public final class TrainRegistration {
       Map<String, Object> decision = new LinkedHashMap<>();
       RegisteredVersion registered;
       if (champion.isPresent()) {
-        decision.put("decision", "registered");
+        decision.put("decision", RetrainDecision.REGISTERED.value());
         decision.put(
             "reason", "registered by train --register; champion " + champion.get() + " kept");
         registered = registry.register(model.network(), meta, extras, decision);
       } else {
-        decision.put("decision", RetrainSummary.PROMOTED);
+        decision.put("decision", RetrainDecision.PROMOTED.value());
         decision.put("reason", "first version of the model, registered by train --register");
         registered =
             registry.registerAndPromoteIfNoChampion(model.network(), meta, extras, decision);

@@ -28,6 +28,7 @@ import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.model.NetworkFactory;
+import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
 import sparktrain.train.barrier.BarrierEngine;
@@ -274,7 +275,7 @@ public final class TrainJob {
           data.dataFiles(),
           true);
     }
-    TrainSummary summary = records.summary("succeeded", null, progress, start, modelUri);
+    TrainSummary summary = records.summary(RunStatus.SUCCEEDED, null, progress, start, modelUri);
     records.writeSummary(summary);
     records.writeReport();
     LOG.info(

@@ -22,6 +22,8 @@ import sparktrain.data.Normalizer;
 import sparktrain.eval.EvaluateJob;
 import sparktrain.io.Json;
 import sparktrain.predict.PredictJob;
+import sparktrain.provenance.RetrainDecision;
+import sparktrain.provenance.RunStatus;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.VersionInfo;
 import sparktrain.retrain.RetrainSummary;
@@ -174,9 +176,22 @@ class PreviousReleaseCompatibilityTest extends LocalSparkTestBase {
         Json.MAPPER.readValue(
             PreviousRelease.FIXTURE.resolve("retrain/summary.json").toFile(), RetrainSummary.class);
 
-    assertThat(train.status()).isEqualTo("succeeded");
+    assertThat(train.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(train.epochsCompleted()).isEqualTo(2);
-    assertThat(retrain.decision()).isEqualTo(RetrainSummary.KEPT_CHAMPION);
+    assertThat(retrain.decision()).isEqualTo(RetrainDecision.KEPT_CHAMPION);
     assertThat(retrain.challengerVersion()).isEqualTo("v0002");
+    // written again, the typed values are the strings the previous release wrote
+    assertThat(Json.MAPPER.valueToTree(train).get("status"))
+        .isEqualTo(recordedSummary.get("status"));
+    assertThat(Json.MAPPER.valueToTree(retrain).get("decision").asText())
+        .isEqualTo("kept-champion");
+  }
+
+  @Test
+  void everyTypedValueIsWrittenAsTheStringOfThePreviousRelease() {
+    assertThat(Stream.of(RunStatus.values()).map(v -> Json.MAPPER.valueToTree(v).asText()))
+        .containsExactly("succeeded", "failed");
+    assertThat(Stream.of(RetrainDecision.values()).map(v -> Json.MAPPER.valueToTree(v).asText()))
+        .containsExactly("promoted", "kept-champion", "no-new-data", "failed", "registered");
   }
 }

@@ -35,6 +35,7 @@ import sparktrain.config.Normalization;
 import sparktrain.data.Normalizer;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RetrainDecision;
 import sparktrain.registry.HistoryEntry;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -333,7 +334,7 @@ class RetrainJobHdfsTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(s.decision()).isEqualTo("no-new-data");
+    assertThat(s.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThat(s.challengerVersion()).isNull();
     assertThat(s.trainExamples()).isZero();
     assertThat(summaryJson(out).get("decision").asText()).isEqualTo("no-new-data");
@@ -378,7 +379,7 @@ class RetrainJobHdfsTest {
             spark,
             registryUri,
             new RetrainJob.Options(true));
-    assertThat(s.decision()).isEqualTo("no-new-data");
+    assertThat(s.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThatThrownBy(dead::verifyHeld).isInstanceOf(RegistryLockedException.class);
     assertThat(registry().lock().current()).isEmpty();
   }
