@@ -17,6 +17,7 @@ import sparktrain.config.JobConfig;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
 import sparktrain.provenance.Versions;
+import sparktrain.registry.ModelRegistry;
 import sparktrain.report.EvaluationReport;
 import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
@@ -182,7 +183,9 @@ public final class EvaluateJob {
 
   private static Map<String, Object> modelInfo(ModelLocator.Located model) {
     Map<String, Object> m = model.provenance();
-    m.put("registry_version", model.checkpoint().provenance().get("registry_version"));
+    m.put(
+        ModelRegistry.VERSION_KEY,
+        ModelRegistry.versionIn(model.checkpoint().provenance()).orElse(null));
     m.put("metrics_recorded", model.checkpoint().metrics());
     return m;
   }

@@ -79,6 +79,16 @@ public final class ModelRegistry {
   public static final String VERSION_KEY = "registry_version";
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+  /**
+   * The registry version a model's provenance names ({@value #VERSION_KEY}), if it is a registry
+   * version.
+   */
+  public static Optional<String> versionIn(Map<String, Object> provenance) {
+    Object v = provenance.get(VERSION_KEY);
+    return v == null ? Optional.empty() : Optional.of(v.toString());
+  }
+
   private static final Pattern VERSION = Pattern.compile("v(\\d{4,9})");
   private static final Pattern LOOSE_VERSION = Pattern.compile("[vV]?(\\d{1,9})");
   private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");

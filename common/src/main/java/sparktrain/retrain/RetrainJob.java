@@ -44,6 +44,7 @@ import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
 import sparktrain.provenance.RetrainDecision;
 import sparktrain.provenance.Versions;
+import sparktrain.registry.DecisionInfo;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.registry.RegistryException;
@@ -421,17 +422,11 @@ public final class RetrainJob {
   /** The challenger's manifest data: its parent is the champion version it continued. */
   private CheckpointMetadata metadata(
       LoadedCheckpoint challenger, String champion, Map<String, Object> input) {
-    Map<String, Object> prov = new LinkedHashMap<>(challenger.provenance());
-    prov.put("created_by", "sparktrain retrain");
-    prov.put("retrained_from", champion);
-    prov.put("new_data", input);
-    Map<String, Object> replay = new LinkedHashMap<>();
-    replay.put("fraction", retrain.replayFraction());
     List<String> keys = new ArrayList<>();
     state.replaySources.forEach(s -> keys.add(TrainingInputs.key(s)));
-    replay.put("sources", keys);
-    prov.put("replay", replay);
-    prov.put("train_run", state.trainRunDir);
+    Map<String, Object> prov =
+        new RetrainProvenance(champion, input, retrain.replayFraction(), keys, state.trainRunDir)
+            .addTo(challenger.provenance());
     return new CheckpointMetadata(
         challenger.epoch(),
         challenger.iteration(),
@@ -457,8 +452,6 @@ public final class RetrainJob {
 
   private Map<String, Object> decisionInfo(PromotionPolicy.Verdict verdict) {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("decision", verdict.decision().value());
-    d.put("reason", verdict.reason());
     d.put("metric", retrain.metric().configName());
     d.put("min_improvement", retrain.minImprovement());
     d.put("normalizer", retrain.normalizer().configName());
@@ -468,7 +461,7 @@ public final class RetrainJob {
     d.put("champion_metrics", state.championMetrics);
     d.put("challenger_metrics", state.challengerMetrics);
     d.put("retrain_output", state.out.toString());
-    return d;
+    return new DecisionInfo(verdict.decision().value(), verdict.reason(), d).toMap();
   }
 
   private RetrainSummary finish(RetrainDecision decision, String reason) throws IOException {

@@ -41,6 +41,9 @@ public record CheckpointProvenance(
   public static final String SPARK_MASTER = "spark_master";
   public static final String CREATED_BY = "created_by";
 
+  /** {@link #CREATED_BY} of a checkpoint or model of {@code train}. */
+  public static final String CREATOR = "sparktrain train";
+
   /**
    * Where within an epoch a round checkpoint was taken, and how the epoch's rounds were dealt: a
    * resume skips the rounds only when they would be dealt the same way again.

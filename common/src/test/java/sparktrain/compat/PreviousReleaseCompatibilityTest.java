@@ -24,10 +24,13 @@ import sparktrain.io.Json;
 import sparktrain.predict.PredictJob;
 import sparktrain.provenance.RetrainDecision;
 import sparktrain.provenance.RunStatus;
+import sparktrain.registry.DecisionInfo;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.VersionInfo;
+import sparktrain.retrain.RetrainProvenance;
 import sparktrain.retrain.RetrainSummary;
 import sparktrain.testing.LocalSparkTestBase;
+import sparktrain.train.CheckpointProvenance;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -92,8 +95,10 @@ class PreviousReleaseCompatibilityTest extends LocalSparkTestBase {
                 "scala", "2.12.18",
                 "dl4j", "1.0.0-M2",
                 "java", "17.0.15"));
-    assertThat(latest.provenance().get("config_fingerprint"))
-        .isEqualTo(config(tmp.resolve("any"), 2).fingerprint());
+    assertThat(CheckpointProvenance.configFingerprintIn(latest.provenance()))
+        .contains(config(tmp.resolve("any"), 2).fingerprint());
+    assertThat(latest.provenance().get(CheckpointProvenance.CREATED_BY))
+        .isEqualTo(CheckpointProvenance.CREATOR);
     assertThat(model.network().params()).isEqualTo(latest.network().params());
     assertThat(Normalizer.load(model).count()).isEqualTo(200);
   }
@@ -163,8 +168,22 @@ class PreviousReleaseCompatibilityTest extends LocalSparkTestBase {
         .containsExactly("promoted", "kept-champion");
     LoadedCheckpoint v2 = registry.load("v0002");
     assertThat(v2.parent()).isEqualTo("v0001");
-    assertThat(v2.provenance().get(ModelRegistry.VERSION_KEY)).isEqualTo("v0002");
-    assertThat(v2.provenance().get("retrained_from")).isEqualTo("v0001");
+    assertThat(ModelRegistry.versionIn(v2.provenance())).contains("v0002");
+    RetrainProvenance retrain = RetrainProvenance.in(v2.provenance()).orElseThrow();
+    assertThat(retrain.retrainedFrom()).isEqualTo("v0001");
+    assertThat(retrain.replayFraction()).isZero();
+    assertThat(retrain.replaySources()).isEmpty();
+    assertThat(retrain.newData().get("key").toString()).startsWith("csv files=[sha256:");
+    assertThat(v2.provenance().get(CheckpointProvenance.CREATED_BY))
+        .isEqualTo(RetrainProvenance.CREATOR);
+    assertThat(RetrainProvenance.in(registry.load("v0001").provenance())).isEmpty();
+    DecisionInfo decision = DecisionInfo.in(v2.provenance()).orElseThrow();
+    assertThat(decision.decision()).isEqualTo(RetrainDecision.KEPT_CHAMPION.value());
+    assertThat(decision.reason()).contains("not better by at least min-improvement");
+    assertThat(decision.details()).containsEntry("champion_version", "v0001");
+    assertThat(decision.toMap())
+        .as("written again as the previous release wrote it")
+        .isEqualTo(v2.provenance().get(ModelRegistry.DECISION_KEY));
   }
 
   @Test
