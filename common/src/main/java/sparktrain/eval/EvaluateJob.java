@@ -1,7 +1,6 @@
 package sparktrain.eval;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,13 +122,7 @@ public final class EvaluateJob {
     }
     json.put("model", modelInfo(model));
     json.put("data", dataInfo(config, setup, data, conf));
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("spark_master", sc.master());
-    run.put("seconds", seconds);
-    run.put("rows_per_second", rowsPerSecond);
-    run.put("finished_at", Instant.now().toString());
-    run.putAll(figures);
-    json.put("run", run);
+    json.put("run", ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures));
     json.put("versions", Versions.all());
 
     fs.mkdirs(out);

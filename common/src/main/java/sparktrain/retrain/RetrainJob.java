@@ -286,7 +286,7 @@ public final class RetrainJob {
         PromotionPolicy.decide(retrain, state.championMetrics, state.challengerMetrics);
     state.improvement = verdict.improvement();
     state.violations = verdict.violations();
-    LOG.info("Decision: {}: {}", verdict.decision(), verdict.reason());
+    LOG.info("Decision: {}: {}", verdict.decision().value(), verdict.reason());
 
     keeper.check();
     RegisteredVersion registered =
@@ -473,7 +473,7 @@ public final class RetrainJob {
             Locale.ROOT,
             "Retrain of %s: %s (champion %s, challenger %s): %s; summary: %s",
             state.registry,
-            decision,
+            decision.value(),
             state.championAfter,
             state.challengerVersion == null ? "none" : state.challengerVersion,
             reason,
