@@ -534,19 +534,12 @@ public final class ModelRegistry {
 
   /** Names {@code vNNNN} in {@code dir} (directories or files), ascending by number. */
   private List<String> numbered(Path dir, boolean directories) throws IOException {
-    FileStatus[] statuses;
-    try {
-      statuses = fs.listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    for (FileStatus s : statuses) {
-      String name = s.getPath().getName();
-      if (s.isDirectory() == directories && VERSION.matcher(name).matches()) {
-        names.add(name);
-      }
-    }
+    List<String> names =
+        HadoopFiles.names(
+            fs,
+            dir,
+            s ->
+                s.isDirectory() == directories && VERSION.matcher(s.getPath().getName()).matches());
     names.sort((a, b) -> Integer.compare(numberOf(a), numberOf(b)));
     return names;
   }

@@ -28,11 +28,22 @@ public record RetrainProvenance(
   /** {@link CheckpointProvenance#CREATED_BY} of a retrained version. */
   public static final String CREATOR = "sparktrain retrain";
 
+  /** Key of {@link #retrainedFrom}. */
   public static final String RETRAINED_FROM = "retrained_from";
+
+  /** Key of {@link #newData}. */
   public static final String NEW_DATA = "new_data";
+
+  /** Key of the replay object, which holds {@link #REPLAY_FRACTION} and {@link #REPLAY_SOURCES}. */
   public static final String REPLAY = "replay";
+
+  /** Key of {@link #replayFraction} in the replay object. */
   public static final String REPLAY_FRACTION = "fraction";
+
+  /** Key of {@link #replaySources} in the replay object. */
   public static final String REPLAY_SOURCES = "sources";
+
+  /** Key of {@link #trainRun}. */
   public static final String TRAIN_RUN = "train_run";
 
   /** Defaults the optional fields. */

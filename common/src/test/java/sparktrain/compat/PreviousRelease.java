@@ -52,13 +52,15 @@ final class PreviousRelease {
 
   /** {@code conf/binary-mlp.conf} on {@code train} and {@code test}, as the fixture was written. */
   static JobConfig config(Path train, Path test, Path out, int epochs, String... extra) {
-    List<String> sets = new ArrayList<>();
-    sets.add("data.path=\"\"");
-    sets.add("data.train.path=\"" + train + "\"");
-    sets.add("data.test.path=\"" + test + "\"");
-    sets.add("output.dir=\"" + out + "\"");
-    sets.add("training.workers=2");
-    sets.add("training.epochs=" + epochs);
+    List<String> sets =
+        new ArrayList<>(
+            List.of(
+                "data.path=\"\"",
+                "data.train.path=\"" + train + "\"",
+                "data.test.path=\"" + test + "\"",
+                "output.dir=\"" + out + "\"",
+                "training.workers=2",
+                "training.epochs=" + epochs));
     sets.addAll(List.of(extra));
     return ConfigLoader.load(Path.of("..", "conf", "binary-mlp.conf").toString(), sets);
   }
