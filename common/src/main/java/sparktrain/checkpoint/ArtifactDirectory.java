@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -261,52 +260,15 @@ final class ArtifactDirectory {
   /** Creates {@code file}, hashing and counting what is written; syncs before close. */
   private static CheckpointManifest.FileEntry writeFile(FileSystem fs, Path file, Writer writer)
       throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    MessageDigest digest = HadoopFiles.newSha256();
     try (FSDataOutputStream raw = fs.create(file, false)) {
-      CountingOutputStream counting = new CountingOutputStream(raw);
-      try (OutputStream out = new DigestOutputStream(counting, digest)) {
+      // closing the digest stream only flushes, so that raw can still be synced
+      try (OutputStream out = new DigestOutputStream(HadoopFiles.closeShield(raw), digest)) {
         writer.writeTo(HadoopFiles.closeShield(out));
       }
       HadoopFiles.sync(raw);
       return new CheckpointManifest.FileEntry(
-          HexFormat.of().formatHex(digest.digest()), counting.count);
-    }
-  }
-
-  /** Counts bytes; {@code close()} only flushes so the underlying stream can still be synced. */
-  private static final class CountingOutputStream extends OutputStream {
-    private final OutputStream out;
-    private long count;
-
-    CountingOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
+          HexFormat.of().formatHex(digest.digest()), raw.getPos());
     }
   }
 }

@@ -176,7 +176,8 @@ public final class HadoopFiles {
     };
   }
 
-  private static MessageDigest newSha256() {
+  /** A new SHA-256 digest (every JVM has one). */
+  public static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
