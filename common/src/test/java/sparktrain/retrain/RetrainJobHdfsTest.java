@@ -240,7 +240,7 @@ class RetrainJobHdfsTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(s.decision()).as(s.reason()).isEqualTo("promoted");
+    assertThat(s.decision()).as(s.reason()).isEqualTo(RetrainDecision.PROMOTED);
     assertThat(s.championVersion()).isEqualTo("v0001");
     assertThat(s.challengerVersion()).isEqualTo("v0003");
     assertThat(s.championAfter()).isEqualTo("v0003");
@@ -290,7 +290,7 @@ class RetrainJobHdfsTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(s.decision()).as(s.reason()).isEqualTo("kept-champion");
+    assertThat(s.decision()).as(s.reason()).isEqualTo(RetrainDecision.KEPT_CHAMPION);
     assertThat(s.reason()).contains("not better");
     assertThat(s.challengerVersion()).isEqualTo("v0004");
     assertThat(s.championAfter()).isEqualTo("v0003");
