@@ -10,12 +10,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -26,6 +24,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import sparktrain.io.HadoopFiles;
+import sparktrain.provenance.Versions;
 
 /**
  * Writes and verifies the file format shared by checkpoints and model directories: {@code
@@ -37,8 +36,6 @@ final class ArtifactDirectory {
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
-  private static final String DL4J_FALLBACK_VERSION = "1.0.0-M2";
 
   private ArtifactDirectory() {}
 
@@ -84,7 +81,7 @@ final class ArtifactDirectory {
             meta.resolvedConfig(),
             net.getLayerWiseConfigurations().toJson(),
             meta.provenance(),
-            versions(),
+            Versions.writer(),
             files);
     byte[] json = JSON.writeValueAsBytes(manifest);
     writeFile(fs, new Path(dir, CheckpointManifest.FILE_NAME), out -> out.write(json));
@@ -255,46 +252,6 @@ final class ArtifactDirectory {
     }
   }
 
-  /** Versions of the writer: java, dl4j, sparktrain. */
-  static Map<String, String> versions() {
-    Map<String, String> versions = new LinkedHashMap<>();
-    versions.put("java", System.getProperty("java.version"));
-    versions.put(
-        "dl4j",
-        mavenVersion(
-            MultiLayerNetwork.class,
-            "org.deeplearning4j",
-            "deeplearning4j-nn",
-            DL4J_FALLBACK_VERSION));
-    String own = ArtifactDirectory.class.getPackage().getImplementationVersion();
-    versions.put(
-        "sparktrain",
-        mavenVersion(
-            ArtifactDirectory.class,
-            "io.sparktrain",
-            "sparktrain-common",
-            own == null ? "dev" : own));
-    return versions;
-  }
-
-  private static String mavenVersion(
-      Class<?> anchor, String groupId, String artifactId, String fallback) {
-    String resource = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
-    try (InputStream in = anchor.getResourceAsStream(resource)) {
-      if (in != null) {
-        Properties props = new Properties();
-        props.load(in);
-        String version = props.getProperty("version");
-        if (version != null && !version.isBlank()) {
-          return version.trim();
-        }
-      }
-    } catch (IOException e) {
-      // fall through to the fallback
-    }
-    return fallback;
-  }
-
   @FunctionalInterface
   private interface Writer {
     void writeTo(OutputStream out) throws IOException;
@@ -303,52 +260,15 @@ final class ArtifactDirectory {
   /** Creates {@code file}, hashing and counting what is written; syncs before close. */
   private static CheckpointManifest.FileEntry writeFile(FileSystem fs, Path file, Writer writer)
       throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
+    MessageDigest digest = HadoopFiles.newSha256();
     try (FSDataOutputStream raw = fs.create(file, false)) {
-      CountingOutputStream counting = new CountingOutputStream(raw);
-      try (OutputStream out = new DigestOutputStream(counting, digest)) {
+      // closing the digest stream only flushes, so that raw can still be synced
+      try (OutputStream out = new DigestOutputStream(HadoopFiles.closeShield(raw), digest)) {
         writer.writeTo(HadoopFiles.closeShield(out));
       }
       HadoopFiles.sync(raw);
       return new CheckpointManifest.FileEntry(
-          HexFormat.of().formatHex(digest.digest()), counting.count);
-    }
-  }
-
-  /** Counts bytes; {@code close()} only flushes so the underlying stream can still be synced. */
-  private static final class CountingOutputStream extends OutputStream {
-    private final OutputStream out;
-    private long count;
-
-    CountingOutputStream(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
+          HexFormat.of().formatHex(digest.digest()), raw.getPos());
     }
   }
 }

@@ -469,19 +469,8 @@ public final class CheckpointStore {
 
   /** Directories named like checkpoints, complete or not, oldest training position first. */
   private List<String> epochDirectories() throws IOException {
-    FileStatus[] statuses;
-    try {
-      statuses = fs.listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    for (FileStatus status : statuses) {
-      String name = status.getPath().getName();
-      if (status.isDirectory() && isCheckpointName(name)) {
-        names.add(name);
-      }
-    }
+    List<String> names =
+        HadoopFiles.names(fs, dir, s -> s.isDirectory() && isCheckpointName(s.getPath().getName()));
     names.sort(Comparator.comparing(Position::of));
     return names;
   }

@@ -6,7 +6,8 @@ package sparktrain.config;
  * training.workers}.
  *
  * <p>Two values are not keys of the section but derived when the config is read: {@code task} from
- * the output layer's loss, and {@code seed} (of the random split) from {@code training.seed}.
+ * the output layer's loss, and {@code seed} (of the random split) from {@code training.seed}. (The
+ * parser reads those sections first, so the section is built once, with them.)
  *
  * @param path the main input of a csv, parquet or libsvm job, split by {@code split}; "" when the
  *     training input is {@code train.path}
@@ -35,15 +36,6 @@ public record DataConfig(
 
   /** This config with {@code keep} read from every row as text ({@code predict --keep-columns}). */
   public DataConfig withKeptColumns(java.util.List<String> keep) {
-    return with(columns.withKeep(keep), task, seed);
-  }
-
-  /** This config with the values derived from the model and training sections. */
-  public DataConfig withDerived(Task derivedTask, long derivedSeed) {
-    return with(columns, derivedTask, derivedSeed);
-  }
-
-  private DataConfig with(ColumnsConfig otherColumns, Task otherTask, long otherSeed) {
     return new DataConfig(
         format,
         path,
@@ -53,7 +45,7 @@ public record DataConfig(
         split,
         csv,
         libsvmNumFeatures,
-        otherColumns,
+        columns.withKeep(keep),
         badRows,
         trainLimit,
         trainOffset,
@@ -61,8 +53,8 @@ public record DataConfig(
         numClasses,
         normalization,
         partitions,
-        otherTask,
-        otherSeed);
+        task,
+        seed);
   }
 
   /**

@@ -125,7 +125,7 @@ final class JobConfigParser {
 
   private JobConfig job() {
     String workload = in.string(WORKLOAD);
-    DataConfig data = data();
+    DataSection dataSection = data();
     ModelConfig model = model();
     TrainingConfig training =
         new TrainingConfig(
@@ -151,10 +151,12 @@ final class JobConfigParser {
             in.bool(CHECKPOINT_KEEP_BEST),
             in.integer(CHECKPOINT_EVERY_N_ROUNDS));
     OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR));
+    DataConfig data =
+        dataSection.with(model == null ? Task.CLASSIFICATION : taskOf(model), training.seed());
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
-    data = derive(data, model, training);
+    checkLabels(data, model);
     RetrainConfig retrain = retrain();
     return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
   }
@@ -212,7 +214,16 @@ final class JobConfigParser {
     return rails;
   }
 
-  private DataConfig data() {
+  /**
+   * The data section as read (its problems reported in the order of the sections), waiting for the
+   * values derived from the others: {@code task} from the output layer's loss and {@code seed} (of
+   * the split) from training.seed.
+   */
+  private interface DataSection {
+    DataConfig with(Task task, long seed);
+  }
+
+  private DataSection data() {
     format = in.oneOf(DATA_FORMAT, DataFormat.class);
     SplitPaths train =
         new SplitPaths(
@@ -254,25 +265,30 @@ final class JobConfigParser {
       normalization =
           format == DataFormat.IDX ? Normalization.IMAGE_SCALE : Normalization.STANDARDIZE;
     }
-    return new DataConfig(
-        format,
-        path,
-        train,
-        validation,
-        test,
-        split,
-        csv,
-        libsvmNumFeatures,
-        columns,
-        badRows,
-        trainLimit,
-        in.integer(DATA_TRAIN_OFFSET),
-        testLimit,
-        numClasses,
-        normalization,
-        in.integer(DATA_PARTITIONS),
-        Task.CLASSIFICATION,
-        0);
+    DataFormat dataFormat = format;
+    Normalization resolved = normalization;
+    int trainOffset = in.integer(DATA_TRAIN_OFFSET);
+    int partitions = in.integer(DATA_PARTITIONS);
+    return (task, seed) ->
+        new DataConfig(
+            dataFormat,
+            path,
+            train,
+            validation,
+            test,
+            split,
+            csv,
+            libsvmNumFeatures,
+            columns,
+            badRows,
+            trainLimit,
+            trainOffset,
+            testLimit,
+            numClasses,
+            resolved,
+            partitions,
+            task,
+            seed);
   }
 
   /** An IDX file path: required for idx when {@code required}, not used by other formats. */
@@ -446,17 +462,17 @@ final class JobConfigParser {
     }
   }
 
-  /**
-   * The data section with the label task (from the output layer's loss) and the split seed (from
-   * training.seed); reports label settings that do not fit the task.
-   */
-  private DataConfig derive(DataConfig data, ModelConfig model, TrainingConfig training) {
+  private static Task taskOf(ModelConfig model) {
+    return Task.of(model.outputLayer().loss(), model.outputLayer().units());
+  }
+
+  /** Reports label settings of the data section that do not fit its task. */
+  private void checkLabels(DataConfig data, ModelConfig model) {
     if (model == null) {
-      return data.withDerived(Task.CLASSIFICATION, training.seed());
+      return;
     }
     LayerConfig output = model.outputLayer();
-    Task task = Task.of(output.loss(), output.units());
-    DataConfig derived = data.withDerived(task, training.seed());
+    Task task = data.task();
     ColumnsConfig columns = data.columns();
     boolean oneHot = !columns.oneHotLabel().isEmpty();
     String loss = output.loss().configName();
@@ -472,11 +488,11 @@ final class JobConfigParser {
             "one-hot labels need a classification loss; the output layer's loss "
                 + loss
                 + " takes numbers");
-      } else if (columns.oneHotLabel().size() != derived.classCount()) {
+      } else if (columns.oneHotLabel().size() != data.classCount()) {
         in.problem(
             DATA_ONE_HOT_LABEL,
             "expected one column per class ("
-                + derived.classCount()
+                + data.classCount()
                 + (task == Task.BINARY ? " for a binary output" : ", data.num-classes")
                 + "), got "
                 + columns.oneHotLabel().size());
@@ -485,7 +501,6 @@ final class JobConfigParser {
         in.problem(DATA_LABEL_ENCODING, "names does not apply to one-hot label columns");
       }
     }
-    return derived;
   }
 
   /** The model section, or null when its layer list is unusable (the problems are reported). */

@@ -1,7 +1,6 @@
 package sparktrain.eval;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +17,7 @@ import sparktrain.errors.JobArgumentException;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
 import sparktrain.provenance.Versions;
+import sparktrain.registry.ModelRegistry;
 import sparktrain.report.EvaluationReport;
 import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
@@ -123,13 +123,7 @@ public final class EvaluateJob {
     }
     json.put("model", modelInfo(model));
     json.put("data", dataInfo(config, setup, data, conf));
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("spark_master", sc.master());
-    run.put("seconds", seconds);
-    run.put("rows_per_second", rowsPerSecond);
-    run.put("finished_at", Instant.now().toString());
-    run.putAll(figures);
-    json.put("run", run);
+    json.put("run", ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures));
     json.put("versions", Versions.all());
 
     fs.mkdirs(out);
@@ -183,7 +177,9 @@ public final class EvaluateJob {
 
   private static Map<String, Object> modelInfo(ModelLocator.Located model) {
     Map<String, Object> m = model.provenance();
-    m.put("registry_version", model.checkpoint().provenance().get("registry_version"));
+    m.put(
+        ModelRegistry.VERSION_KEY,
+        ModelRegistry.versionIn(model.checkpoint().provenance()).orElse(null));
     m.put("metrics_recorded", model.checkpoint().metrics());
     return m;
   }

@@ -2,7 +2,10 @@ package sparktrain.eval;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -65,6 +68,21 @@ public final class ScoringSetup {
     this.plan = plan;
     this.encoder = encoder;
     this.normalization = normalization;
+  }
+
+  /**
+   * The {@code run} object of an evaluation's or prediction's JSON: the master, wall time, rows per
+   * second, when it finished, then the run's resource {@code figures} (see {@code RunWatch}).
+   */
+  public static Map<String, Object> runInfo(
+      String master, double seconds, double rowsPerSecond, Map<String, Object> figures) {
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("spark_master", master);
+    run.put("seconds", seconds);
+    run.put("rows_per_second", rowsPerSecond);
+    run.put("finished_at", Instant.now().toString());
+    run.putAll(figures);
+    return run;
   }
 
   /**

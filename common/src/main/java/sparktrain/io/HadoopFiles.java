@@ -1,16 +1,21 @@
 package sparktrain.io;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
@@ -31,6 +36,27 @@ public final class HadoopFiles {
   private static final int BUFFER_SIZE = 64 * 1024;
 
   private HadoopFiles() {}
+
+  /**
+   * The names of the entries of {@code dir} that {@code keep} accepts, in listing order; none when
+   * {@code dir} does not exist.
+   */
+  public static List<String> names(FileSystem fs, Path dir, Predicate<FileStatus> keep)
+      throws IOException {
+    FileStatus[] statuses;
+    try {
+      statuses = fs.listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return new ArrayList<>();
+    }
+    List<String> names = new ArrayList<>();
+    for (FileStatus status : statuses) {
+      if (keep.test(status)) {
+        names.add(status.getPath().getName());
+      }
+    }
+    return names;
+  }
 
   /**
    * Writes {@code data} to {@code dst} so that readers see either the old content or the new one:
@@ -150,7 +176,8 @@ public final class HadoopFiles {
     };
   }
 
-  private static MessageDigest newSha256() {
+  /** A new SHA-256 digest (every JVM has one). */
+  public static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -1,7 +1,6 @@
 package sparktrain.predict;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -169,13 +168,7 @@ public final class PredictJob {
     d.put("normalization", setup.normalization());
     d.put("inputs", data.fingerprints(conf));
     json.put("data", d);
-    Map<String, Object> run = new LinkedHashMap<>();
-    run.put("spark_master", sc.master());
-    run.put("seconds", seconds);
-    run.put("rows_per_second", rowsPerSecond);
-    run.put("finished_at", Instant.now().toString());
-    run.putAll(figures);
-    json.put("run", run);
+    json.put("run", ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures));
     json.put("versions", Versions.all());
     FileSystem fs = out.getFileSystem(conf);
     HadoopFiles.writeAtomically(fs, new Path(out, PROVENANCE_FILE), Json.pretty(json));

@@ -27,6 +27,19 @@ public final class Versions {
     }
   }
 
+  /**
+   * The versions a checkpoint or model manifest records of its writer ({@code versions}): Java,
+   * DL4J and sparktrain. (Before 0.1.0 left its snapshots, sparktrain was "dev" there when not run
+   * from a jar.)
+   */
+  public static Map<String, String> writer() {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("java", System.getProperty("java.version"));
+    v.put("dl4j", DL4J);
+    v.put("sparktrain", sparktrain());
+    return v;
+  }
+
   /** Versions of sparktrain, Spark, Scala, DL4J and Java, in a stable order. */
   public static Map<String, String> all() {
     Map<String, String> v = new LinkedHashMap<>();

@@ -79,6 +79,16 @@ public final class ModelRegistry {
   public static final String VERSION_KEY = "registry_version";
 
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+  /**
+   * The registry version a model's provenance names ({@value #VERSION_KEY}), if it is a registry
+   * version.
+   */
+  public static Optional<String> versionIn(Map<String, Object> provenance) {
+    Object v = provenance.get(VERSION_KEY);
+    return v == null ? Optional.empty() : Optional.of(v.toString());
+  }
+
   private static final Pattern VERSION = Pattern.compile("v(\\d{4,9})");
   private static final Pattern LOOSE_VERSION = Pattern.compile("[vV]?(\\d{1,9})");
   private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
@@ -524,19 +534,12 @@ public final class ModelRegistry {
 
   /** Names {@code vNNNN} in {@code dir} (directories or files), ascending by number. */
   private List<String> numbered(Path dir, boolean directories) throws IOException {
-    FileStatus[] statuses;
-    try {
-      statuses = fs.listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return List.of();
-    }
-    List<String> names = new ArrayList<>();
-    for (FileStatus s : statuses) {
-      String name = s.getPath().getName();
-      if (s.isDirectory() == directories && VERSION.matcher(name).matches()) {
-        names.add(name);
-      }
-    }
+    List<String> names =
+        HadoopFiles.names(
+            fs,
+            dir,
+            s ->
+                s.isDirectory() == directories && VERSION.matcher(s.getPath().getName()).matches());
     names.sort((a, b) -> Integer.compare(numberOf(a), numberOf(b)));
     return names;
   }

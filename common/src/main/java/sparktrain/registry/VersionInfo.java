@@ -36,7 +36,6 @@ public record VersionInfo(
 
   /** The {@code decision} value of the decision info (e.g. {@code promoted}), or null. */
   public String decisionValue() {
-    Object d = decision.get("decision");
-    return d == null ? null : d.toString();
+    return DecisionInfo.of(decision).map(DecisionInfo::decision).orElse(null);
   }
 }

@@ -40,16 +40,7 @@ public final class Charts {
       String yTitle,
       List<? extends Number> x,
       Map<String, List<Double>> series) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(WIDTH)
-            .height(HEIGHT)
-            .title(title)
-            .xAxisTitle(xTitle)
-            .yAxisTitle(yTitle)
-            .build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    XYChart chart = xy(WIDTH, HEIGHT, title, xTitle, yTitle);
     series.forEach(
         (name, ys) -> {
           if (!ys.isEmpty()) {
@@ -123,15 +114,7 @@ public final class Charts {
    */
   public static byte[] scatter(
       String title, String xTitle, String yTitle, double[] x, double[] y, Double refY) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(WIDTH)
-            .height(HEIGHT)
-            .title(title)
-            .xAxisTitle(xTitle)
-            .yAxisTitle(yTitle)
-            .build();
-    style(chart);
+    XYChart chart = xy(WIDTH, HEIGHT, title, xTitle, yTitle);
     chart.getStyler().setLegendVisible(false);
     if (x.length == 0) {
       x = new double[] {0};
@@ -163,8 +146,7 @@ public final class Charts {
             .title(title)
             .yAxisTitle(yTitle)
             .build();
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    style(chart.getStyler());
     Color[] colors = {GREY, BLUE};
     int i = 0;
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {
@@ -180,15 +162,7 @@ public final class Charts {
    */
   public static byte[] histogram(
       String title, String xTitle, double lowerEdge, double binWidth, long[] counts) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(WIDTH)
-            .height(HEIGHT)
-            .title(title)
-            .xAxisTitle(xTitle)
-            .yAxisTitle("count")
-            .build();
-    style(chart);
+    XYChart chart = xy(WIDTH, HEIGHT, title, xTitle, "count");
     chart.getStyler().setLegendVisible(false);
     // the outline of the bars: (left, 0), then (left, c), (right, c) per bin, then (right, 0)
     int n = counts.length;
@@ -218,22 +192,29 @@ public final class Charts {
   }
 
   private static XYChart unitSquare(String title, String xTitle, String yTitle) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(SQUARE)
-            .height(SQUARE)
-            .title(title)
-            .xAxisTitle(xTitle)
-            .yAxisTitle(yTitle)
-            .build();
-    style(chart);
+    XYChart chart = xy(SQUARE, SQUARE, title, xTitle, yTitle);
     chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
     return chart;
   }
 
-  private static void style(XYChart chart) {
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+  /** An XY chart of the reports' look: legend below, white background. */
+  private static XYChart xy(int width, int height, String title, String xTitle, String yTitle) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(width)
+            .height(height)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
+    style(chart.getStyler());
+    return chart;
+  }
+
+  /** The reports' look of every chart with a series legend: legend below, white background. */
+  private static void style(Styler styler) {
+    styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+    styler.setChartBackgroundColor(Color.WHITE);
   }
 
   private static void curve(XYChart chart, String name, double[] x, double[] y) {

@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RetrainDecision;
 
 /**
  * The page a person reads after a retrain: {@code <output>/report/index.html}, built from the
@@ -43,7 +44,7 @@ public final class RetrainReport {
     StringBuilder html = new StringBuilder(Html.page("Retrain: " + decision));
     boolean good = decision.equals("promoted") || decision.equals("no-new-data");
     html.append("<p>Decision: <span class=\"")
-        .append(decision.equals("failed") ? "bad" : good ? "ok" : "")
+        .append(decision.equals(RetrainDecision.FAILED.value()) ? "bad" : good ? "ok" : "")
         .append("\">")
         .append(Html.escape(decision))
         .append("</span> — ")

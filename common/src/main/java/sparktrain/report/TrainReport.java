@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RunStatus;
 
 /**
  * The report of a training run, {@code <run>/report/index.html} plus PNG charts: loss and metric
@@ -74,7 +75,7 @@ public final class TrainReport {
         new StringBuilder(Html.page("Training run: " + summary.path("workload").asText()));
     String status = summary.path("status").asText();
     html.append("<p>Status: <span class=\"")
-        .append("succeeded".equals(status) ? "ok" : "bad")
+        .append(RunStatus.SUCCEEDED.value().equals(status) ? "ok" : "bad")
         .append("\">")
         .append(Html.escape(status))
         .append("</span>");

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import sparktrain.config.ConfigException;
 import sparktrain.config.RetrainConfig;
 import sparktrain.config.RetrainMetric;
+import sparktrain.provenance.RetrainDecision;
 
 /**
  * Decides whether a challenger replaces the champion, from both models' metrics on the same test
@@ -33,8 +34,8 @@ public final class PromotionPolicy {
       boolean promote, String reason, double improvement, List<String> violations) {
 
     /** {@code promoted} or {@code kept-champion}. */
-    public String decision() {
-      return promote ? RetrainSummary.PROMOTED : RetrainSummary.KEPT_CHAMPION;
+    public RetrainDecision decision() {
+      return promote ? RetrainDecision.PROMOTED : RetrainDecision.KEPT_CHAMPION;
     }
   }
 

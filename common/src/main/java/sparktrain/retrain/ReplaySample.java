@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.DataConfig;
+import sparktrain.config.DataFormat;
 import sparktrain.config.JobConfig;
 import sparktrain.config.SplitFractions;
 import sparktrain.config.SplitPaths;
@@ -84,9 +85,9 @@ final class ReplaySample {
       DataConfig data,
       int partitions,
       Optional<LabelIndex> classes) {
-    Object format = recorded.get("format");
+    Object format = recorded.get(TrainingInputs.FORMAT);
     try {
-      if ("idx".equals(format)) {
+      if (DataFormat.IDX.configName().equals(format)) {
         return idx(sc, recorded, partitions);
       }
       if (!data.format().configName().equals(format)) {
@@ -107,10 +108,10 @@ final class ReplaySample {
 
   private static JavaRDD<Example> idx(
       JavaSparkContext sc, Map<String, Object> recorded, int partitions) {
-    String images = pathOf(recorded.get("images"));
-    String labels = pathOf(recorded.get("labels"));
-    int first = ((Number) recorded.get("first_record")).intValue();
-    int end = ((Number) recorded.get("end_record")).intValue();
+    String images = pathOf(recorded.get(TrainingInputs.IMAGES));
+    String labels = pathOf(recorded.get(TrainingInputs.LABELS));
+    int first = ((Number) recorded.get(TrainingInputs.FIRST_RECORD)).intValue();
+    int end = ((Number) recorded.get(TrainingInputs.END_RECORD)).intValue();
     Map<String, Object> now =
         TrainingInputs.idx(images, labels, first, end - first, sc.hadoopConfiguration());
     if (changed(now, recorded)) {
@@ -130,18 +131,18 @@ final class ReplaySample {
       DataConfig data,
       int partitions,
       Optional<LabelIndex> classes) {
-    String path = recorded.get("path").toString();
+    String path = recorded.get(TrainingInputs.PATH).toString();
     SplitFractions heldOut = new SplitFractions(0, 0);
     long seed = data.seed();
-    if (recorded.get("split") instanceof Map<?, ?> split) {
+    if (recorded.get(TrainingInputs.SPLIT) instanceof Map<?, ?> split) {
       heldOut =
           new SplitFractions(
-              ((Number) split.get("validation")).doubleValue(),
-              ((Number) split.get("test")).doubleValue());
-      seed = ((Number) split.get("seed")).longValue();
+              ((Number) split.get(TrainingInputs.SPLIT_VALIDATION)).doubleValue(),
+              ((Number) split.get(TrainingInputs.SPLIT_TEST)).doubleValue());
+      seed = ((Number) split.get(TrainingInputs.SPLIT_SEED)).longValue();
     }
-    int first = ((Number) recorded.get("first_record")).intValue();
-    int limit = ((Number) recorded.get("record_limit")).intValue();
+    int first = ((Number) recorded.get(TrainingInputs.FIRST_RECORD)).intValue();
+    int limit = ((Number) recorded.get(TrainingInputs.RECORD_LIMIT)).intValue();
     Map<String, Object> now =
         TrainingInputs.tabular(
             data.format(), path, heldOut, seed, first, limit, sc.hadoopConfiguration());

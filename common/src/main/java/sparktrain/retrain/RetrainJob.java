@@ -27,6 +27,7 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.ConfigException;
+import sparktrain.config.ConfigKeys;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.config.Normalization;
@@ -41,7 +42,9 @@ import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RetrainDecision;
 import sparktrain.provenance.Versions;
+import sparktrain.registry.DecisionInfo;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.registry.RegistryException;
@@ -217,7 +220,7 @@ public final class RetrainJob {
     state.newData = input;
     if (TrainingInputs.consumed(input, watermark)) {
       return finish(
-          RetrainSummary.NO_NEW_DATA,
+          RetrainDecision.NO_NEW_DATA,
           "the training input "
               + TrainingInputs.key(input)
               + " was already consumed (registry "
@@ -281,7 +284,7 @@ public final class RetrainJob {
         PromotionPolicy.decide(retrain, state.championMetrics, state.challengerMetrics);
     state.improvement = verdict.improvement();
     state.violations = verdict.violations();
-    LOG.info("Decision: {}: {}", verdict.decision(), verdict.reason());
+    LOG.info("Decision: {}: {}", verdict.decision().value(), verdict.reason());
 
     keeper.check();
     RegisteredVersion registered =
@@ -309,11 +312,11 @@ public final class RetrainJob {
         config
             .resolved()
             .withValue(
-                "training.epochs",
+                ConfigKeys.TRAINING_EPOCHS.path(),
                 ConfigValueFactory.fromAnyRef(champion.epoch() + retrain.epochs()))
-            .withValue("output.dir", ConfigValueFactory.fromAnyRef(trainDir))
+            .withValue(ConfigKeys.OUTPUT_DIR.path(), ConfigValueFactory.fromAnyRef(trainDir))
             // never into a shared checkpoint dir, where the epoch names may exist already
-            .withValue("checkpoint.dir", ConfigValueFactory.fromAnyRef(""));
+            .withValue(ConfigKeys.CHECKPOINT_DIR.path(), ConfigValueFactory.fromAnyRef(""));
     return ConfigLoader.fromConfig(c);
   }
 
@@ -417,17 +420,11 @@ public final class RetrainJob {
   /** The challenger's manifest data: its parent is the champion version it continued. */
   private CheckpointMetadata metadata(
       LoadedCheckpoint challenger, String champion, Map<String, Object> input) {
-    Map<String, Object> prov = new LinkedHashMap<>(challenger.provenance());
-    prov.put("created_by", "sparktrain retrain");
-    prov.put("retrained_from", champion);
-    prov.put("new_data", input);
-    Map<String, Object> replay = new LinkedHashMap<>();
-    replay.put("fraction", retrain.replayFraction());
     List<String> keys = new ArrayList<>();
     state.replaySources.forEach(s -> keys.add(TrainingInputs.key(s)));
-    replay.put("sources", keys);
-    prov.put("replay", replay);
-    prov.put("train_run", state.trainRunDir);
+    Map<String, Object> prov =
+        new RetrainProvenance(champion, input, retrain.replayFraction(), keys, state.trainRunDir)
+            .addTo(challenger.provenance());
     return new CheckpointMetadata(
         challenger.epoch(),
         challenger.iteration(),
@@ -453,8 +450,6 @@ public final class RetrainJob {
 
   private Map<String, Object> decisionInfo(PromotionPolicy.Verdict verdict) {
     Map<String, Object> d = new LinkedHashMap<>();
-    d.put("decision", verdict.decision());
-    d.put("reason", verdict.reason());
     d.put("metric", retrain.metric().configName());
     d.put("min_improvement", retrain.minImprovement());
     d.put("normalizer", retrain.normalizer().configName());
@@ -464,10 +459,10 @@ public final class RetrainJob {
     d.put("champion_metrics", state.championMetrics);
     d.put("challenger_metrics", state.challengerMetrics);
     d.put("retrain_output", state.out.toString());
-    return d;
+    return new DecisionInfo(verdict.decision().value(), verdict.reason(), d).toMap();
   }
 
-  private RetrainSummary finish(String decision, String reason) throws IOException {
+  private RetrainSummary finish(RetrainDecision decision, String reason) throws IOException {
     RetrainSummary s = summary(decision, reason, null);
     HadoopFiles.writeAtomically(state.outFs, new Path(state.out, "summary.json"), Json.pretty(s));
     writeReport();
@@ -476,7 +471,7 @@ public final class RetrainJob {
             Locale.ROOT,
             "Retrain of %s: %s (champion %s, challenger %s): %s; summary: %s",
             state.registry,
-            decision,
+            decision.value(),
             state.championAfter,
             state.challengerVersion == null ? "none" : state.challengerVersion,
             reason,
@@ -497,7 +492,7 @@ public final class RetrainJob {
     try {
       RetrainSummary s =
           summary(
-              RetrainSummary.FAILED,
+              RetrainDecision.FAILED,
               state.championAfter == null
                   ? "the retrain failed before reading the champion"
                   : "the retrain failed; the champion is " + state.championAfter,
@@ -509,7 +504,7 @@ public final class RetrainJob {
     }
   }
 
-  private RetrainSummary summary(String decision, String reason, String error) {
+  private RetrainSummary summary(RetrainDecision decision, String reason, String error) {
     return new RetrainSummary(
         decision,
         reason,

@@ -2,14 +2,16 @@ package sparktrain.retrain;
 
 import java.util.List;
 import java.util.Map;
+import sparktrain.provenance.RetrainDecision;
 
 /**
  * Contents of a retrain's {@code summary.json}: what a scheduler or a person reads to learn what
- * happened. {@code decision} tells the outcome apart: {@value #PROMOTED} (the challenger is the new
- * champion), {@value #KEPT_CHAMPION} (the challenger was registered but the champion stays),
- * {@value #NO_NEW_DATA} (nothing to train on; nothing was changed) and {@value #FAILED}.
+ * happened. {@code decision} tells the outcome apart: {@link RetrainDecision#PROMOTED} (the
+ * challenger is the new champion), {@link RetrainDecision#KEPT_CHAMPION} (the challenger was
+ * registered but the champion stays), {@link RetrainDecision#NO_NEW_DATA} (nothing to train on;
+ * nothing was changed) and {@link RetrainDecision#FAILED}.
  *
- * @param decision one of the four values above
+ * @param decision one of the four decisions above
  * @param reason one sentence with the numbers behind the decision
  * @param error the failure message when failed, else null
  * @param registry the model's registry ({@code REG/NAME}, qualified)
@@ -34,7 +36,7 @@ import java.util.Map;
  * @param totalSeconds wall time of the retrain
  */
 public record RetrainSummary(
-    String decision,
+    RetrainDecision decision,
     String reason,
     String error,
     String registry,
@@ -56,17 +58,4 @@ public record RetrainSummary(
     String outputDir,
     double totalSeconds,
     String sparkMaster,
-    Map<String, String> versions) {
-
-  /** The challenger became the champion. */
-  public static final String PROMOTED = "promoted";
-
-  /** The challenger was registered, the champion was kept. */
-  public static final String KEPT_CHAMPION = "kept-champion";
-
-  /** No training input was new since the last retrain: nothing was trained or changed. */
-  public static final String NO_NEW_DATA = "no-new-data";
-
-  /** The retrain failed; the champion and its pointer are as they were. */
-  public static final String FAILED = "failed";
-}
+    Map<String, String> versions) {}

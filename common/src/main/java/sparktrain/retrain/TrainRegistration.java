@@ -12,6 +12,8 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
+import sparktrain.provenance.RetrainDecision;
+import sparktrain.registry.DecisionInfo;
 import sparktrain.registry.LockInfo;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -82,18 +84,21 @@ public final class TrainRegistration {
     try (RegistryLock.Handle handle =
         registry.lock().tryAcquire(config.retrain().lockTtl(), purpose)) {
       Optional<String> champion = registry.champion();
-      Map<String, Object> decision = new LinkedHashMap<>();
       RegisteredVersion registered;
       if (champion.isPresent()) {
-        decision.put("decision", "registered");
-        decision.put(
-            "reason", "registered by train --register; champion " + champion.get() + " kept");
-        registered = registry.register(model.network(), meta, extras, decision);
+        DecisionInfo decision =
+            new DecisionInfo(
+                RetrainDecision.REGISTERED.value(),
+                "registered by train --register; champion " + champion.get() + " kept");
+        registered = registry.register(model.network(), meta, extras, decision.toMap());
       } else {
-        decision.put("decision", RetrainSummary.PROMOTED);
-        decision.put("reason", "first version of the model, registered by train --register");
+        DecisionInfo decision =
+            new DecisionInfo(
+                RetrainDecision.PROMOTED.value(),
+                "first version of the model, registered by train --register");
         registered =
-            registry.registerAndPromoteIfNoChampion(model.network(), meta, extras, decision);
+            registry.registerAndPromoteIfNoChampion(
+                model.network(), meta, extras, decision.toMap());
         if (registered.champion() && registry.lastRetrainWatermark().isEmpty()) {
           handle.verifyHeld();
           registry.setWatermark(

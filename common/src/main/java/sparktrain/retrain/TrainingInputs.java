@@ -43,6 +43,22 @@ public final class TrainingInputs {
   /** Whether that version became champion (only such inputs are replayed). */
   public static final String PROMOTED = "promoted";
 
+  // Keys of an input's entry, written here and read back by ReplaySample.
+  static final String FORMAT = "format";
+  static final String PATH = "path";
+  static final String IMAGES = "images";
+  static final String LABELS = "labels";
+  static final String FIRST_RECORD = "first_record";
+  static final String END_RECORD = "end_record";
+  static final String RECORD_LIMIT = "record_limit";
+  static final String SPLIT = "split";
+  static final String SPLIT_VALIDATION = "validation";
+  static final String SPLIT_TEST = "test";
+  static final String SPLIT_SEED = "seed";
+  static final String CONSUMED_AT = "consumed_at";
+  static final String FILES = "files";
+  static final String RECORDS = "records";
+
   private TrainingInputs() {}
 
   /**
@@ -112,18 +128,18 @@ public final class TrainingInputs {
                     seed)
                 : "",
             rows));
-    m.put("format", format.configName());
-    m.put("path", qualified);
-    m.put("files", prints);
+    m.put(FORMAT, format.configName());
+    m.put(PATH, qualified);
+    m.put(FILES, prints);
     if (split) {
       Map<String, Object> s = new LinkedHashMap<>();
-      s.put("validation", heldOut.validation());
-      s.put("test", heldOut.test());
-      s.put("seed", seed);
-      m.put("split", s);
+      s.put(SPLIT_VALIDATION, heldOut.validation());
+      s.put(SPLIT_TEST, heldOut.test());
+      s.put(SPLIT_SEED, seed);
+      m.put(SPLIT, s);
     }
-    m.put("first_record", offset);
-    m.put("record_limit", limit);
+    m.put(FIRST_RECORD, offset);
+    m.put(RECORD_LIMIT, limit);
     return m;
   }
 
@@ -149,12 +165,12 @@ public final class TrainingInputs {
         String.format(
             "idx images=%s labels=%s records=[%d,%d)",
             contentId(imagesPrint), contentId(labelsPrint), offset, end));
-    m.put("format", "idx");
-    m.put("images", imagesPrint);
-    m.put("labels", labelsPrint);
-    m.put("first_record", offset);
-    m.put("end_record", end);
-    m.put("records", end - offset);
+    m.put(FORMAT, DataFormat.IDX.configName());
+    m.put(IMAGES, imagesPrint);
+    m.put(LABELS, labelsPrint);
+    m.put(FIRST_RECORD, offset);
+    m.put(END_RECORD, end);
+    m.put(RECORDS, end - offset);
     return m;
   }
 
@@ -204,7 +220,7 @@ public final class TrainingInputs {
     Map<String, Object> recorded = new LinkedHashMap<>(input);
     recorded.put(VERSION, version);
     recorded.put(PROMOTED, promoted);
-    recorded.put("consumed_at", Instant.now().toString());
+    recorded.put(CONSUMED_AT, Instant.now().toString());
     inputs.add(recorded);
     return RetrainWatermark.now(
         version, inputs, old.map(RetrainWatermark::maxPartition).orElse(null));

@@ -91,7 +91,7 @@ final class CheckpointMetadataFactory {
         inputs,
         Versions.all(),
         master,
-        "sparktrain train");
+        CheckpointProvenance.CREATOR);
   }
 
   private CheckpointMetadata metadata(

@@ -25,21 +25,53 @@ public record CheckpointProvenance(
     String sparkMaster,
     String createdBy) {
 
+  /** {@link sparktrain.config.JobConfig#fingerprint()} of the run (required). */
   public static final String CONFIG_FINGERPRINT = "config_fingerprint";
+
+  /** The config's workload name (required). */
   public static final String WORKLOAD = "workload";
+
+  /** training.seed (required). */
   public static final String SEED = "seed";
+
+  /** The epoch's averaging-round split seed (optional: none before epoch 1). */
   public static final String SPLIT_SEED = "split_seed";
+
+  /** {@link RoundPosition#epochInProgress} (round checkpoints only). */
   public static final String EPOCH_IN_PROGRESS = "epoch_in_progress";
+
+  /** {@link RoundPosition#roundsDone}; its presence marks a round checkpoint. */
   public static final String ROUNDS_DONE = "rounds_done";
+
+  /** {@link RoundPosition#iterationAtEpochStart} (round checkpoints only). */
   public static final String ITERATION_AT_EPOCH_START = "iteration_at_epoch_start";
+
+  /** {@link RoundPosition#workers} (round checkpoints only). */
   public static final String WORKERS = "workers";
+
+  /** {@link RoundPosition#averagingFrequency} (round checkpoints only). */
   public static final String AVERAGING_FREQUENCY = "averaging_frequency";
+
+  /** {@link RoundPosition#batchSizePerWorker} (round checkpoints only). */
   public static final String BATCH_SIZE_PER_WORKER = "batch_size_per_worker";
+
+  /** The epoch's metrics.jsonl row (optional: epoch checkpoints). */
   public static final String METRICS_ROW = "metrics_row";
+
+  /** Fingerprints of the input files (required). */
   public static final String INPUTS = "inputs";
+
+  /** {@link sparktrain.provenance.Versions#all()} of the writer (required). */
   public static final String VERSIONS = "versions";
+
+  /** The Spark master of the run (required). */
   public static final String SPARK_MASTER = "spark_master";
+
+  /** The command that wrote the directory (required), e.g. {@link #CREATOR}. */
   public static final String CREATED_BY = "created_by";
+
+  /** {@link #CREATED_BY} of a checkpoint or model of {@code train}. */
+  public static final String CREATOR = "sparktrain train";
 
   /**
    * Where within an epoch a round checkpoint was taken, and how the epoch's rounds were dealt: a

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
+import sparktrain.provenance.RunStatus;
 import sparktrain.provenance.Versions;
 import sparktrain.report.TrainReport;
 import sparktrain.runtime.RunWatch;
@@ -92,7 +93,7 @@ final class RunRecords {
 
   /** The summary of the run as it stands. */
   TrainSummary summary(
-      String status, String error, RunProgress p, long startNanos, String modelUri) {
+      RunStatus status, String error, RunProgress p, long startNanos, String modelUri) {
     return new TrainSummary(
         status,
         error,
@@ -129,7 +130,7 @@ final class RunRecords {
   /** A "failed" summary and the report; a failure to write them is added to {@code e}. */
   void writeFailed(RunProgress p, Throwable e, long startNanos) {
     try {
-      writeSummary(summary("failed", String.valueOf(e.getMessage()), p, startNanos, null));
+      writeSummary(summary(RunStatus.FAILED, String.valueOf(e.getMessage()), p, startNanos, null));
       writeReport();
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);

@@ -29,6 +29,7 @@ import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.model.NetworkFactory;
+import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
 import sparktrain.train.barrier.BarrierEngine;
@@ -307,7 +308,7 @@ public final class TrainJob {
           data.dataFiles(),
           true);
     }
-    TrainSummary summary = records.summary("succeeded", null, progress, start, modelUri);
+    TrainSummary summary = records.summary(RunStatus.SUCCEEDED, null, progress, start, modelUri);
     records.writeSummary(summary);
     records.writeReport();
     LOG.info(

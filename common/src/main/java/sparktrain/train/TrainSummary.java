@@ -2,11 +2,12 @@ package sparktrain.train;
 
 import java.util.List;
 import java.util.Map;
+import sparktrain.provenance.RunStatus;
 
 /**
  * Contents of {@code summary.json}, the first file a person or a scheduler reads after a run.
  *
- * @param status "succeeded" or "failed"
+ * @param status how the run ended
  * @param error the failure message when failed, else null
  * @param validationExamples examples of the validation split, or null without one
  * @param skippedRows bad input rows skipped ({@code data.bad-rows = skip}) by kind, e.g. {@code
@@ -16,7 +17,7 @@ import java.util.Map;
  *     with a local master the executors' work is in it too)
  */
 public record TrainSummary(
-    String status,
+    RunStatus status,
     String error,
     String workload,
     String runDir,

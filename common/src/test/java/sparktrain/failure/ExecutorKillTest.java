@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.ConfigLoader;
+import sparktrain.provenance.RunStatus;
 import sparktrain.spark.SparkSessions;
 import sparktrain.testing.StandaloneCluster;
 import sparktrain.train.TrainJob;
@@ -130,7 +131,7 @@ class ExecutorKillTest {
     assertThat(killer.failedTasks.get()).isGreaterThanOrEqualTo(1);
     assertThat(killer.stageAttempts.get()).as("epoch 2's stage was retried").isGreaterThan(1);
     assertThat(ProcessHandle.of(victim)).isEmpty();
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.resumedFromEpoch()).isNull();
     assertThat(s.epochsCompleted()).isEqualTo(3);
     assertThat(ResumeEquivalenceTest.epochsInMetrics(out)).containsExactly(1, 2, 3);
@@ -223,7 +224,7 @@ class ExecutorKillTest {
     // ... and yet every epoch completed, in one go, to the accuracy of an undisturbed run:
     // TrainJobTest's bar for the same data and epochs (> 0.85), less 0.01 for the run-to-run
     // spread of two-worker training (undisturbed runs scored 0.852-0.856).
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.resumedFromEpoch()).isNull();
     assertThat(s.epochsCompleted()).isEqualTo(3);
     assertThat(ResumeEquivalenceTest.epochsInMetrics(out)).containsExactly(1, 2, 3);

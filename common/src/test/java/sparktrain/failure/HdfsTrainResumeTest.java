@@ -22,6 +22,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSpark;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -89,7 +90,7 @@ class HdfsTrainResumeTest {
   void trainsOnHdfsAndResumesThereFromTheLastEpoch() throws Exception {
     TrainSummary first = TrainJob.run(config(1), spark, TrainJob.Options.fresh());
 
-    assertThat(first.status()).isEqualTo("succeeded");
+    assertThat(first.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(first.runDir()).startsWith("hdfs://");
     assertThat(first.resumedFromEpoch()).isNull();
     CheckpointStore store = new CheckpointStore(hdfs("/runs/mnist"), fs.getConf(), 3);
@@ -97,7 +98,7 @@ class HdfsTrainResumeTest {
 
     TrainSummary second = TrainJob.run(config(2), spark, TrainJob.Options.fresh());
 
-    assertThat(second.status()).isEqualTo("succeeded");
+    assertThat(second.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(second.resumedFromEpoch()).isEqualTo(1);
     assertThat(second.epochsCompleted()).isEqualTo(2);
     assertThat(second.epochSeconds()).hasSize(1);

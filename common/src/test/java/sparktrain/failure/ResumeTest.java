@@ -20,6 +20,7 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
+import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSpark;
 import sparktrain.testing.LogCapture;
 import sparktrain.train.TrainJob;
@@ -88,7 +89,7 @@ class ResumeTest {
                     .contains("Skipping checkpoint epoch-0002")
                     .contains("model.zip")
                     .contains("fails verification"));
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.resumedFromEpoch()).isEqualTo(1);
     assertThat(s.epochsCompleted()).isEqualTo(3);
     assertThat(ResumeEquivalenceTest.epochsInMetrics(run)).containsExactly(1, 2, 3);

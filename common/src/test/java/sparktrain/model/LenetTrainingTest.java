@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSpark;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -49,7 +50,7 @@ class LenetTrainingTest {
     // 1,500 training images, 2 epochs: the working LeNet measured 0.912 on the 1,000 test images
     // (0.870 after epoch 1); a broken one (images reshaped wrong, labels misaligned, no pixel
     // scaling, a schedule that stops learning) stays far below.
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.trainExamples()).isEqualTo(1500);
     assertThat(s.testExamples()).isEqualTo(1000);
     assertThat(s.epochsCompleted()).isEqualTo(2);

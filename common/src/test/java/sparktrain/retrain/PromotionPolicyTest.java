@@ -11,6 +11,7 @@ import sparktrain.config.ConfigException;
 import sparktrain.config.RetrainConfig;
 import sparktrain.config.RetrainMetric;
 import sparktrain.config.RetrainNormalizer;
+import sparktrain.provenance.RetrainDecision;
 
 class PromotionPolicyTest {
   private static final Map<String, Double> CHAMPION =
@@ -35,7 +36,7 @@ class PromotionPolicyTest {
             policy(RetrainMetric.ACCURACY, 0.01, Map.of()), CHAMPION, with("accuracy", 0.91));
 
     assertThat(v.promote()).isTrue();
-    assertThat(v.decision()).isEqualTo("promoted");
+    assertThat(v.decision()).isEqualTo(RetrainDecision.PROMOTED);
     assertThat(v.improvement()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(v.reason()).contains("accuracy 0.9000 -> 0.9100").contains("+0.0100");
   }
@@ -49,7 +50,7 @@ class PromotionPolicyTest {
         PromotionPolicy.decide(policy(RetrainMetric.ACCURACY, 0, Map.of()), CHAMPION, CHAMPION);
 
     assertThat(v.promote()).isFalse();
-    assertThat(v.decision()).isEqualTo("kept-champion");
+    assertThat(v.decision()).isEqualTo(RetrainDecision.KEPT_CHAMPION);
     assertThat(v.reason()).contains("not better by at least min-improvement 0.0200");
     assertThat(equal.promote()).as("no change is no improvement").isFalse();
   }

@@ -20,6 +20,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.data.Normalizer;
 import sparktrain.io.Json;
+import sparktrain.provenance.RetrainDecision;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.testing.LocalSpark;
@@ -102,7 +103,7 @@ class RetrainCsvTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(kept.decision()).isIn(RetrainSummary.PROMOTED, RetrainSummary.KEPT_CHAMPION);
+    assertThat(kept.decision()).isIn(RetrainDecision.PROMOTED, RetrainDecision.KEPT_CHAMPION);
     assertThat(kept.normalizer()).isEqualTo("keep");
     assertThat(kept.challengerVersion()).isEqualTo("v0002");
     assertThat(kept.trainExamples()).isEqualTo(125);
@@ -121,7 +122,7 @@ class RetrainCsvTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(refit.decision()).isIn(RetrainSummary.PROMOTED, RetrainSummary.KEPT_CHAMPION);
+    assertThat(refit.decision()).isIn(RetrainDecision.PROMOTED, RetrainDecision.KEPT_CHAMPION);
     assertThat(refit.normalizer()).isEqualTo("refit");
     assertThat(refit.championVersion()).isEqualTo(championBefore);
     assertThat(refit.challengerVersion()).isEqualTo("v0003");
@@ -150,7 +151,7 @@ class RetrainCsvTest {
             spark,
             registryUri,
             RetrainJob.Options.defaults());
-    assertThat(again.decision()).isEqualTo(RetrainSummary.NO_NEW_DATA);
+    assertThat(again.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThat(registry.versions()).containsExactly("v0001", "v0002", "v0003");
   }
 }

@@ -35,6 +35,7 @@ import sparktrain.config.Normalization;
 import sparktrain.data.Normalizer;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.provenance.RetrainDecision;
 import sparktrain.registry.HistoryEntry;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
@@ -239,7 +240,7 @@ class RetrainJobHdfsTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(s.decision()).as(s.reason()).isEqualTo("promoted");
+    assertThat(s.decision()).as(s.reason()).isEqualTo(RetrainDecision.PROMOTED);
     assertThat(s.championVersion()).isEqualTo("v0001");
     assertThat(s.challengerVersion()).isEqualTo("v0003");
     assertThat(s.championAfter()).isEqualTo("v0003");
@@ -289,7 +290,7 @@ class RetrainJobHdfsTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(s.decision()).as(s.reason()).isEqualTo("kept-champion");
+    assertThat(s.decision()).as(s.reason()).isEqualTo(RetrainDecision.KEPT_CHAMPION);
     assertThat(s.reason()).contains("not better");
     assertThat(s.challengerVersion()).isEqualTo("v0004");
     assertThat(s.championAfter()).isEqualTo("v0003");
@@ -333,7 +334,7 @@ class RetrainJobHdfsTest {
             registryUri,
             RetrainJob.Options.defaults());
 
-    assertThat(s.decision()).isEqualTo("no-new-data");
+    assertThat(s.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThat(s.challengerVersion()).isNull();
     assertThat(s.trainExamples()).isZero();
     assertThat(summaryJson(out).get("decision").asText()).isEqualTo("no-new-data");
@@ -378,7 +379,7 @@ class RetrainJobHdfsTest {
             spark,
             registryUri,
             new RetrainJob.Options(true));
-    assertThat(s.decision()).isEqualTo("no-new-data");
+    assertThat(s.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThatThrownBy(dead::verifyHeld).isInstanceOf(RegistryLockedException.class);
     assertThat(registry().lock().current()).isEmpty();
   }

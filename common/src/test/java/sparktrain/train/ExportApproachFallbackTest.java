@@ -15,6 +15,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
+import sparktrain.provenance.RunStatus;
 import sparktrain.spark.SparkSessions;
 import sparktrain.testing.LogCapture;
 
@@ -92,7 +93,7 @@ class ExportApproachFallbackTest {
       spark.stop();
     }
 
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.epochsCompleted()).isEqualTo(1);
     assertThat(s.testMetrics().get("accuracy")).isGreaterThan(0.7);
     assertThat(out.resolve("summary.json")).exists();

@@ -31,6 +31,7 @@ import sparktrain.data.DataException;
 import sparktrain.data.LabelIndex;
 import sparktrain.data.Normalizer;
 import sparktrain.io.Json;
+import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSpark;
 
 /**
@@ -84,7 +85,7 @@ class TabularWorkloadsTest {
 
     TrainSummary s = TrainJob.run(config, spark, TrainJob.Options.fresh());
 
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.trainExamples() + s.testExamples()).isEqualTo(569);
     assertThat(s.testMetrics().get("accuracy")).isGreaterThanOrEqualTo(0.95);
     assertThat(s.skippedRows()).isEmpty();

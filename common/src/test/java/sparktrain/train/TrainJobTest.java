@@ -22,6 +22,7 @@ import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
+import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSpark;
 
 /** End-to-end {@code train} on a slice of real MNIST in {@code local[2]}. */
@@ -49,7 +50,7 @@ class TrainJobTest {
 
     // 2,500 training images, 3 epochs: a working MLP gets well above 0.85 on 1,000 test images;
     // a broken one (labels misaligned, no scaling, updater reset) stays far below.
-    assertThat(s.status()).isEqualTo("succeeded");
+    assertThat(s.status()).isEqualTo(RunStatus.SUCCEEDED);
     assertThat(s.epochsCompleted()).isEqualTo(3);
     assertThat(s.trainExamples()).isEqualTo(2500);
     assertThat(s.testExamples()).isEqualTo(1000);
