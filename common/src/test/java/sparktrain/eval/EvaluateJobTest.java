@@ -12,17 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestJobs;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -32,19 +29,8 @@ import sparktrain.train.TrainSummary;
  * single-process computation, a TrainJob model's test accuracy is reproduced exactly, NaN outputs
  * are reported, and the report's images exist.
  */
-class EvaluateJobTest {
+class EvaluateJobTest extends LocalSparkTestBase {
   private static final int TEST_ROWS = 500;
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static JobConfig config(String... extra) {
     List<String> sets =

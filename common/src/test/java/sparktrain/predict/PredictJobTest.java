@@ -13,10 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -24,26 +21,15 @@ import sparktrain.config.JobConfig;
 import sparktrain.eval.JobArgumentException;
 import sparktrain.eval.ScoringFixtures;
 import sparktrain.io.Json;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 
 /**
  * {@code predict} end to end on the real MNIST test slice in {@code local[2]}: one row per record,
  * ids complete, predictions equal to the network's outputs computed here, one file per input
  * partition, {@code _SUCCESS}, and the {@code --overwrite} rules.
  */
-class PredictJobTest {
+class PredictJobTest extends LocalSparkTestBase {
   private static final int ROWS = 500;
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static JobConfig config(String... extra) {
     String[] sets =
