@@ -44,6 +44,14 @@ class EvaluateJobTest extends LocalSparkTestBase {
     return ScoringFixtures.config(sets.toArray(String[]::new));
   }
 
+  /** Saves {@code net} to {@code model} and evaluates it there, metrics in {@code tmp/eval}. */
+  private static EvaluateJob.Summary saveAndEvaluate(
+      JobConfig config, MultiLayerNetwork net, Path model, Path tmp) throws Exception {
+    ScoringFixtures.save(model, config, net);
+    return EvaluateJob.run(
+        config, spark, new EvaluateJob.Options(model.toString(), tmp.resolve("eval").toString()));
+  }
+
   private static JsonNode metricsJson(Path out) throws Exception {
     return Json.MAPPER.readTree(out.resolve("metrics.json").toFile());
   }
@@ -52,14 +60,7 @@ class EvaluateJobTest extends LocalSparkTestBase {
   void metricsEqualASingleProcessComputationOnTheSameData(@TempDir Path tmp) throws Exception {
     JobConfig config = config();
     MultiLayerNetwork net = ScoringFixtures.trained(config, 40);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
-
-    EvaluateJob.Summary s =
-        EvaluateJob.run(
-            config,
-            spark,
-            new EvaluateJob.Options(
-                tmp.resolve("model").toString(), tmp.resolve("eval").toString()));
+    EvaluateJob.Summary s = saveAndEvaluate(config, net, tmp.resolve("model"), tmp);
 
     // the reference: the IDX bytes read here, the same minibatches, one process
     long[][] confusion = new long[10][10];
@@ -180,14 +181,7 @@ class EvaluateJobTest extends LocalSparkTestBase {
     JobConfig config = config();
     MultiLayerNetwork net = ScoringFixtures.trained(config, 2);
     net.params().assign(Double.NaN);
-    ScoringFixtures.save(tmp.resolve("nan-model"), config, net);
-
-    EvaluateJob.Summary s =
-        EvaluateJob.run(
-            config,
-            spark,
-            new EvaluateJob.Options(
-                tmp.resolve("nan-model").toString(), tmp.resolve("eval").toString()));
+    EvaluateJob.Summary s = saveAndEvaluate(config, net, tmp.resolve("nan-model"), tmp);
 
     assertThat(s.metrics().nonFiniteOutputs()).isEqualTo(TEST_ROWS);
     assertThat(s.metrics().examples()).isEqualTo(TEST_ROWS);
@@ -203,14 +197,7 @@ class EvaluateJobTest extends LocalSparkTestBase {
   void regressionGetsResidualPlotsAndExactSums(@TempDir Path tmp) throws Exception {
     JobConfig config = config(ScoringFixtures.REGRESSION, "model.updater.learning-rate=0.01");
     MultiLayerNetwork net = ScoringFixtures.trained(config, 40);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
-
-    EvaluateJob.Summary s =
-        EvaluateJob.run(
-            config,
-            spark,
-            new EvaluateJob.Options(
-                tmp.resolve("model").toString(), tmp.resolve("eval").toString()));
+    EvaluateJob.Summary s = saveAndEvaluate(config, net, tmp.resolve("model"), tmp);
 
     double sse = 0;
     double sae = 0;

@@ -44,18 +44,21 @@ class PredictJobTest extends LocalSparkTestBase {
     return ScoringFixtures.config(sets);
   }
 
+  /** Saves {@code net} to {@code model} and predicts with it into {@code out} (no overwrite). */
+  private static PredictJob.Summary saveAndPredict(
+      JobConfig config, MultiLayerNetwork net, Path model, Path out) throws Exception {
+    ScoringFixtures.save(model, config, net);
+    return PredictJob.run(
+        config, spark, new PredictJob.Options(model.toString(), out.toString(), false));
+  }
+
   @Test
   void writesOneRowPerRecordThatSurvivesAReRead(@TempDir Path tmp) throws Exception {
     JobConfig config = config();
     MultiLayerNetwork net = ScoringFixtures.trained(config, 30);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
     Path out = tmp.resolve("predictions");
 
-    PredictJob.Summary s =
-        PredictJob.run(
-            config,
-            spark,
-            new PredictJob.Options(tmp.resolve("model").toString(), out.toString(), false));
+    PredictJob.Summary s = saveAndPredict(config, net, tmp.resolve("model"), out);
 
     assertThat(s.rows()).isEqualTo(ROWS);
     assertThat(s.nonFiniteOutputs()).isZero();
@@ -146,14 +149,9 @@ class PredictJobTest extends LocalSparkTestBase {
     JobConfig config = config("data.test-limit=40");
     MultiLayerNetwork net = ScoringFixtures.trained(config, 1);
     net.params().assign(Double.NaN);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
     Path out = tmp.resolve("predictions");
 
-    PredictJob.Summary s =
-        PredictJob.run(
-            config,
-            spark,
-            new PredictJob.Options(tmp.resolve("model").toString(), out.toString(), false));
+    PredictJob.Summary s = saveAndPredict(config, net, tmp.resolve("model"), out);
 
     assertThat(s.nonFiniteOutputs()).isEqualTo(40);
     Dataset<Row> read = spark.read().parquet(out.toString());

@@ -88,6 +88,16 @@ class RetrainCsvTest extends LocalSparkTestBase {
     return trained;
   }
 
+  /** Retrains the registry's champion on {@code train}, output in {@code tmp/out}. */
+  private RetrainSummary retrain(String registryUri, Path train, String out, String... extra)
+      throws Exception {
+    return RetrainJob.run(
+        config(train, testRows(), tmp.resolve(out), extra),
+        spark,
+        registryUri,
+        RetrainJob.Options.defaults());
+  }
+
   private static byte[] normalizerJson(ModelRegistry registry, String version) throws Exception {
     return registry.load(version).extraFile(Normalizer.FILE_NAME);
   }
@@ -112,15 +122,7 @@ class RetrainCsvTest extends LocalSparkTestBase {
 
     // keep (the default): the challenger goes on with the champion's normalizer.json.
     RetrainSummary kept =
-        RetrainJob.run(
-            config(
-                rows("second.csv", 201, 326),
-                testRows(),
-                tmp.resolve("keep"),
-                "training.epochs=10"),
-            spark,
-            registryUri,
-            RetrainJob.Options.defaults());
+        retrain(registryUri, rows("second.csv", 201, 326), "keep", "training.epochs=10");
 
     assertThat(kept.decision()).as(kept.reason()).isEqualTo(RetrainSummary.PROMOTED);
     assertThat(kept.championAfter()).isEqualTo("v0002");
@@ -145,12 +147,7 @@ class RetrainCsvTest extends LocalSparkTestBase {
     Path third = invertedRows("third.csv", 326, 451);
 
     // refit: a normalizer fitted on the new rows, saved with the challenger.
-    RetrainSummary refit =
-        RetrainJob.run(
-            config(third, testRows(), tmp.resolve("refit"), "retrain.normalizer=refit"),
-            spark,
-            registryUri,
-            RetrainJob.Options.defaults());
+    RetrainSummary refit = retrain(registryUri, third, "refit", "retrain.normalizer=refit");
 
     assertThat(refit.decision()).as(refit.reason()).isEqualTo(RetrainSummary.KEPT_CHAMPION);
     assertThat(refit.championAfter()).isEqualTo("v0001");
@@ -177,12 +174,7 @@ class RetrainCsvTest extends LocalSparkTestBase {
         .isEqualTo(registry.load("v0001").metrics().get("accuracy"));
 
     // The third file again: consumed although kept out, nothing trained.
-    RetrainSummary again =
-        RetrainJob.run(
-            config(third, testRows(), tmp.resolve("again")),
-            spark,
-            registryUri,
-            RetrainJob.Options.defaults());
+    RetrainSummary again = retrain(registryUri, third, "again");
     assertThat(again.decision()).isEqualTo(RetrainSummary.NO_NEW_DATA);
     assertThat(registry.versions()).containsExactly("v0001", "v0002");
   }
