@@ -28,6 +28,11 @@ final class LockKeeper implements AutoCloseable {
   private final AtomicReference<IOException> lost = new AtomicReference<>();
 
   LockKeeper(RegistryLock.Handle handle, Duration ttl) {
+    this(handle, ttl, Duration.ofMillis(Math.max(1000, ttl.toMillis() / 3)));
+  }
+
+  /** Renews every {@code period} instead (tests: a short period and a clock moved by hand). */
+  LockKeeper(RegistryLock.Handle handle, Duration ttl, Duration period) {
     this.handle = handle;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -36,8 +41,8 @@ final class LockKeeper implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    long period = Math.max(1000, ttl.toMillis() / 3);
-    timer.scheduleWithFixedDelay(() -> renew(ttl), period, period, TimeUnit.MILLISECONDS);
+    long millis = period.toMillis();
+    timer.scheduleWithFixedDelay(() -> renew(ttl), millis, millis, TimeUnit.MILLISECONDS);
   }
 
   private synchronized void renew(Duration ttl) {

@@ -12,32 +12,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.io.Json;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestJobs;
 import sparktrain.train.RunDirectoryException;
 
 /** The benchmark in a tiny mode on the real MNIST slices in {@code local[2]}. */
-class BenchmarkTest {
+class BenchmarkTest extends LocalSparkTestBase {
   private static final Path MNIST_MLP_CONF = Paths.get("..", "conf", "mnist-mlp.conf");
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static BenchmarkPlan tinyPlan(Path out, double target) {
     return new BenchmarkPlan(

@@ -8,38 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import sparktrain.io.HadoopFiles;
 
 /**
  * Keep-best retention, checkpoints within an epoch ({@code epoch-NNNN-round-NNNN}) and the
  * object-store way of writing (no directory rename), on the local Hadoop file system.
  */
-class CheckpointRetentionTest {
+class CheckpointRetentionTest extends CheckpointTestBase {
   private static final CheckpointStore.BestMetric ACCURACY =
       new CheckpointStore.BestMetric("accuracy", true);
   private static final CheckpointStore.BestMetric LOSS =
       new CheckpointStore.BestMetric("loss", false);
-
-  private static MultiLayerNetwork net;
-  private static MultiLayerNetwork otherNet;
-
-  @TempDir Path runDir;
-  private final Configuration conf = new Configuration();
-
-  @BeforeAll
-  static void trainNetworks() {
-    net = TinyNetworks.trained(42);
-    otherNet = TinyNetworks.trained(7);
-  }
-
-  private CheckpointStore store(int keepLast) throws IOException {
-    return new CheckpointStore(runDir.toUri().toString(), conf, keepLast);
-  }
 
   private static CheckpointMetadata meta(int epoch, String metric, double value) {
     return new CheckpointMetadata(

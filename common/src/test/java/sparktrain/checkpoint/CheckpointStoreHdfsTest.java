@@ -3,49 +3,35 @@ package sparktrain.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sparktrain.io.HadoopFiles;
+import sparktrain.testing.MiniHdfs;
 
 /** The same atomic writes, pointer replacement and verification on a real (mini) HDFS. */
 class CheckpointStoreHdfsTest {
-  @TempDir static Path base;
+  @RegisterExtension static final MiniHdfs HDFS = new MiniHdfs();
 
-  private static MiniDFSCluster cluster;
   private static Configuration conf;
   private static FileSystem fs;
   private static MultiLayerNetwork net;
   private static MultiLayerNetwork otherNet;
 
   @BeforeAll
-  static void startCluster() throws Exception {
-    Configuration c = new Configuration();
-    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
-    cluster = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
-    cluster.waitActive();
-    fs = cluster.getFileSystem();
-    conf = fs.getConf();
+  static void trainNetworks() {
+    fs = HDFS.fs();
+    conf = HDFS.conf();
     net = TinyNetworks.trained(42);
     otherNet = TinyNetworks.trained(7);
   }
 
-  @AfterAll
-  static void stopCluster() {
-    if (cluster != null) {
-      cluster.shutdown();
-    }
-  }
-
   private static String uri(String path) {
-    return fs.getUri().toString() + path;
+    return HDFS.uri(path);
   }
 
   @Test

@@ -13,31 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import sparktrain.io.HadoopFiles;
 
-class CheckpointStoreTest {
-  private static MultiLayerNetwork net;
-  private static MultiLayerNetwork otherNet;
-
-  @TempDir Path runDir;
-  private final Configuration conf = new Configuration();
-
-  @BeforeAll
-  static void trainNetworks() {
-    net = TinyNetworks.trained(42);
-    otherNet = TinyNetworks.trained(7);
-  }
-
-  private CheckpointStore store(int keepLast) throws IOException {
-    return new CheckpointStore(runDir.toUri().toString(), conf, keepLast);
-  }
+class CheckpointStoreTest extends CheckpointTestBase {
 
   private Path checkpoints() {
     return runDir.resolve("checkpoints");

@@ -8,27 +8,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import sparktrain.io.HadoopFiles;
 
-class ModelDirectoryTest {
-  private static MultiLayerNetwork net;
-  private static MultiLayerNetwork otherNet;
-
-  @TempDir Path runDir;
-  private final Configuration conf = new Configuration();
-
-  @BeforeAll
-  static void trainNetworks() {
-    net = TinyNetworks.trained(42);
-    otherNet = TinyNetworks.trained(7);
-  }
+class ModelDirectoryTest extends CheckpointTestBase {
 
   @Test
   void roundTripAndPlainModelSerializerCompatibility() throws Exception {

@@ -26,12 +26,7 @@ public final class TinyNetworks {
             .updater(new Adam(0.01))
             .list()
             .layer(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.TANH).build())
-            .layer(
-                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                    .nIn(3)
-                    .nOut(2)
-                    .activation(Activation.SOFTMAX)
-                    .build())
+            .layer(softmaxOutput())
             .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
@@ -49,6 +44,24 @@ public final class TinyNetworks {
       net.fit(data);
     }
     return net;
+  }
+
+  /** A 3-2 softmax output layer alone, initialised with {@code seed} and not trained. */
+  public static MultiLayerNetwork softmax(long seed) {
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder().seed(seed).list().layer(softmaxOutput()).build());
+    net.init();
+    return net;
+  }
+
+  /** A softmax output layer of 3 inputs and 2 classes. */
+  private static OutputLayer softmaxOutput() {
+    return new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        .nIn(3)
+        .nOut(2)
+        .activation(Activation.SOFTMAX)
+        .build();
   }
 
   static INDArray updaterState(MultiLayerNetwork net) {

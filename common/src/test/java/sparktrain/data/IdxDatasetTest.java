@@ -25,47 +25,20 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import sparktrain.testing.LocalSparkTestBase;
 
-class IdxDatasetTest {
+class IdxDatasetTest extends LocalSparkTestBase {
   private static final double[] FIRST_TRAIN_LABELS = {5, 0, 4, 1, 9, 2, 1, 3, 1, 4};
   private static final double[] FIRST_TEST_LABELS = {7, 2, 1, 0, 4, 1, 4, 9, 5, 9};
 
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
-
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startSpark() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("IdxDatasetTest")
-            .config("spark.ui.enabled", "false")
-            .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-            .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
-            .config("spark.driver.host", "127.0.0.1")
-            .getOrCreate();
-    sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    if (spark != null) {
-      spark.stop();
-    }
-  }
 
   private static JavaRDD<Example> train(int limit, int partitions) {
     return IdxDataset.read(sc, uri(TRAIN_IMAGES), uri(TRAIN_LABELS), limit, partitions);

@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static sparktrain.testing.TestDatasets.breastCancer;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.testing.LocalSparkTestBase;
+import sparktrain.testing.TestDatasets;
 
 /**
  * {@link InputPreflight} on Parquet written by Spark from the real breast-cancer CSV: the schema
@@ -42,15 +40,7 @@ class InputPreflightParquetTest extends LocalSparkTestBase {
   }
 
   private static JobConfig config(Path dir, String... more) {
-    List<String> sets = new ArrayList<>();
-    sets.add("data.format=parquet");
-    sets.add("data.path=\"" + dir + "\"");
-    sets.add("data.label=benign");
-    sets.add("data.num-classes=2");
-    sets.add("model.input.size=30");
-    sets.add("model.layers=[{type=output, units=1, activation=sigmoid, loss=xent}]");
-    sets.addAll(List.of(more));
-    return ConfigLoader.load(null, sets);
+    return TestDatasets.breastCancerJob("parquet", dir, more);
   }
 
   private static void check(JobConfig config) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.testing.TestDatasets;
 
 /**
  * {@link InputPreflight} on the real MNIST slices and breast-cancer CSV and broken copies of them:
@@ -40,15 +41,7 @@ class InputPreflightTest {
 
   /** The binary breast-cancer job on {@code file} (30 features, label benign). */
   private static JobConfig breast(Path file, String... more) {
-    List<String> sets = new ArrayList<>();
-    sets.add("data.format=csv");
-    sets.add("data.path=\"" + file + "\"");
-    sets.add("data.label=benign");
-    sets.add("data.num-classes=2");
-    sets.add("model.input.size=30");
-    sets.add("model.layers=[{type=output, units=1, activation=sigmoid, loss=xent}]");
-    sets.addAll(List.of(more));
-    return ConfigLoader.load(null, sets);
+    return TestDatasets.breastCancerJob("csv", file, more);
   }
 
   private static void check(JobConfig config) {

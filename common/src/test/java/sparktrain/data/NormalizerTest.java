@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,29 +21,20 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.config.Normalization;
 import sparktrain.model.NetworkFactory;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.train.MiniBatches;
 
 /** Normalizers fitted with Spark on the real breast-cancer data, saved and restored. */
-class NormalizerTest {
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
+class NormalizerTest extends LocalSparkTestBase {
   private static TrainingData data;
   private static List<Example> train;
 
   @TempDir Path tmp;
 
   @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-    sc = LocalSpark.jsc(spark);
+  static void readData() {
     data = DataSources.read(sc, csv(breastCancer()), 2);
     train = data.train().collect();
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
   }
 
   /** Mean, population std, min, max of each feature of {@code examples}, two passes in double. */

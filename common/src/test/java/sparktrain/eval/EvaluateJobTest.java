@@ -12,10 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -23,7 +20,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.errors.JobArgumentException;
 import sparktrain.io.Json;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestJobs;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -33,19 +30,8 @@ import sparktrain.train.TrainSummary;
  * single-process computation, a TrainJob model's test accuracy is reproduced exactly, NaN outputs
  * are reported, and the report's images exist.
  */
-class EvaluateJobTest {
+class EvaluateJobTest extends LocalSparkTestBase {
   private static final int TEST_ROWS = 500;
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static JobConfig config(String... extra) {
     List<String> sets =
@@ -59,6 +45,14 @@ class EvaluateJobTest {
     return ScoringFixtures.config(sets.toArray(String[]::new));
   }
 
+  /** Saves {@code net} to {@code model} and evaluates it there, metrics in {@code tmp/eval}. */
+  private static EvaluateJob.Summary saveAndEvaluate(
+      JobConfig config, MultiLayerNetwork net, Path model, Path tmp) throws Exception {
+    ScoringFixtures.save(model, config, net);
+    return EvaluateJob.run(
+        config, spark, new EvaluateJob.Options(model.toString(), tmp.resolve("eval").toString()));
+  }
+
   private static JsonNode metricsJson(Path out) throws Exception {
     return Json.MAPPER.readTree(out.resolve("metrics.json").toFile());
   }
@@ -67,14 +61,7 @@ class EvaluateJobTest {
   void metricsEqualASingleProcessComputationOnTheSameData(@TempDir Path tmp) throws Exception {
     JobConfig config = config();
     MultiLayerNetwork net = ScoringFixtures.trained(config, 40);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
-
-    EvaluateJob.Summary s =
-        EvaluateJob.run(
-            config,
-            spark,
-            new EvaluateJob.Options(
-                tmp.resolve("model").toString(), tmp.resolve("eval").toString()));
+    EvaluateJob.Summary s = saveAndEvaluate(config, net, tmp.resolve("model"), tmp);
 
     // the reference: the IDX bytes read here, the same minibatches, one process
     long[][] confusion = new long[10][10];
@@ -195,14 +182,7 @@ class EvaluateJobTest {
     JobConfig config = config();
     MultiLayerNetwork net = ScoringFixtures.trained(config, 2);
     net.params().assign(Double.NaN);
-    ScoringFixtures.save(tmp.resolve("nan-model"), config, net);
-
-    EvaluateJob.Summary s =
-        EvaluateJob.run(
-            config,
-            spark,
-            new EvaluateJob.Options(
-                tmp.resolve("nan-model").toString(), tmp.resolve("eval").toString()));
+    EvaluateJob.Summary s = saveAndEvaluate(config, net, tmp.resolve("nan-model"), tmp);
 
     assertThat(s.metrics().nonFiniteOutputs()).isEqualTo(TEST_ROWS);
     assertThat(s.metrics().examples()).isEqualTo(TEST_ROWS);
@@ -218,14 +198,7 @@ class EvaluateJobTest {
   void regressionGetsResidualPlotsAndExactSums(@TempDir Path tmp) throws Exception {
     JobConfig config = config(ScoringFixtures.REGRESSION, "model.updater.learning-rate=0.01");
     MultiLayerNetwork net = ScoringFixtures.trained(config, 40);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
-
-    EvaluateJob.Summary s =
-        EvaluateJob.run(
-            config,
-            spark,
-            new EvaluateJob.Options(
-                tmp.resolve("model").toString(), tmp.resolve("eval").toString()));
+    EvaluateJob.Summary s = saveAndEvaluate(config, net, tmp.resolve("model"), tmp);
 
     double sse = 0;
     double sae = 0;

@@ -7,16 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.checkpoint.TinyNetworks;
 import sparktrain.errors.JobArgumentException;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryException;
@@ -27,18 +24,7 @@ class ModelLocatorTest {
 
   /** A 3-2 softmax network whose parameters all equal {@code value} (to tell models apart). */
   private static MultiLayerNetwork net(double value) {
-    MultiLayerNetwork net =
-        new MultiLayerNetwork(
-            new NeuralNetConfiguration.Builder()
-                .list()
-                .layer(
-                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(3)
-                        .nOut(2)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-    net.init();
+    MultiLayerNetwork net = TinyNetworks.softmax(0);
     net.params().assign(value);
     return net;
   }

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +15,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.data.DataException;
 import sparktrain.predict.PredictJob;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestDatasets;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -28,8 +26,7 @@ import sparktrain.train.TrainSummary;
  * training run's held-out metrics exactly, and a file holding only some of the class names is
  * scored with the model's indexes, not its own.
  */
-class TabularScoringTest {
-  private static SparkSession spark;
+class TabularScoringTest extends LocalSparkTestBase {
 
   @TempDir static Path tmp;
 
@@ -39,7 +36,6 @@ class TabularScoringTest {
 
   @BeforeAll
   static void trainOnce() {
-    spark = LocalSpark.start(2);
     // the label as class names: B(enign) and M(alignant), indexed B = 0, M = 1 (sorted)
     List<String> lines = TestDatasets.lines(TestDatasets.breastCancer());
     int label = List.of(lines.get(0).split(",")).indexOf("benign");
@@ -59,11 +55,6 @@ class TabularScoringTest {
     TestDatasets.write(tmp, "malignant.csv", malignant);
     trainConfig = config("output.dir=\"" + tmp.resolve("run") + "\"");
     trained = TrainJob.run(trainConfig, spark, TrainJob.Options.fresh());
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
   }
 
   private static JobConfig config(String... extra) {

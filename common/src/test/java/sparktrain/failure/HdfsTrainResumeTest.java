@@ -5,16 +5,11 @@ import static sparktrain.testing.TestJobs.mnistSlice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
@@ -24,6 +19,8 @@ import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
+import sparktrain.testing.MiniHdfs;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -32,41 +29,19 @@ import sparktrain.train.TrainSummary;
  * then the same config with 2 epochs continues from epoch 1 (the config fingerprint leaves out the
  * number of epochs on purpose).
  */
-class HdfsTrainResumeTest {
-  @TempDir static Path base;
+class HdfsTrainResumeTest extends LocalSparkTestBase {
+  @RegisterExtension static final MiniHdfs HDFS = new MiniHdfs();
 
-  private static MiniDFSCluster cluster;
   private static FileSystem fs;
-  private static SparkSession spark;
 
   @BeforeAll
-  static void start() throws Exception {
-    Configuration c = new Configuration();
-    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.resolve("hdfs").toString());
-    cluster = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
-    cluster.waitActive();
-    fs = cluster.getFileSystem();
-    fs.copyFromLocalFile(
-        new org.apache.hadoop.fs.Path(LocalSpark.resource("mnist").toUri()),
-        new org.apache.hadoop.fs.Path("/data/mnist"));
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stop() {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.shutdown();
-      }
-    }
+  static void putData() throws Exception {
+    fs = HDFS.fs();
+    HDFS.copyFromLocal(LocalSpark.resource("mnist"), "/data/mnist");
   }
 
   private static String hdfs(String path) {
-    return fs.getUri() + path;
+    return HDFS.uri(path);
   }
 
   private static JobConfig config(int epochs) {

@@ -10,11 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +19,7 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -32,25 +29,13 @@ import sparktrain.train.TrainSummary;
  * resume for 2 more, and 1 epoch + half of the 2nd + resume, give the parameters and updater state
  * of 4 uninterrupted epochs.
  */
-class ResumeEquivalenceTest {
+class ResumeEquivalenceTest extends LocalSparkTestBase {
   private static final double TOLERANCE = 1e-5;
 
   /** 784-32-10: quick to train and to checkpoint. */
   static final String SMALL_MLP =
       "model.layers=[{type=dense,units=32,activation=relu},"
           + "{type=output,units=10,activation=softmax,loss=sparse-mcxent}]";
-
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static JobConfig config(Path out, int epochs, String engine) {
     return ConfigLoader.load(

@@ -10,9 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.checkpoint.CheckpointCorruptException;
@@ -21,7 +18,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.LogCapture;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -32,18 +29,7 @@ import sparktrain.train.TrainSummary;
  * temporary directory with a truncated {@code model.zip}, never renamed). Either way the run
  * resumes from the previous good checkpoint and ends complete.
  */
-class ResumeTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
+class ResumeTest extends LocalSparkTestBase {
 
   private static JobConfig config(Path out, int epochs) {
     return ConfigLoader.load(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -12,24 +11,19 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import sparktrain.testing.LocalSpark;
 
 /** The plugin in a real local Spark session (which assigns no GPUs: local mode ignores them). */
 class GpuTaskBindingPluginTest {
   private static SparkConf conf() {
-    return new SparkConf()
-        .setMaster("local[2]")
-        .setAppName("sparktrain-gpu-plugin-test")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.local.dir", Paths.get("target", "tmp").toAbsolutePath().toString())
-        .set("spark.plugins", GpuTaskBindingPlugin.class.getName());
+    return LocalSpark.conf(2).set("spark.plugins", GpuTaskBindingPlugin.class.getName());
   }
 
   @Test
   void inTheCpuBuildTasksRunWithThePluginAndBindToNothing() {
     assumeTrue(
         BackendKind.onClasspath() == BackendKind.CPU, "CUDA build (-Pcuda) on the classpath");
-    SparkSession spark = SparkSession.builder().config(conf()).getOrCreate();
+    SparkSession spark = LocalSpark.start(conf());
     try {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       assertThat(jsc.getConf().get("spark.plugins"))
@@ -55,7 +49,7 @@ class GpuTaskBindingPluginTest {
     assumeTrue(
         GpuCheck.problem(probe).isPresent(), "this machine can run CUDA: " + probe.summary());
 
-    Throwable t = catchThrowable(() -> SparkSession.builder().config(conf()).getOrCreate().stop());
+    Throwable t = catchThrowable(() -> LocalSpark.start(conf()).stop());
 
     assertThat(rootCause(t))
         .isInstanceOf(IllegalStateException.class)

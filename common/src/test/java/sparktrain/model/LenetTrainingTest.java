@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static sparktrain.testing.TestJobs.mnistSlice;
 
 import java.nio.file.Path;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.provenance.RunStatus;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -20,18 +17,7 @@ import sparktrain.train.TrainSummary;
  * The shipped {@code conf/mnist-lenet.conf} trains through {@link TrainJob} with Spark parameter
  * averaging in {@code local[2]}, on a slice of real MNIST.
  */
-class LenetTrainingTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
+class LenetTrainingTest extends LocalSparkTestBase {
 
   @Test
   void lenetConfLearnsMnistFromASmallSlice(@TempDir Path tmp) {

@@ -13,10 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -24,26 +21,15 @@ import sparktrain.config.JobConfig;
 import sparktrain.errors.JobArgumentException;
 import sparktrain.eval.ScoringFixtures;
 import sparktrain.io.Json;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 
 /**
  * {@code predict} end to end on the real MNIST test slice in {@code local[2]}: one row per record,
  * ids complete, predictions equal to the network's outputs computed here, one file per input
  * partition, {@code _SUCCESS}, and the {@code --overwrite} rules.
  */
-class PredictJobTest {
+class PredictJobTest extends LocalSparkTestBase {
   private static final int ROWS = 500;
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   private static JobConfig config(String... extra) {
     String[] sets =
@@ -58,18 +44,21 @@ class PredictJobTest {
     return ScoringFixtures.config(sets);
   }
 
+  /** Saves {@code net} to {@code model} and predicts with it into {@code out} (no overwrite). */
+  private static PredictJob.Summary saveAndPredict(
+      JobConfig config, MultiLayerNetwork net, Path model, Path out) throws Exception {
+    ScoringFixtures.save(model, config, net);
+    return PredictJob.run(
+        config, spark, new PredictJob.Options(model.toString(), out.toString(), false));
+  }
+
   @Test
   void writesOneRowPerRecordThatSurvivesAReRead(@TempDir Path tmp) throws Exception {
     JobConfig config = config();
     MultiLayerNetwork net = ScoringFixtures.trained(config, 30);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
     Path out = tmp.resolve("predictions");
 
-    PredictJob.Summary s =
-        PredictJob.run(
-            config,
-            spark,
-            new PredictJob.Options(tmp.resolve("model").toString(), out.toString(), false));
+    PredictJob.Summary s = saveAndPredict(config, net, tmp.resolve("model"), out);
 
     assertThat(s.rows()).isEqualTo(ROWS);
     assertThat(s.nonFiniteOutputs()).isZero();
@@ -160,14 +149,9 @@ class PredictJobTest {
     JobConfig config = config("data.test-limit=40");
     MultiLayerNetwork net = ScoringFixtures.trained(config, 1);
     net.params().assign(Double.NaN);
-    ScoringFixtures.save(tmp.resolve("model"), config, net);
     Path out = tmp.resolve("predictions");
 
-    PredictJob.Summary s =
-        PredictJob.run(
-            config,
-            spark,
-            new PredictJob.Options(tmp.resolve("model").toString(), out.toString(), false));
+    PredictJob.Summary s = saveAndPredict(config, net, tmp.resolve("model"), out);
 
     assertThat(s.nonFiniteOutputs()).isEqualTo(40);
     Dataset<Row> read = spark.read().parquet(out.toString());

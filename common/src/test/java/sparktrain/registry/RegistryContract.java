@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import sparktrain.checkpoint.CheckpointCorruptException;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.io.HadoopFiles;
+import sparktrain.testing.MutableClock;
 
 /**
  * Registry behaviour every Hadoop file system must show; subclasses run it on the local file system

@@ -2,6 +2,7 @@ package sparktrain.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,29 +10,43 @@ import java.time.Instant;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.registry.ClockedRegistry;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryLock;
 import sparktrain.registry.RegistryLockedException;
+import sparktrain.testing.MutableClock;
 
+/**
+ * The keeper's renewals on a registry whose clock the test moves: past the first expiry only a
+ * renewal keeps the lock, and a broken lock is reported. No sleeping: the keeper renews every few
+ * milliseconds and the test waits for the renewal it needs.
+ */
 class LockKeeperTest {
+  private static final Duration TTL = Duration.ofMinutes(10);
+
   @TempDir Path tmp;
 
   @Test
   void renewsTheLockBeforeItExpiresAndReportsALostOne() throws Exception {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     ModelRegistry registry =
-        ModelRegistry.open(tmp.resolve("reg/m").toString(), new Configuration());
-    Duration ttl = Duration.ofSeconds(3);
-    try (RegistryLock.Handle handle = registry.lock().tryAcquire(ttl, "test");
-        LockKeeper keeper = new LockKeeper(handle, ttl)) {
+        ClockedRegistry.open(tmp.resolve("reg/m").toString(), new Configuration(), clock);
+    try (RegistryLock.Handle handle = registry.lock().tryAcquire(TTL, "test");
+        LockKeeper keeper = new LockKeeper(handle, TTL, Duration.ofMillis(10))) {
       Instant firstExpiry = Instant.parse(handle.info().expiresAt());
+      assertThat(firstExpiry).isEqualTo(clock.instant().plus(TTL));
 
-      Thread.sleep(3500); // past the first expiry: only renewals keep it
+      clock.advance(TTL.plusMinutes(1)); // past the first expiry: only renewals keep it
+      Instant movedNow = clock.instant();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Instant.parse(handle.info().expiresAt()).equals(movedNow.plus(TTL)));
 
       keeper.check();
       keeper.close(); // no renewal while the test reads the lock file itself
       Instant expiry = Instant.parse(registry.lock().current().orElseThrow().expiresAt());
-      assertThat(expiry).isAfter(firstExpiry);
-      assertThat(expiry).isAfter(Instant.now());
+      assertThat(expiry).as("renewed to a TTL from the moved clock").isEqualTo(movedNow.plus(TTL));
+      assertThat(expiry).isAfter(firstExpiry).isAfter(clock.instant());
 
       registry.lock().breakLock();
       assertThatThrownBy(keeper::check).isInstanceOf(RegistryLockedException.class);

@@ -18,14 +18,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
@@ -43,37 +40,44 @@ import sparktrain.registry.RegistryLock;
 import sparktrain.registry.RegistryLockedException;
 import sparktrain.registry.RetrainWatermark;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
+import sparktrain.testing.MiniHdfs;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
 /**
  * Scheduled retraining end to end on a real (mini) HDFS holding the registry and the data, with the
- * real MNIST slices: the steps build on each other, as a model's life in production does.
+ * real MNIST slices. Each test has a registry of its own, seeded with the champion it needs by
+ * {@link #registerChampion()}: the first training runs once per class (on first use) and each
+ * registry registers its model afresh, so every test runs alone and in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RetrainJobHdfsTest {
+class RetrainJobHdfsTest extends LocalSparkTestBase {
   /** Records the first training uses; retraining reads the rest ([1000, 2500)) as new data. */
   private static final int FIRST = 1000;
 
+  @RegisterExtension static final MiniHdfs HDFS = new MiniHdfs();
+
   @TempDir static java.nio.file.Path base;
 
-  private static MiniDFSCluster cluster;
   private static FileSystem fs;
   private static Configuration conf;
-  private static SparkSession spark;
-  private static String registryUri;
   private static String data;
+  private static FirstTraining seed;
+
+  /** This test's registry: empty until the test registers a champion. */
+  private String registryUri;
+
+  /** This test's local output directories, under {@link #base}. */
+  private java.nio.file.Path outs;
+
+  /** The first training's config and run, shared by the tests that need a champion. */
+  private record FirstTraining(JobConfig config, TrainSummary run) {}
 
   @BeforeAll
-  static void start() throws Exception {
-    Configuration c = new Configuration();
-    c.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.resolve("hdfs").toString());
-    cluster = new MiniDFSCluster.Builder(c).numDataNodes(1).build();
-    cluster.waitActive();
-    fs = cluster.getFileSystem();
-    conf = fs.getConf();
-    spark = LocalSpark.start(2);
-    data = fs.getUri() + "/data";
+  static void putData() throws Exception {
+    fs = HDFS.fs();
+    conf = HDFS.conf();
+    data = HDFS.uri("/data");
     java.nio.file.Path mnist = LocalSpark.resource("mnist");
     for (String name :
         List.of(
@@ -81,26 +85,48 @@ class RetrainJobHdfsTest {
             "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte",
             "t10k-labels-idx1-ubyte")) {
-      put(data + "/" + name, Files.readAllBytes(mnist.resolve(name)));
+      HDFS.put(data + "/" + name, Files.readAllBytes(mnist.resolve(name)));
     }
-    put(
+    HDFS.put(
         data + "/train-labels-shuffled",
         shuffledLabels(Files.readAllBytes(mnist.resolve("train-labels-idx1-ubyte")), 7));
-    registryUri = fs.getUri() + "/models/mnist";
   }
 
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (cluster != null) {
-      cluster.shutdown();
-    }
+  @BeforeEach
+  void ownRegistry(TestInfo test) {
+    String name = test.getTestMethod().orElseThrow().getName();
+    registryUri = HDFS.uri("/models/" + name + "/mnist");
+    outs = base.resolve(name);
   }
 
-  private static void put(String uri, byte[] bytes) throws IOException {
-    HadoopFiles.writeAtomically(fs, new Path(uri), bytes);
+  /** The first training ({@value #FIRST} records, one epoch), run on first use. */
+  private static synchronized FirstTraining firstTraining() {
+    if (seed == null) {
+      JobConfig config = config(base.resolve("first"), "data.train-limit=" + FIRST);
+      seed = new FirstTraining(config, TrainJob.run(config, spark, TrainJob.Options.fresh()));
+    }
+    return seed;
+  }
+
+  /** Registers the first training's model in this test's registry: v0001, the champion. */
+  private RegisteredVersion registerChampion() throws IOException {
+    FirstTraining f = firstTraining();
+    return TrainRegistration.register(registryUri, conf, f.config(), f.run());
+  }
+
+  /** A retrain on the records after the first training's, with their labels shuffled. */
+  private static JobConfig shuffledRetrain(java.nio.file.Path out) {
+    return config(
+        out, "data.train-offset=" + FIRST, "data.train.labels=" + data + "/train-labels-shuffled");
+  }
+
+  /** A retrain on exactly the records the first training read: already consumed. */
+  private static JobConfig championsData(java.nio.file.Path out) {
+    return config(out, "data.train-limit=" + FIRST);
+  }
+
+  private static RetrainJob.Options defaults() {
+    return RetrainJob.Options.defaults();
   }
 
   /** An IDX labels file with the labels permuted (seeded): images no longer match labels. */
@@ -135,7 +161,7 @@ class RetrainJobHdfsTest {
     return ConfigLoader.load(null, sets);
   }
 
-  private static ModelRegistry registry() throws IOException {
+  private ModelRegistry registry() throws IOException {
     return ModelRegistry.open(registryUri, conf);
   }
 
@@ -156,7 +182,7 @@ class RetrainJobHdfsTest {
   }
 
   /** The registry's control files and the champion's files, hashed. */
-  private static Map<String, String> championState() throws IOException {
+  private Map<String, String> championState() throws IOException {
     String champion = registry().champion().orElseThrow();
     Map<String, String> state = new TreeMap<>(hashes(registryUri + "/versions/" + champion));
     state.put("CHAMPION", HadoopFiles.sha256(fs, new Path(registryUri, "CHAMPION")));
@@ -165,15 +191,13 @@ class RetrainJobHdfsTest {
   }
 
   @Test
-  @Order(1)
   void trainAndRegisterMakesTheFirstVersionChampionWithItsExtraFiles() throws Exception {
-    JobConfig config = config(base.resolve("first"), "data.train-limit=" + FIRST);
-    TrainSummary run = TrainJob.run(config, spark, TrainJob.Options.fresh());
+    TrainSummary run = firstTraining().run();
     // The model carries its fitted normalizer (image-scale for idx); registering copies it.
     byte[] normalizer = ModelDirectory.read(run.modelPath(), conf).extraFile("normalizer.json");
     assertThat(Normalizer.fromJson(normalizer).kind()).isEqualTo(Normalization.IMAGE_SCALE);
 
-    RegisteredVersion v = TrainRegistration.register(registryUri, conf, config, run);
+    RegisteredVersion v = registerChampion();
 
     assertThat(v.version()).isEqualTo("v0001");
     assertThat(v.champion()).isTrue();
@@ -193,9 +217,9 @@ class RetrainJobHdfsTest {
   }
 
   @Test
-  @Order(2)
   void aCrashBetweenRegistrationAndPromotionLeavesExactlyOneValidChampion() throws Exception {
-    java.nio.file.Path out = base.resolve("retrain-crash");
+    registerChampion();
+    java.nio.file.Path out = outs.resolve("retrain-crash");
     Map<String, String> before = championState();
     // The version is written, then the process "dies" before the promotion.
     RetrainWatermark watermark = registry().lastRetrainWatermark().orElseThrow();
@@ -228,9 +252,9 @@ class RetrainJobHdfsTest {
   }
 
   @Test
-  @Order(3)
-  void retrainOnTheRestOfTheDataWithReplayAfterTheCrashIsPromoted() throws Exception {
-    java.nio.file.Path out = base.resolve("retrain-more");
+  void retrainOnTheRestOfTheDataWithReplayIsPromoted() throws Exception {
+    registerChampion();
+    java.nio.file.Path out = outs.resolve("retrain-more");
     LoadedCheckpoint before = registry().loadChampion().orElseThrow();
 
     RetrainSummary s =
@@ -242,8 +266,8 @@ class RetrainJobHdfsTest {
 
     assertThat(s.decision()).as(s.reason()).isEqualTo(RetrainDecision.PROMOTED);
     assertThat(s.championVersion()).isEqualTo("v0001");
-    assertThat(s.challengerVersion()).isEqualTo("v0003");
-    assertThat(s.championAfter()).isEqualTo("v0003");
+    assertThat(s.challengerVersion()).isEqualTo("v0002");
+    assertThat(s.championAfter()).isEqualTo("v0002");
     // new data plus a replay sample of about half the first training's 1,000 records
     assertThat(s.trainExamples()).isBetween(2500L - FIRST + 400, 2500L - FIRST + 600);
     assertThat(s.replaySources())
@@ -252,7 +276,7 @@ class RetrainJobHdfsTest {
     assertThat(s.testExamples()).isEqualTo(500);
     assertThat(s.challengerMetrics().get("accuracy"))
         .isGreaterThan(s.championMetrics().get("accuracy"));
-    assertThat(registry().champion()).contains("v0003");
+    assertThat(registry().champion()).contains("v0002");
 
     LoadedCheckpoint after = registry().loadChampion().orElseThrow();
     assertThat(after.parent()).isEqualTo("v0001");
@@ -262,43 +286,35 @@ class RetrainJobHdfsTest {
         .as("retrain.normalizer = keep: the champion's")
         .isEqualTo(before.extraFile("normalizer.json"));
     assertThat(after.metrics()).isEqualTo(s.challengerMetrics());
-    assertThat(registry().list().get(2).decisionValue()).isEqualTo("promoted");
-    assertThat(registry().history()).last().extracting(HistoryEntry::version).isEqualTo("v0003");
+    assertThat(registry().list().get(1).decisionValue()).isEqualTo("promoted");
+    assertThat(registry().history()).last().extracting(HistoryEntry::version).isEqualTo("v0002");
 
     JsonNode json = summaryJson(out);
     assertThat(json.get("decision").asText()).isEqualTo("promoted");
     assertThat(json.get("champion_metrics").get("accuracy").asDouble())
         .isEqualTo(s.championMetrics().get("accuracy"));
-    assertThat(json.get("challenger_version").asText()).isEqualTo("v0003");
+    assertThat(json.get("challenger_version").asText()).isEqualTo("v0002");
     assertThat(registry().lastRetrainWatermark().orElseThrow().inputs()).hasSize(2);
     assertThat(registry().lock().current()).isEmpty();
   }
 
   @Test
-  @Order(4)
   void retrainOnLabelShuffledDataIsKeptOutAndTheChampionIsUntouched() throws Exception {
-    java.nio.file.Path out = base.resolve("retrain-shuffled");
+    registerChampion();
+    java.nio.file.Path out = outs.resolve("retrain-shuffled");
     Map<String, String> before = championState();
 
-    RetrainSummary s =
-        RetrainJob.run(
-            config(
-                out,
-                "data.train-offset=" + FIRST,
-                "data.train.labels=" + data + "/train-labels-shuffled"),
-            spark,
-            registryUri,
-            RetrainJob.Options.defaults());
+    RetrainSummary s = RetrainJob.run(shuffledRetrain(out), spark, registryUri, defaults());
 
     assertThat(s.decision()).as(s.reason()).isEqualTo(RetrainDecision.KEPT_CHAMPION);
     assertThat(s.reason()).contains("not better");
-    assertThat(s.challengerVersion()).isEqualTo("v0004");
-    assertThat(s.championAfter()).isEqualTo("v0003");
+    assertThat(s.challengerVersion()).isEqualTo("v0002");
+    assertThat(s.championAfter()).isEqualTo("v0001");
     assertThat(s.challengerMetrics().get("accuracy"))
         .isLessThan(s.championMetrics().get("accuracy"));
-    assertThat(registry().champion()).contains("v0003");
+    assertThat(registry().champion()).contains("v0001");
     assertThat(championState()).as("champion files and pointer, by hash").isEqualTo(before);
-    assertThat(registry().list().get(3).decisionValue()).isEqualTo("kept-champion");
+    assertThat(registry().list().get(1).decisionValue()).isEqualTo("kept-champion");
     assertThat(summaryJson(out).get("decision").asText()).isEqualTo("kept-champion");
     // the decision's report: both models' metrics side by side, a chart that exists, a link to
     // the challenger's training report that resolves
@@ -314,25 +330,24 @@ class RetrainJobHdfsTest {
     assertThat(html).contains("href=\"../train/report/index.html\"");
     assertThat(out.resolve("train/report/index.html")).exists();
     List<Map<String, Object>> inputs = registry().lastRetrainWatermark().orElseThrow().inputs();
-    assertThat(inputs).hasSize(3);
-    assertThat(inputs.get(2).get("promoted")).as("not replayed later").isEqualTo(false);
+    assertThat(inputs).hasSize(2);
+    assertThat(inputs.get(1).get("promoted")).as("not replayed later").isEqualTo(false);
+
+    // The same data again: consumed although kept out, so nothing is trained or written.
+    Map<String, String> registryBefore = hashes(registryUri);
+    RetrainSummary again =
+        RetrainJob.run(shuffledRetrain(outs.resolve("again")), spark, registryUri, defaults());
+    assertThat(again.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
+    assertThat(hashes(registryUri)).as("registry unchanged").isEqualTo(registryBefore);
   }
 
   @Test
-  @Order(5)
-  void theSameDataAgainIsACleanNoOp() throws Exception {
-    java.nio.file.Path out = base.resolve("retrain-again");
+  void theDataTheChampionWasTrainedOnIsACleanNoOp() throws Exception {
+    registerChampion();
+    java.nio.file.Path out = outs.resolve("retrain-again");
     Map<String, String> registryBefore = hashes(registryUri);
 
-    RetrainSummary s =
-        RetrainJob.run(
-            config(
-                out,
-                "data.train-offset=" + FIRST,
-                "data.train.labels=" + data + "/train-labels-shuffled"),
-            spark,
-            registryUri,
-            RetrainJob.Options.defaults());
+    RetrainSummary s = RetrainJob.run(championsData(out), spark, registryUri, defaults());
 
     assertThat(s.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThat(s.challengerVersion()).isNull();
@@ -343,9 +358,9 @@ class RetrainJobHdfsTest {
   }
 
   @Test
-  @Order(6)
   void aSecondRetrainWhileOneHoldsTheLockIsRefusedAndTouchesNothing() throws Exception {
-    java.nio.file.Path out = base.resolve("retrain-locked");
+    registerChampion();
+    java.nio.file.Path out = outs.resolve("retrain-locked");
     Map<String, String> registryBefore;
     try (RegistryLock.Handle held =
         registry().lock().tryAcquire(Duration.ofMinutes(5), "retrain in another test")) {
@@ -371,21 +386,13 @@ class RetrainJobHdfsTest {
     RegistryLock.Handle dead =
         registry().lock().tryAcquire(Duration.ofMinutes(5), "a retrain that crashed");
     RetrainSummary s =
-        RetrainJob.run(
-            config(
-                out,
-                "data.train-offset=" + FIRST,
-                "data.train.labels=" + data + "/train-labels-shuffled"),
-            spark,
-            registryUri,
-            new RetrainJob.Options(true));
+        RetrainJob.run(championsData(out), spark, registryUri, new RetrainJob.Options(true));
     assertThat(s.decision()).isEqualTo(RetrainDecision.NO_NEW_DATA);
     assertThatThrownBy(dead::verifyHeld).isInstanceOf(RegistryLockedException.class);
     assertThat(registry().lock().current()).isEmpty();
   }
 
   @Test
-  @Order(7)
   void replaySamplesOnlyPromotedInputsThatAreUnchanged() throws Exception {
     Map<String, Object> first =
         TrainingInputs.idx(
@@ -420,10 +427,10 @@ class RetrainJobHdfsTest {
 
     ReplaySample.Sample sample =
         ReplaySample.draw(
-            sparktrain.testing.LocalSpark.jsc(spark),
+            sc,
             TrainingInputs.promoted(java.util.Optional.of(withKept)),
             0.3,
-            config(base.resolve("replay"), "training.seed=42"),
+            config(outs.resolve("replay"), "training.seed=42"),
             2,
             java.util.Optional.empty());
 
@@ -433,10 +440,10 @@ class RetrainJobHdfsTest {
     assertThat(sample.examples().count()).isBetween(220L, 380L);
     assertThat(
             ReplaySample.draw(
-                sparktrain.testing.LocalSpark.jsc(spark),
+                sc,
                 TrainingInputs.promoted(java.util.Optional.of(withKept)),
                 0,
-                config(base.resolve("replay"), "training.seed=42"),
+                config(outs.resolve("replay"), "training.seed=42"),
                 2,
                 java.util.Optional.empty()))
         .as("fraction 0: no replay")

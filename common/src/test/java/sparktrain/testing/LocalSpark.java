@@ -13,15 +13,27 @@ public final class LocalSpark {
 
   /** Starts (or returns the running) local session with sparktrain's Spark defaults. */
   public static SparkSession start(int cores) {
-    SparkConf conf =
-        SparkSessions.applyDl4jDefaults(new SparkConf())
-            .setMaster("local[" + cores + "]")
-            .setAppName("sparktrain-test")
-            .set("spark.ui.enabled", "false")
-            .set("spark.driver.host", "127.0.0.1")
-            .set("spark.sql.shuffle.partitions", "2")
-            .set("spark.local.dir", Paths.get("target", "tmp").toAbsolutePath().toString());
+    return start(conf(cores));
+  }
+
+  /** Starts (or returns the running) session of {@code conf}, e.g. {@link #conf} plus a setting. */
+  public static SparkSession start(SparkConf conf) {
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * The settings of a {@code local[cores]} test session: sparktrain's Spark defaults (Kryo with
+   * ND4J's registrator), UI off, loopback driver, two shuffle partitions, scratch under {@code
+   * target/tmp}. A test that needs one more setting (a plugin, another master) adds it here.
+   */
+  public static SparkConf conf(int cores) {
+    return SparkSessions.applyDl4jDefaults(new SparkConf())
+        .setMaster("local[" + cores + "]")
+        .setAppName("sparktrain-test")
+        .set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.sql.shuffle.partitions", "2")
+        .set("spark.local.dir", Paths.get("target", "tmp").toAbsolutePath().toString());
   }
 
   /** The Java context of a session. */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import sparktrain.config.ConfigLoader;
+import sparktrain.config.JobConfig;
 
 /**
  * The real CSVs in {@code src/test/resources/datasets} and malformed copies of them: breast-cancer
@@ -25,6 +27,22 @@ public final class TestDatasets {
 
   public static Path diabetes() {
     return LocalSpark.resource("datasets/diabetes.csv");
+  }
+
+  /**
+   * A minimal binary job on a breast-cancer file or directory: {@code format} ({@code csv}, {@code
+   * parquet}) at {@code path}, label {@code benign}, 30 features, one sigmoid output.
+   */
+  public static JobConfig breastCancerJob(String format, Path path, String... more) {
+    List<String> sets = new ArrayList<>();
+    sets.add("data.format=" + format);
+    sets.add("data.path=\"" + path + "\"");
+    sets.add("data.label=benign");
+    sets.add("data.num-classes=2");
+    sets.add("model.input.size=30");
+    sets.add("model.layers=[{type=output, units=1, activation=sigmoid, loss=xent}]");
+    sets.addAll(List.of(more));
+    return ConfigLoader.load(null, sets);
   }
 
   /** The lines of a file. */

@@ -9,14 +9,13 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.logging.log4j.Level;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.provenance.RunStatus;
-import sparktrain.spark.SparkSessions;
+import sparktrain.testing.LocalSpark;
 import sparktrain.testing.LogCapture;
 
 /**
@@ -70,15 +69,7 @@ class ExportApproachFallbackTest {
    */
   @Test
   void shippedExportApproachTrainsOnANonLocalMaster(@TempDir Path tmp) throws Exception {
-    SparkConf conf =
-        SparkSessions.applyDl4jDefaults(new SparkConf())
-            .setMaster("local[2,1]")
-            .setAppName("export-fallback-test")
-            .set("spark.ui.enabled", "false")
-            .set("spark.driver.host", "127.0.0.1")
-            .set("spark.sql.shuffle.partitions", "2")
-            .set("spark.local.dir", tmp.resolve("spark-local").toString());
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark = LocalSpark.start(LocalSpark.conf(2).setMaster("local[2,1]"));
     Path out = tmp.resolve("run");
     TrainSummary s;
     List<String> logged;

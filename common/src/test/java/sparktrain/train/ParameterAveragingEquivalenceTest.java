@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.dataset.DataSet;
@@ -20,6 +16,7 @@ import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.model.NetworkFactory;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestJobs;
 
 /**
@@ -27,20 +24,7 @@ import sparktrain.testing.TestJobs;
  * averaging gives the same parameters as single-machine training on the same data in the same
  * order.
  */
-class ParameterAveragingEquivalenceTest {
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-    sc = LocalSpark.jsc(spark);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
+class ParameterAveragingEquivalenceTest extends LocalSparkTestBase {
 
   @ParameterizedTest
   @ValueSource(strings = {"export", "direct"})

@@ -16,10 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.checkpoint.LoadedCheckpoint;
@@ -32,7 +28,7 @@ import sparktrain.data.LabelIndex;
 import sparktrain.data.Normalizer;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 
 /**
  * The shipped tabular configs ({@code conf/binary-mlp.conf}, {@code conf/logistic-regression.conf},
@@ -40,22 +36,9 @@ import sparktrain.testing.LocalSpark;
  * CSVs, to stated held-out bars. Epochs are reduced for speed; the bars are those of the full runs,
  * far above what a broken pipeline reaches (majority class: 0.63 accuracy; mean prediction: R² 0).
  */
-class TabularWorkloadsTest {
-  private static SparkSession spark;
-  private static JavaSparkContext sc;
+class TabularWorkloadsTest extends LocalSparkTestBase {
 
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-    sc = LocalSpark.jsc(spark);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
 
   /** A shipped config (as in the repository) on the test copy of its data. */
   static JobConfig shipped(String name, Path out, Path data, String... extra) {

@@ -9,32 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
 import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 
 /**
  * The evaluation step of {@code train} picks the metrics of the workload: a regression model (the
  * digit's value predicted from real MNIST pixels) gets mse/rmse/mae/r2, not accuracy.
  */
-class TrainJobEvaluationTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
+class TrainJobEvaluationTest extends LocalSparkTestBase {
 
   @Test
   void regressionRunReportsRegressionMetrics(@TempDir Path tmp) throws Exception {

@@ -10,11 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.checkpoint.CheckpointStore;
@@ -23,21 +20,10 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
-import sparktrain.testing.LocalSpark;
+import sparktrain.testing.LocalSparkTestBase;
 
 /** End-to-end {@code train} on a slice of real MNIST in {@code local[2]}. */
-class TrainJobTest {
-  private static SparkSession spark;
-
-  @BeforeAll
-  static void startSpark() {
-    spark = LocalSpark.start(2);
-  }
-
-  @AfterAll
-  static void stopSpark() {
-    spark.stop();
-  }
+class TrainJobTest extends LocalSparkTestBase {
 
   @Test
   void trainsMnistSliceToStatedAccuracyWithCheckpointsAndSummary(@TempDir Path tmp)

@@ -14,17 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 import sparktrain.checkpoint.CheckpointMetadata;
+import sparktrain.checkpoint.TinyNetworks;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryLock;
 
@@ -41,19 +38,7 @@ class RegistryCommandTest {
 
   @BeforeAll
   static void buildNetwork() {
-    net =
-        new MultiLayerNetwork(
-            new NeuralNetConfiguration.Builder()
-                .seed(new Random(3).nextLong())
-                .list()
-                .layer(
-                    new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                        .nIn(3)
-                        .nOut(2)
-                        .activation(Activation.SOFTMAX)
-                        .build())
-                .build());
-    net.init();
+    net = TinyNetworks.softmax(new Random(3).nextLong());
   }
 
   @BeforeEach

@@ -44,18 +44,7 @@ class LocalAllreduceTest {
   @ValueSource(ints = {1, 2, 3, 4, 5, 8})
   void meanMatchesPlainJavaAndIsBitIdenticalOnEveryRank(int n) throws Exception {
     List<LocalAllreduce> groups = group(n, LONG);
-    int call = 0;
-    for (int length : Ranks.lengths(n)) {
-      int c = call++;
-      float[][] inputs = new float[n][];
-      float[][] results = new float[n][];
-      for (int r = 0; r < n; r++) {
-        inputs[r] = Ranks.data(n, r, c, length);
-        results[r] = inputs[r].clone();
-      }
-      Ranks.all(n, r -> groups.get(r).mean(results[r]));
-      Ranks.assertMean(inputs, results);
-    }
+    Ranks.assertMeansOfEveryLength(groups);
     for (int r = 0; r < n; r++) {
       assertThat(groups.get(r).rank()).isEqualTo(r);
       assertThat(groups.get(r).size()).isEqualTo(n);
@@ -90,25 +79,7 @@ class LocalAllreduceTest {
   void fiftyConsecutiveCallsOnOneGroup() throws Exception {
     int n = 4;
     List<LocalAllreduce> groups = group(n, LONG);
-    int calls = 50;
-    float[][][] inputs = new float[calls][n][];
-    float[][][] results = new float[calls][n][];
-    for (int c = 0; c < calls; c++) {
-      for (int r = 0; r < n; r++) {
-        inputs[c][r] = Ranks.data(7, r, c, 5_000 + c);
-        results[c][r] = inputs[c][r].clone();
-      }
-    }
-    Ranks.all(
-        n,
-        r -> {
-          for (int c = 0; c < calls; c++) {
-            groups.get(r).mean(results[c][r]);
-          }
-        });
-    for (int c = 0; c < calls; c++) {
-      Ranks.assertMean(inputs[c], results[c]);
-    }
+    Ranks.assertConsecutiveMeans(groups, 50, 7, 5_000);
   }
 
   @Test

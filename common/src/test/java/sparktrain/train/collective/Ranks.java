@@ -139,6 +139,55 @@ final class Ranks {
     }
   }
 
+  /**
+   * Runs one mean on {@code groups} for each of {@link #lengths} (call c with seed n), and asserts
+   * each with {@link #assertMean}.
+   */
+  static void assertMeansOfEveryLength(List<? extends Allreduce> groups)
+      throws InterruptedException {
+    int n = groups.size();
+    int call = 0;
+    for (int length : lengths(n)) {
+      int c = call++;
+      float[][] inputs = new float[n][];
+      float[][] results = new float[n][];
+      for (int r = 0; r < n; r++) {
+        inputs[r] = data(n, r, c, length);
+        results[r] = inputs[r].clone();
+      }
+      all(n, r -> groups.get(r).mean(results[r]));
+      assertMean(inputs, results);
+    }
+  }
+
+  /**
+   * Runs {@code calls} means one after another on the same {@code groups} (one thread a rank), call
+   * c on {@code baseLength + c} floats, and asserts each call's results with {@link #assertMean}.
+   */
+  static void assertConsecutiveMeans(
+      List<? extends Allreduce> groups, int calls, long seed, int baseLength)
+      throws InterruptedException {
+    int n = groups.size();
+    float[][][] inputs = new float[calls][n][];
+    float[][][] results = new float[calls][n][];
+    for (int c = 0; c < calls; c++) {
+      for (int r = 0; r < n; r++) {
+        inputs[c][r] = data(seed, r, c, baseLength + c);
+        results[c][r] = inputs[c][r].clone();
+      }
+    }
+    all(
+        n,
+        r -> {
+          for (int c = 0; c < calls; c++) {
+            groups.get(r).mean(results[c][r]);
+          }
+        });
+    for (int c = 0; c < calls; c++) {
+      assertMean(inputs[c], results[c]);
+    }
+  }
+
   /** Lengths to test with {@code n} ranks: empty, tiny, below and around n, uneven, large. */
   static int[] lengths(int n) {
     return new int[] {0, 1, 7, Math.max(n - 1, 0), n + 1, 3 * n + 2, 1_001, 305_311, 1_000_003};

@@ -61,18 +61,7 @@ class RingAllreduceTest {
   @ValueSource(ints = {1, 2, 3, 4, 5, 8})
   void meanMatchesPlainJavaAndIsBitIdenticalOnEveryRank(int n) throws Exception {
     List<RingAllreduce> groups = ring(n, LONG);
-    int call = 0;
-    for (int length : Ranks.lengths(n)) {
-      int c = call++;
-      float[][] inputs = new float[n][];
-      float[][] results = new float[n][];
-      for (int r = 0; r < n; r++) {
-        inputs[r] = Ranks.data(n, r, c, length);
-        results[r] = inputs[r].clone();
-      }
-      Ranks.all(n, r -> groups.get(r).mean(results[r]));
-      Ranks.assertMean(inputs, results);
-    }
+    Ranks.assertMeansOfEveryLength(groups);
     assertThat(groups).extracting(Allreduce::rank).containsExactlyElementsOf(range(n));
     assertThat(groups).allSatisfy(g -> assertThat(g.size()).isEqualTo(n));
   }
@@ -81,25 +70,7 @@ class RingAllreduceTest {
   void fiftyConsecutiveCallsOnOneGroup() throws Exception {
     int n = 3;
     List<RingAllreduce> groups = ring(n, LONG);
-    int calls = 50;
-    float[][][] inputs = new float[calls][n][];
-    float[][][] results = new float[calls][n][];
-    for (int c = 0; c < calls; c++) {
-      for (int r = 0; r < n; r++) {
-        inputs[c][r] = Ranks.data(42, r, c, 1_000 + c);
-        results[c][r] = inputs[c][r].clone();
-      }
-    }
-    Ranks.all(
-        n,
-        r -> {
-          for (int c = 0; c < calls; c++) {
-            groups.get(r).mean(results[c][r]);
-          }
-        });
-    for (int c = 0; c < calls; c++) {
-      Ranks.assertMean(inputs[c], results[c]);
-    }
+    Ranks.assertConsecutiveMeans(groups, 50, 42, 1_000);
   }
 
   @Test
