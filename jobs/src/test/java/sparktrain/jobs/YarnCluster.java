@@ -116,9 +116,13 @@ final class YarnCluster implements AutoCloseable {
       throw new IllegalStateException(nodeManagers + " NodeManager(s) did not register in 60 s");
     }
     Path confDir = Files.createDirectories(base.resolve("hadoop-conf"));
+    Configuration clientConf = new Configuration(yarn.getConfig());
+    // MiniDFSCluster's rack mapping is a test class that containers do not have.
+    clientConf.set(
+        "net.topology.node.switch.mapping.impl", "org.apache.hadoop.net.ScriptBasedMapping");
     for (String file : List.of("core-site.xml", "yarn-site.xml")) {
       try (OutputStream out = Files.newOutputStream(confDir.resolve(file))) {
-        yarn.getConfig().writeXml(out);
+        clientConf.writeXml(out);
       }
     }
     return new YarnCluster(base, hdfs, yarn, confDir, nodeManagers);
@@ -326,7 +330,7 @@ final class YarnCluster implements AutoCloseable {
       throw new IllegalStateException("no application id in " + submitLog);
     }
     StringBuilder text = new StringBuilder();
-    try (var files = Files.walk(Paths.get("target", yarn.getName()))) {
+    try (var files = Files.walk(Paths.get("target", "test", "data", yarn.getName()))) {
       for (Path f :
           files
               .filter(f -> f.getFileName().toString().equals(fileName))
