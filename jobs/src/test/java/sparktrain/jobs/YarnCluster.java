@@ -79,7 +79,7 @@ final class YarnCluster implements AutoCloseable {
   /**
    * Starts HDFS and YARN with {@code nodeManagers} NodeManagers offering {@code nodeMemoryMiB} and
    * 4 vcores each (more than the machine's cores: containers are sized by memory here), the
-   * smallest container 256 MiB.
+   * smallest container 128 MiB.
    */
   static YarnCluster start(Path dir, int nodeManagers, int nodeMemoryMiB) throws Exception {
     Path base = dir.toAbsolutePath();
@@ -96,7 +96,7 @@ final class YarnCluster implements AutoCloseable {
     conf.setLong(YarnConfiguration.NM_CONTAINER_MON_INTERVAL_MS, 500);
     conf.setInt(YarnConfiguration.NM_PMEM_MB, nodeMemoryMiB);
     conf.setInt(YarnConfiguration.NM_VCORES, 4);
-    conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 256);
+    conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 128);
     conf.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, nodeMemoryMiB);
     conf.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 1);
     // The capacity scheduler's one queue (the shaded minicluster has no capacity-scheduler.xml).

@@ -138,7 +138,9 @@ class YarnSubmitIT {
         .isTrue();
     assertThat(hdfsText("/runs/cluster/checkpoints/LATEST")).contains("epoch-0003");
     // The driver ran in YARN's ApplicationMaster container, not in spark-submit's JVM.
-    assertThat(cluster.containerLogs(log, "stderr")).contains("epoch 3/3");
+    assertThat(cluster.containerLogs(log, "stderr"))
+        .contains("epoch 3/3")
+        .contains("test accuracy");
     assertThat(memory).extracting(YarnCluster.ContainerMemory::role).contains("executor");
     assertThat(memory).extracting(YarnCluster.ContainerMemory::role).contains("application master");
     assertThat(memory).allSatisfy(c -> assertThat(c.peakRssMiB()).isLessThan(c.limitMiB()));
@@ -208,12 +210,14 @@ class YarnSubmitIT {
   @Test
   void tooSmallOverheadIsExplainedOnTheConsoleAndInTheDriverLog() throws Exception {
     Path log = dir.resolve("client-small-overhead.log");
+    cluster.resetMemory();
     List<String> small =
         List.of(
-            "spark.executor.memory=640m",
-            "spark.executor.memoryOverhead=64m",
-            // A long-running executor's heap is resident; here from the start.
-            "spark.executor.extraJavaOptions=-Xms640m -XX:+AlwaysPreTouch"
+            "spark.executor.memory=600m",
+            "spark.executor.memoryOverhead=40m",
+            // A long-running executor's heap is resident; here from the start: 600 MiB of the
+            // container's 640, which leaves 40 MiB for the JVM's and ND4J's native memory.
+            "spark.executor.extraJavaOptions=-Xms600m -XX:+AlwaysPreTouch"
                 + " -Dorg.bytedeco.javacpp.maxbytes=2g -Dorg.bytedeco.javacpp.maxphysicalbytes=4g",
             "spark.executor.maxNumFailures=2");
     int status;
@@ -224,14 +228,16 @@ class YarnSubmitIT {
     String console = Files.readString(log);
     String explained =
         console.lines().filter(l -> l.contains("ContainerMemoryExplainer")).findFirst().orElse("");
-    System.out.printf("YARN too-small overhead: exit %d; console: %s%n", status, explained);
+    System.out.printf(
+        "YARN too-small overhead: exit %d; containers %s; console: %s%n",
+        status, cluster.sampleContainers(), explained);
     assertThat(status).as(console).isNotZero();
     assertThat(explained)
         .as(console)
         .contains("exceeding its container's physical memory limit")
         .contains("physical memory used")
         .contains("raise spark.executor.memoryOverhead")
-        .contains("spark.executor.memoryOverhead=64m")
+        .contains("spark.executor.memoryOverhead=40m")
         .contains("-Dorg.bytedeco.javacpp.maxbytes (now 2g)");
     assertThat(hdfsText("/runs/small/logs/driver.log"))
         .contains("exceeding its container's physical memory limit");
