@@ -326,15 +326,21 @@ final class YarnCluster implements AutoCloseable {
     Matcher app =
         Pattern.compile("application_[0-9]+_[0-9]+")
             .matcher(Files.readString(submitLog, StandardCharsets.UTF_8));
-    if (!app.find()) {
-      throw new IllegalStateException("no application id in " + submitLog);
-    }
+    // spark-submit's console (the shipped log4j2 config) names the application only on errors:
+    // else the newest application of the ResourceManager, the one just submitted.
+    String appId =
+        app.find()
+            ? app.group()
+            : yarn.getResourceManager().getRMContext().getRMApps().keySet().stream()
+                .max(java.util.Comparator.naturalOrder())
+                .map(Object::toString)
+                .orElseThrow(() -> new IllegalStateException("no application in " + submitLog));
     StringBuilder text = new StringBuilder();
     try (var files = Files.walk(Paths.get("target", "test", "data", yarn.getName()))) {
       for (Path f :
           files
               .filter(f -> f.getFileName().toString().equals(fileName))
-              .filter(f -> f.toString().contains(app.group()))
+              .filter(f -> f.toString().contains(appId))
               .sorted()
               .toList()) {
         text.append("==> ").append(f).append('\n').append(Files.readString(f)).append('\n');
