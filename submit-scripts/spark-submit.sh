@@ -3,12 +3,22 @@
 #
 #   SPARK_SUBMIT_OPTS... submit-scripts/spark-submit.sh [spark-submit options] -- <command> [options]
 #
-# Example (YARN, data and run directory on HDFS):
+# YARN (as tested by jobs/src/test/java/sparktrain/jobs/YarnSubmitIT.java on a MiniYARNCluster with
+# HDFS and the NodeManagers' physical-memory check on; HADOOP_CONF_DIR or YARN_CONF_DIR must name
+# the cluster's config directory). Data and run directory on HDFS; the driver runs in the
+# ApplicationMaster's container with --deploy-mode cluster (its log: yarn logs -applicationId ID),
+# in this process with client. spark-submit exits 0 when the job succeeded, non-zero when it failed.
 #   submit-scripts/spark-submit.sh --master yarn --deploy-mode cluster \
-#       --num-executors 4 --executor-cores 4 --executor-memory 8g \
+#       --num-executors 2 --executor-cores 1 \
+#       --conf spark.executor.memory=4g --conf spark.executor.memoryOverhead=4g \
+#       --conf "spark.executor.extraJavaOptions=-Dorg.bytedeco.javacpp.maxbytes=3g -Dorg.bytedeco.javacpp.maxphysicalbytes=8g" \
+#       --conf spark.executorEnv.OMP_NUM_THREADS=1 \
 #       --files conf/mnist-mlp.conf -- \
 #       train --config mnist-mlp.conf --set data.train.images=hdfs:///data/mnist/train-images-idx3-ubyte ... \
-#       --output hdfs:///runs/mnist-1
+#       --set training.workers=2 --output hdfs:///runs/mnist-1
+# (training.workers = executors x cores: the barrier engine needs all its task slots at once.)
+# An executor killed for exceeding its container's memory is explained in the driver log and on
+# the console (which setting to raise); see the README's "YARN" section.
 #
 # Everything before "--" goes to spark-submit, everything after it to sparktrain. The shaded jar is
 # built first if needed. Spark settings come from your spark-defaults.conf and the options you pass;

@@ -52,6 +52,15 @@ public final class SparkSessions {
     if (!conf.get("spark.master").startsWith("local") && !appJar.isEmpty()) {
       conf.setIfMissing("spark.jars", appJar);
     }
+    if (!conf.get("spark.master").startsWith("local")) {
+      // Executors in containers (YARN, Kubernetes): explain a container killed for its memory.
+      String explainer = ContainerMemoryExplainer.class.getName();
+      String listeners = conf.get("spark.extraListeners", "");
+      if (!listeners.contains(explainer)) {
+        conf.set(
+            "spark.extraListeners", listeners.isBlank() ? explainer : listeners + "," + explainer);
+      }
+    }
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

@@ -38,9 +38,19 @@ public final class SparktrainCli implements Callable<Integer> {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
-  /** Entry point; exits the JVM with the command's exit code. */
+  /**
+   * Entry point; exits the JVM with the command's exit code. On success in cluster deploy mode it
+   * returns instead: there the driver runs inside YARN's ApplicationMaster, which reports the
+   * application SUCCEEDED only when {@code main} returns (a {@code System.exit} reaches its
+   * shutdown hook first, and YARN records FAILED: "Shutdown hook called before final status was
+   * reported"); a non-zero code still exits, which YARN records as FAILED.
+   */
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+      return;
+    }
+    System.exit(code);
   }
 
   /**

@@ -61,6 +61,11 @@ final class CliProcess implements AutoCloseable {
     return new CliProcess(p, log);
   }
 
+  /** A started CLI-like JVM whose output goes to {@code log}. */
+  static CliProcess of(Process process, Path log) {
+    return new CliProcess(process, log);
+  }
+
   /** Seconds since start. */
   double elapsedSeconds() {
     return (System.nanoTime() - startNanos) / 1e9;

@@ -1,0 +1,57 @@
+package sparktrain.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The explanation of an executor lost to its container's memory limit, from Spark's own reasons.
+ */
+class ContainerMemoryExplainerTest {
+  private final ContainerMemoryExplainer explainer =
+      new ContainerMemoryExplainer(
+          new SparkConf(false)
+              .set("spark.executor.memory", "640m")
+              .set("spark.executor.memoryOverhead", "64m")
+              .set(
+                  "spark.executor.extraJavaOptions",
+                  "-Xms640m -Dorg.bytedeco.javacpp.maxbytes=2g"
+                      + " -Dorg.bytedeco.javacpp.maxphysicalbytes=4g"));
+
+  @Test
+  void yarnsPhysicalMemoryKillNamesWhatWasExceededAndTheSettings() {
+    // Spark 3.5's YarnAllocator reason for a container completed with status -104.
+    String reason =
+        "Container killed by YARN for exceeding physical memory limits. 801.3 MB of 768 MB"
+            + " physical memory used. Consider boosting spark.executor.memoryOverhead.";
+
+    String text = explainer.explain("3", reason).orElseThrow();
+
+    assertThat(text)
+        .startsWith("executor 3 was killed by YARN for exceeding its container's physical memory")
+        .contains("it used 801.3 MB of its container's 768 MB")
+        .contains("spark.executor.memory=640m")
+        .contains("spark.executor.memoryOverhead=64m")
+        .contains("raise spark.executor.memoryOverhead")
+        .contains("-Dorg.bytedeco.javacpp.maxbytes (now 2g)")
+        .contains("-Dorg.bytedeco.javacpp.maxphysicalbytes (now 4g")
+        .endsWith(reason);
+  }
+
+  @Test
+  void kubernetesOomKillIsExplainedToo() {
+    assertThat(
+            explainer.explain(
+                "1",
+                "The executor with id 1 exited with exit code 137(SIGKILL, possible container OOM)."))
+        .hasValueSatisfying(t -> assertThat(t).contains("killed by Kubernetes"));
+  }
+
+  @Test
+  void otherLossesAreLeftToSpark() {
+    assertThat(explainer.explain("2", "Container marked as failed. Exit status: 137.")).isEmpty();
+    assertThat(explainer.explain("2", "Executor heartbeat timed out")).isEmpty();
+    assertThat(explainer.explain("2", null)).isEmpty();
+  }
+}
