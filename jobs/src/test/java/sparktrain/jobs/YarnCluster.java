@@ -91,6 +91,9 @@ final class YarnCluster implements AutoCloseable {
     YarnConfiguration conf = new YarnConfiguration(hdfs.getConfiguration(0));
     conf.set("fs.defaultFS", hdfs.getFileSystem().getUri().toString());
     conf.set(YarnConfiguration.RM_HOSTNAME, "127.0.0.1");
+    // MiniYARNCluster turns the NodeManagers' container monitor off unless told to leave it on:
+    // without this the physical-memory check below is never applied.
+    conf.setBoolean("yarn.minicluster.control-resource-monitoring", true);
     conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
     conf.setLong(YarnConfiguration.NM_CONTAINER_MON_INTERVAL_MS, 500);

@@ -210,8 +210,9 @@ class YarnSubmitIT {
   @Test
   @org.junit.jupiter.api.Disabled(
       "MiniYARNCluster did not enforce the physical-memory limit: executors measured 860-869 MiB"
-          + " RSS in 640 MiB containers and were not killed; ContainerMemoryExplainerTest covers"
-          + " the message from Spark's reason text")
+          + " RSS in 640 MiB containers and were not killed, also with"
+          + " yarn.minicluster.control-resource-monitoring=true (container monitor running);"
+          + " ContainerMemoryExplainerTest covers the message from Spark's reason text")
   void tooSmallOverheadIsExplainedOnTheConsoleAndInTheDriverLog() throws Exception {
     Path log = dir.resolve("client-small-overhead.log");
     cluster.resetMemory();
