@@ -1,7 +1,9 @@
 package sparktrain.jobs;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,6 @@ import sparktrain.report.DriverLog;
     name = "sparktrain",
     mixinStandardHelpOptions = true,
     versionProvider = SparktrainCli.Version.class,
-    resourceBundle = "sparktrain.jobs.OptionHelp",
     description = "Train, retrain and evaluate Deeplearning4j networks on Apache Spark.",
     subcommands = {
       TrainCommand.class,
@@ -30,6 +31,7 @@ import sparktrain.report.DriverLog;
     })
 public final class SparktrainCli implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(SparktrainCli.class);
+  private static final String OPTION_HELP = "sparktrain.jobs.OptionHelp";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +73,7 @@ public final class SparktrainCli implements Callable<Integer> {
   }
 
   private static int execute(String[] args, Optional<DriverLog> log) {
-    CommandLine cli = new CommandLine(new SparktrainCli());
+    CommandLine cli = commandLine();
     cli.setErr(new PrintWriter(System.err, true));
     cli.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
@@ -97,6 +99,23 @@ public final class SparktrainCli implements Callable<Integer> {
       log.ifPresent(l -> l.close(true));
     }
     return code;
+  }
+
+  /** The command line with its subcommands and their options' help texts. */
+  static CommandLine commandLine() {
+    return new CommandLine(new SparktrainCli()).setResourceBundle(optionHelp());
+  }
+
+  /**
+   * The options' help texts ({@code OptionHelp.properties}), looked up with this class's own class
+   * loader. picocli's {@code @Command(resourceBundle = ...)} looks them up with picocli's loader:
+   * in YARN's ApplicationMaster that is the system class loader whenever picocli is also on the
+   * container's class path, and it cannot see the application jar, so the driver failed before
+   * parsing its arguments (MissingResourceException, AM exit code 13).
+   */
+  private static ResourceBundle optionHelp() {
+    return ResourceBundle.getBundle(
+        OPTION_HELP, Locale.getDefault(), SparktrainCli.class.getClassLoader());
   }
 
   /** The command's name for the log file: the first argument that is not an option. */

@@ -2,7 +2,12 @@ package sparktrain.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +70,7 @@ class CliOptionsTest {
 
   @Test
   void eachCommandDescribesTheSharedOptionsInItsOwnWords() {
-    CommandLine cli = new CommandLine(new SparktrainCli());
+    CommandLine cli = SparktrainCli.commandLine();
     OWN_WORDS.forEach(
         (command, phrases) -> {
           CommandSpec spec = cli.getSubcommands().get(command).getCommandSpec();
@@ -113,5 +118,34 @@ class CliOptionsTest {
     assertThat(console.stderr())
         .contains("--resume needs --output (or output.dir) naming the run")
         .contains("Usage: sparktrain train");
+  }
+
+  /**
+   * As in YARN's ApplicationMaster: picocli on a parent class loader (the container's class path),
+   * the application in a child loader that sees the application jar. The help texts still load.
+   */
+  @Test
+  void helpTextsLoadWhenPicocliComesFromAParentClassLoader() throws Exception {
+    URL picocli = CommandLine.class.getProtectionDomain().getCodeSource().getLocation();
+    List<URL> rest = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      URL url = Path.of(entry).toUri().toURL();
+      if (!url.sameFile(picocli)) {
+        rest.add(url);
+      }
+    }
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+    try (URLClassLoader parent = new URLClassLoader(new URL[] {picocli}, platform);
+        URLClassLoader app = new URLClassLoader(rest.toArray(URL[]::new), parent)) {
+      Class<?> cli = Class.forName(SparktrainCli.class.getName(), true, app);
+      Method commandLine = cli.getDeclaredMethod("commandLine");
+      commandLine.setAccessible(true);
+      Object built = commandLine.invoke(null);
+      assertThat(built.getClass().getClassLoader()).isSameAs(parent);
+      Object train =
+          ((Map<?, ?>) built.getClass().getMethod("getSubcommands").invoke(built)).get("train");
+      assertThat((String) train.getClass().getMethod("getUsageMessage").invoke(train))
+          .contains("Run directory on any Hadoop FS");
+    }
   }
 }
