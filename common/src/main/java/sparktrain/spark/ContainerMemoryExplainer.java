@@ -1,7 +1,9 @@
 package sparktrain.spark;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
@@ -21,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * fails on YARN or Kubernetes: this listener turns that reason into an ERROR naming what was
  * exceeded and the settings to raise ({@code spark.executor.memoryOverhead}) or to cap (JavaCPP's
  * {@code maxbytes} and {@code maxphysicalbytes}), with their current values.
+ *
+ * <p>The first such loss of an application gets the whole explanation, later ones a short line
+ * (YARN keeps replacing the killed containers, and each replacement is killed the same way). {@link
+ * #killsOf} tells the driver's own code (the barrier engine's wait for task slots) how many
+ * executors were lost this way, so that it can fail with the reason instead of waiting out its
+ * timeout and blaming the slot count.
  */
 public final class ContainerMemoryExplainer extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(ContainerMemoryExplainer.class);
@@ -34,16 +42,56 @@ public final class ContainerMemoryExplainer extends SparkListener {
   private static final Pattern MAX_PHYSICAL_BYTES =
       Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.maxphysicalbytes=(\\S+)");
 
+  /** Executors lost to their container's memory limit, by application id. */
+  private static final Map<String, Kills> KILLS = new ConcurrentHashMap<>();
+
+  /**
+   * Executors of one application killed for their containers' memory.
+   *
+   * @param count how many
+   * @param first the explanation of the first one
+   */
+  public record Kills(int count, String first) {}
+
   private final SparkConf conf;
+  private final String appId;
 
   /** Explains losses of executors started with {@code conf} (the application's Spark conf). */
   public ContainerMemoryExplainer(SparkConf conf) {
     this.conf = conf.clone();
+    this.appId = conf.get("spark.app.id", "");
+  }
+
+  /**
+   * The executors of application {@code appId} killed so far for their containers' memory, if any
+   * (only where the session has this listener: every non-local sparktrain session).
+   */
+  public static Optional<Kills> killsOf(String appId) {
+    return Optional.ofNullable(KILLS.get(appId));
   }
 
   @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
-    explain(removed.executorId(), removed.reason()).ifPresent(LOG::error);
+    explain(removed.executorId(), removed.reason())
+        .ifPresent(text -> LOG.error(record(removed.executorId(), text)));
+  }
+
+  /** Counts the kill; returns the line to log: the whole text the first time, else a short one. */
+  String record(String executorId, String text) {
+    Kills kills =
+        KILLS.merge(
+            appId, new Kills(1, text), (old, one) -> new Kills(old.count() + 1, old.first()));
+    if (kills.count() == 1) {
+      return text;
+    }
+    Matcher usage = YARN_USAGE.matcher(text);
+    return "executor "
+        + executorId
+        + " was killed for exceeding its container's physical memory limit too"
+        + (usage.find() ? " (" + usage.group(1) + " of " + usage.group(2) + ")" : "")
+        + ": "
+        + kills.count()
+        + " executors so far; what to raise is in the first such message";
   }
 
   /**

@@ -40,6 +40,26 @@ class ContainerMemoryExplainerTest {
   }
 
   @Test
+  void laterKillsOfTheSameApplicationGetAShortLineAndAreCounted() {
+    ContainerMemoryExplainer app =
+        new ContainerMemoryExplainer(new SparkConf(false).set("spark.app.id", "app-kills-1"));
+    String reason =
+        "Container killed by YARN for exceeding physical memory limits. 660 MB of 640 MB"
+            + " physical memory used. Consider boosting spark.executor.memoryOverhead.";
+    String first = app.explain("1", reason).orElseThrow();
+
+    assertThat(app.record("1", first)).isEqualTo(first);
+    assertThat(app.record("2", app.explain("2", reason).orElseThrow()))
+        .isEqualTo(
+            "executor 2 was killed for exceeding its container's physical memory limit too"
+                + " (660 MB of 640 MB): 2 executors so far; what to raise is in the first such"
+                + " message");
+    assertThat(ContainerMemoryExplainer.killsOf("app-kills-1"))
+        .contains(new ContainerMemoryExplainer.Kills(2, first));
+    assertThat(ContainerMemoryExplainer.killsOf("another-app")).isEmpty();
+  }
+
+  @Test
   void kubernetesOomKillIsExplainedToo() {
     assertThat(
             explainer.explain(

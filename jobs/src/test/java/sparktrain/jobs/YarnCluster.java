@@ -95,6 +95,10 @@ final class YarnCluster implements AutoCloseable {
     // without this the physical-memory check below is never applied.
     conf.setBoolean("yarn.minicluster.control-resource-monitoring", true);
     conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
+    // Hadoop 3.3's NodeManager skips the polling memory check whenever
+    // yarn.nodemanager.resource.memory.enforced is true (its default), even without cgroups'
+    // memory controller, so nothing enforces the limit (YARN-11967, fixed after 3.3.4).
+    conf.setBoolean(YarnConfiguration.NM_MEMORY_RESOURCE_ENFORCED, false);
     conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
     conf.setLong(YarnConfiguration.NM_CONTAINER_MON_INTERVAL_MS, 500);
     conf.setInt(YarnConfiguration.NM_PMEM_MB, nodeMemoryMiB);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,7 +21,9 @@ import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.data.Normalizer;
+import sparktrain.errors.UserInputException;
 import sparktrain.model.NetworkFactory;
+import sparktrain.spark.ContainerMemoryExplainer;
 import sparktrain.testing.LocalSpark;
 import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.TestJobs;
@@ -239,14 +242,49 @@ class BarrierEngineTest extends LocalSparkTestBase {
   void dynamicAllocationIsAConfigErrorAndSlotsThatAppearInTimeAreAccepted() {
     SparkConf dynamic = new SparkConf().set("spark.dynamicAllocation.enabled", "true");
     assertThatThrownBy(
-            () -> BarrierSlots.require(dynamic, "spark://m:7077", () -> 8, 2, Duration.ZERO))
+            () ->
+                BarrierSlots.require(
+                    dynamic, "spark://m:7077", () -> 8, Optional::empty, 2, Duration.ZERO))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("spark.dynamicAllocation.enabled=false")
         .hasMessageContaining("training.engine = dl4j");
     // executors registering while the check waits: 0, 1, then 2 slots
     int[] calls = {0};
     BarrierSlots.require(
-        new SparkConf(), "spark://m:7077", () -> Math.min(2, calls[0]++), 2, Duration.ofSeconds(5));
+        new SparkConf(),
+        "spark://m:7077",
+        () -> Math.min(2, calls[0]++),
+        Optional::empty,
+        2,
+        Duration.ofSeconds(5));
     assertThat(calls[0]).isEqualTo(3);
+  }
+
+  @Test
+  void executorsKilledForTheirMemoryEndTheWaitWithTheReasonNotASlotCount() {
+    int[] kills = {0};
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                BarrierSlots.require(
+                    new SparkConf(),
+                    "yarn",
+                    () -> 0,
+                    () -> {
+                      kills[0]++;
+                      return Optional.of(
+                          new ContainerMemoryExplainer.Kills(
+                              kills[0] / 2, "executor 1 was killed by YARN for exceeding ..."));
+                    },
+                    2,
+                    Duration.ofMinutes(5)))
+        .isInstanceOf(ExecutorsKilledException.class)
+        .hasMessageContaining("training needs 2 task slots")
+        .hasMessageContaining("executors were killed for exceeding their containers' memory")
+        .hasMessageContaining("the first: executor 1 was killed by YARN")
+        // a failure (exit 1), not a config error: the config file is not what is wrong
+        .isNotInstanceOf(UserInputException.class);
+    // stopped after KILLS_TO_GIVE_UP kills, long before the 5 minutes
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
   }
 }
