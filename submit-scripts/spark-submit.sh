@@ -4,8 +4,9 @@
 #   SPARK_SUBMIT_OPTS... submit-scripts/spark-submit.sh [spark-submit options] -- <command> [options]
 #
 # YARN (as tested by jobs/src/test/java/sparktrain/jobs/YarnSubmitIT.java on a MiniYARNCluster with
-# HDFS and the NodeManagers' physical-memory check on; HADOOP_CONF_DIR or YARN_CONF_DIR must name
-# the cluster's config directory). Data and run directory on HDFS; the driver runs in the
+# HDFS and the NodeManagers' physical-memory check on and enforced: on Hadoop 3.3.x that takes
+# yarn.nodemanager.resource.memory.enforced=false without cgroups, see the README's "YARN";
+# HADOOP_CONF_DIR or YARN_CONF_DIR must name the cluster's config directory). Data and run directory on HDFS; the driver runs in the
 # ApplicationMaster's container with --deploy-mode cluster (its log: yarn logs -applicationId ID),
 # in this process with client. spark-submit exits 0 when the job succeeded, non-zero when it failed.
 #   submit-scripts/spark-submit.sh --master yarn --deploy-mode cluster \
@@ -18,7 +19,7 @@
 #       --set training.workers=2 --output hdfs:///runs/mnist-1
 # (training.workers = executors x cores: the barrier engine needs all its task slots at once.)
 # An executor killed for exceeding its container's memory is explained in the driver log and on
-# the console (which setting to raise); see the README's "YARN" section.
+# the console (which setting to raise), and training fails with that reason (exit 1).
 #
 # Everything before "--" goes to spark-submit, everything after it to sparktrain. The shaded jar is
 # built first if needed. Spark settings come from your spark-defaults.conf and the options you pass;

@@ -229,8 +229,13 @@ class YarnSubmitIT {
         console.lines().filter(l -> l.contains("ContainerMemoryExplainer")).findFirst().orElse("");
     String failed = console.lines().filter(l -> l.startsWith("failed: ")).findFirst().orElse("");
     System.out.printf(
-        "YARN too-small overhead: exit %d; containers %s; console: %s%n%s%n",
-        status, cluster.sampleContainers(), explained, failed);
+        "YARN too-small overhead: exit %d; containers %s; console:%n%s%n%s%n",
+        status,
+        cluster.sampleContainers(),
+        String.join(
+            "\n",
+            console.lines().filter(l -> l.contains("ContainerMemoryExplainer")).limit(3).toList()),
+        failed);
     // a failure of the run's sizing (1), not a config error (2); the barrier engine stops
     // waiting for task slots once executors keep dying, and says why
     assertThat(status).as(console).isEqualTo(ExitCodes.FAILURE);

@@ -187,6 +187,8 @@ public final class BarrierEngine implements TrainingEngine {
             numClasses,
             normalizer);
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
+    BarrierFetchFailureReaper reaper = new BarrierFetchFailureReaper(sc.sc());
+    sc.sc().addSparkListener(reaper);
     try {
       sc.setJobDescription(
           label + ": barrier stage, rounds " + (from + 1) + "-" + to + " of " + roundsPerEpoch());
@@ -201,6 +203,7 @@ public final class BarrierEngine implements TrainingEngine {
           .repartition(1)
           .collect();
     } finally {
+      sc.sc().removeSparkListener(reaper);
       start.destroy();
     }
   }
