@@ -40,6 +40,9 @@ class ExitCodesTest {
           "exit 3: another process holds the lock; retry later",
           "sparktrain.train.collective.CollectiveException",
           "a peer or the network failed during training: a runtime failure",
+          "sparktrain.train.barrier.ExecutorsKilledException",
+          "exit 1: the cluster kept killing the executors for their memory; the message says which"
+              + " setting to raise",
           "sparktrain.data.CsvLine$MalformedException",
           "internal to the CSV reader, which reports it as a DataException naming file and line");
 
