@@ -6,9 +6,10 @@
 # YARN (as tested by jobs/src/test/java/sparktrain/jobs/YarnSubmitIT.java on a MiniYARNCluster with
 # HDFS and the NodeManagers' physical-memory check on and enforced: on Hadoop 3.3.x that takes
 # yarn.nodemanager.resource.memory.enforced=false without cgroups, see the README's "YARN";
-# HADOOP_CONF_DIR or YARN_CONF_DIR must name the cluster's config directory). Data and run directory on HDFS; the driver runs in the
-# ApplicationMaster's container with --deploy-mode cluster (its log: yarn logs -applicationId ID),
-# in this process with client. spark-submit exits 0 when the job succeeded, non-zero when it failed.
+# HADOOP_CONF_DIR or YARN_CONF_DIR must name the cluster's config directory). Data and run
+# directory on HDFS; the driver runs in the ApplicationMaster's container with --deploy-mode
+# cluster (its log: yarn logs -applicationId ID), in this process with client. spark-submit
+# exits 0 when the job succeeded, non-zero when it failed.
 #   submit-scripts/spark-submit.sh --master yarn --deploy-mode cluster \
 #       --num-executors 2 --executor-cores 1 \
 #       --conf spark.executor.memory=4g --conf spark.executor.memoryOverhead=4g \

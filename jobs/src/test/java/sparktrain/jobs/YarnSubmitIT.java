@@ -225,16 +225,15 @@ class YarnSubmitIT {
       status = run(p);
     }
     String console = Files.readString(log);
-    String explained =
-        console.lines().filter(l -> l.contains("ContainerMemoryExplainer")).findFirst().orElse("");
+    List<String> explainerLines =
+        console.lines().filter(l -> l.contains("ContainerMemoryExplainer")).toList();
+    String explained = explainerLines.stream().findFirst().orElse("");
     String failed = console.lines().filter(l -> l.startsWith("failed: ")).findFirst().orElse("");
     System.out.printf(
         "YARN too-small overhead: exit %d; containers %s; console:%n%s%n%s%n",
         status,
         cluster.sampleContainers(),
-        String.join(
-            "\n",
-            console.lines().filter(l -> l.contains("ContainerMemoryExplainer")).limit(3).toList()),
+        String.join("\n", explainerLines.subList(0, Math.min(3, explainerLines.size()))),
         failed);
     // a failure of the run's sizing (1), not a config error (2); the barrier engine stops
     // waiting for task slots once executors keep dying, and says why
@@ -253,11 +252,8 @@ class YarnSubmitIT {
         .contains("-Dorg.bytedeco.javacpp.maxbytes (now 2g)");
     // YARN replaces the killed containers and kills the replacements: one explanation, then short
     // lines
-    assertThat(
-            console
-                .lines()
-                .filter(l -> l.contains("ContainerMemoryExplainer"))
-                .filter(l -> l.contains("raise spark.executor.memoryOverhead")))
+    assertThat(explainerLines)
+        .filteredOn(l -> l.contains("raise spark.executor.memoryOverhead"))
         .hasSize(1);
     assertThat(hdfsText("/runs/small/logs/driver.log"))
         .contains("exceeding its container's physical memory limit");

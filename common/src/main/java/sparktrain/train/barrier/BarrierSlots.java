@@ -82,10 +82,10 @@ public final class BarrierSlots {
       }
       slots = slotCount.getAsInt();
     }
-    if (slots < workers && kills.get().isPresent()) {
-      Kills k = kills.get().get();
+    Optional<Kills> killed = kills.get();
+    if (slots < workers && killed.isPresent()) {
+      Kills k = killed.get();
       throw new ExecutorsKilledException(
-          k.count(),
           "training needs "
               + workers
               + " task slots, but "

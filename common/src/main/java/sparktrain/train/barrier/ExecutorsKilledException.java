@@ -8,16 +8,8 @@ package sparktrain.train.barrier;
 public final class ExecutorsKilledException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  private final int killed;
-
-  /** {@code killed} executors lost to their memory limit; {@code message} says what to raise. */
-  public ExecutorsKilledException(int killed, String message) {
+  /** {@code message} says how many executors were killed and what to raise. */
+  public ExecutorsKilledException(String message) {
     super(message);
-    this.killed = killed;
-  }
-
-  /** How many executors were killed before training gave up waiting for its task slots. */
-  public int killed() {
-    return killed;
   }
 }
