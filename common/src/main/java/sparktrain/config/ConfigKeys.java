@@ -104,6 +104,13 @@ public final class ConfigKeys {
   public static final Key TRAINING_PROGRESS_INTERVAL =
       Key.of("training.progress-interval", Range.atLeast(0));
 
+  public static final Key TRAINING_DATA_PATH = Key.of("training.data-path");
+
+  /** {@code auto}, a number of examples (>= 1) or a size in bytes such as 64MB. */
+  public static final Key TRAINING_SHUFFLE_BUFFER = Key.of("training.shuffle-buffer");
+
+  public static final Key TRAINING_SPOOL_DIR = Key.of("training.spool-dir");
+
   public static final Key CHECKPOINT_DIR = Key.of("checkpoint.dir");
   public static final Key CHECKPOINT_EVERY_N_EPOCHS =
       Key.of("checkpoint.every-n-epochs", Range.atLeast(1));

@@ -61,6 +61,7 @@ import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
 import static sparktrain.config.ConfigKeys.TRAINING_COLLECTIVE_TIMEOUT;
+import static sparktrain.config.ConfigKeys.TRAINING_DATA_PATH;
 import static sparktrain.config.ConfigKeys.TRAINING_ENGINE;
 import static sparktrain.config.ConfigKeys.TRAINING_EPOCHS;
 import static sparktrain.config.ConfigKeys.TRAINING_EVALUATE_EVERY_EPOCH;
@@ -70,6 +71,8 @@ import static sparktrain.config.ConfigKeys.TRAINING_RDD_APPROACH;
 import static sparktrain.config.ConfigKeys.TRAINING_REPARTITION;
 import static sparktrain.config.ConfigKeys.TRAINING_SEED;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE;
+import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE_BUFFER;
+import static sparktrain.config.ConfigKeys.TRAINING_SPOOL_DIR;
 import static sparktrain.config.ConfigKeys.TRAINING_WORKERS;
 import static sparktrain.config.ConfigKeys.UPDATER_BETA1;
 import static sparktrain.config.ConfigKeys.UPDATER_BETA2;
@@ -123,6 +126,36 @@ final class JobConfigParser {
     return job;
   }
 
+  /** {@code training.shuffle-buffer}: auto, a number of examples, or a size such as 64MB. */
+  private ShuffleBufferSize shuffleBuffer() {
+    String text = in.string(TRAINING_SHUFFLE_BUFFER).trim();
+    if (text.isEmpty() || text.equals("auto")) {
+      return ShuffleBufferSize.auto();
+    }
+    try {
+      if (text.matches("\\d+")) {
+        long examples = Long.parseLong(text);
+        if (examples >= 1) {
+          return new ShuffleBufferSize(examples, 0);
+        }
+      } else {
+        long bytes =
+            com.typesafe.config.ConfigFactory.parseString("b = \"" + text + "\"").getBytes("b");
+        if (bytes >= 1024) {
+          return new ShuffleBufferSize(0, bytes);
+        }
+      }
+    } catch (NumberFormatException | com.typesafe.config.ConfigException e) {
+      // reported below
+    }
+    in.problem(
+        TRAINING_SHUFFLE_BUFFER,
+        "expected auto, a number of examples (>= 1) or a size such as 64MB (>= 1KB), got '"
+            + text
+            + "'");
+    return ShuffleBufferSize.auto();
+  }
+
   private JobConfig job() {
     String workload = in.string(WORKLOAD);
     DataSection dataSection = data();
@@ -142,7 +175,10 @@ final class JobConfigParser {
             in.bool(TRAINING_EVALUATE_EVERY_EPOCH),
             in.duration(TRAINING_PROGRESS_INTERVAL),
             in.oneOf(TRAINING_ENGINE, TrainingEngineKind.class),
-            in.duration(TRAINING_COLLECTIVE_TIMEOUT));
+            in.duration(TRAINING_COLLECTIVE_TIMEOUT),
+            in.oneOf(TRAINING_DATA_PATH, DataPath.class),
+            shuffleBuffer(),
+            in.string(TRAINING_SPOOL_DIR));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),

@@ -6,7 +6,8 @@ import java.time.Duration;
  * The {@code training} section. {@code workers} 0 means Spark's default parallelism; {@code
  * prefetch} 0 means no asynchronous prefetch. {@code prefetch}, {@code rddApproach}, {@code
  * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
- * collectiveTimeout} to the {@code barrier} engine only.
+ * collectiveTimeout}, {@code dataPath}, {@code shuffleBuffer} and {@code spoolDir} to the {@code
+ * barrier} engine only ({@code spoolDir} empty: {@code data-cache/} in the run directory).
  */
 public record TrainingConfig(
     int epochs,
@@ -22,7 +23,46 @@ public record TrainingConfig(
     boolean evaluateEveryEpoch,
     Duration progressInterval,
     TrainingEngineKind engine,
-    Duration collectiveTimeout) {
+    Duration collectiveTimeout,
+    DataPath dataPath,
+    ShuffleBufferSize shuffleBuffer,
+    String spoolDir) {
+
+  /** The settings before {@code training.data-path} existed: streamed data, defaults. */
+  public TrainingConfig(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workers,
+      int prefetch,
+      RddApproach rddApproach,
+      RepartitionPolicy repartition,
+      int aggregationDepth,
+      long seed,
+      boolean shuffle,
+      boolean evaluateEveryEpoch,
+      Duration progressInterval,
+      TrainingEngineKind engine,
+      Duration collectiveTimeout) {
+    this(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        engine,
+        collectiveTimeout,
+        DataPath.STREAM,
+        ShuffleBufferSize.auto(),
+        "");
+  }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */
   public TrainingConfig(

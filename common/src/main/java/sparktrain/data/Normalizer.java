@@ -164,6 +164,14 @@ public final class Normalizer implements Serializable {
     return out;
   }
 
+  /** Transforms rows of {@code width} features, laid out one after the other, in place. */
+  public void applyInPlace(float[] rows, int width) {
+    checkWidth(width);
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = apply(i % width, rows[i]);
+    }
+  }
+
   /**
    * Checks that vectors of {@code width} features fit.
    *

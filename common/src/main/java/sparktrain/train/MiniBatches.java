@@ -49,7 +49,7 @@ public final class MiniBatches {
     }
 
     /** Columns of a label row for {@code numClasses} classes. */
-    int width(int numClasses) {
+    public int width(int numClasses) {
       return switch (this) {
         case COLUMN, SIGNED -> 1;
         case ONE_HOT, SIGNED_ONE_HOT -> numClasses;
@@ -99,17 +99,30 @@ public final class MiniBatches {
       for (int j = 0; j < width; j++) {
         features[i * width + j] = normalizer.apply(j, f[j]);
       }
-      if (layout == LabelLayout.ONE_HOT) {
-        labels[i * labelWidth + (int) e.label()] = 1f;
-      } else if (layout == LabelLayout.SIGNED) {
-        labels[i] = e.label() > 0 ? 1f : -1f;
-      } else if (layout == LabelLayout.SIGNED_ONE_HOT) {
-        java.util.Arrays.fill(labels, i * labelWidth, (i + 1) * labelWidth, -1f);
-        labels[i * labelWidth + (int) e.label()] = 1f;
-      } else {
-        labels[i] = (float) e.label();
-      }
+      setLabel(labels, i, e.label(), layout, numClasses);
     }
+    return dataSet(features, labels, n, width, labelWidth);
+  }
+
+  /** Writes row {@code i}'s label into {@code labels}, laid out as {@code layout} says. */
+  public static void setLabel(
+      float[] labels, int i, double label, LabelLayout layout, int numClasses) {
+    int labelWidth = layout.width(numClasses);
+    if (layout == LabelLayout.ONE_HOT) {
+      labels[i * labelWidth + (int) label] = 1f;
+    } else if (layout == LabelLayout.SIGNED) {
+      labels[i] = label > 0 ? 1f : -1f;
+    } else if (layout == LabelLayout.SIGNED_ONE_HOT) {
+      java.util.Arrays.fill(labels, i * labelWidth, (i + 1) * labelWidth, -1f);
+      labels[i * labelWidth + (int) label] = 1f;
+    } else {
+      labels[i] = (float) label;
+    }
+  }
+
+  /** A minibatch of {@code n} rows from row-major feature and label arrays (not copied). */
+  public static DataSet dataSet(
+      float[] features, float[] labels, int n, int width, int labelWidth) {
     INDArray x = Nd4j.create(features, new long[] {n, width}, 'c');
     INDArray y = Nd4j.create(labels, new long[] {n, labelWidth}, 'c');
     return new DataSet(x, y);

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.config.DataPath;
 import sparktrain.config.JobConfig;
 import sparktrain.config.LossFunction;
 import sparktrain.config.TrainingEngineKind;
@@ -28,6 +29,9 @@ import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
+import sparktrain.data.spool.Spool;
+import sparktrain.data.spool.SpoolIndex;
+import sparktrain.io.HadoopFiles;
 import sparktrain.model.NetworkFactory;
 import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
@@ -262,14 +266,10 @@ public final class TrainJob {
 
     long batchesPerEpoch =
         (long) Math.ceil(data.trainCount() / (double) training.batchSizePerWorker());
+    List<Map<String, Object>> fingerprints = inputFingerprints(data.inputPaths());
     CheckpointMetadataFactory metadata =
         new CheckpointMetadataFactory(
-            config,
-            run.uri(),
-            sc.master(),
-            inputFingerprints(data.inputPaths()),
-            workers,
-            batchesPerEpoch);
+            config, run.uri(), sc.master(), fingerprints, workers, batchesPerEpoch);
     RoundCheckpoints roundCheckpoints =
         new RoundCheckpoints(
             store,
@@ -278,7 +278,18 @@ public final class TrainJob {
             metadata::withinEpoch,
             data.dataFiles());
     EpochLoop.Position end;
-    try (TrainingEngine engine = engine(barrier, net, data, workers, layout, roundCheckpoints)) {
+    String spoolDir = barrier && training.dataPath() == DataPath.STREAM ? spoolDir() : null;
+    try (TrainingEngine engine =
+        engine(
+            barrier,
+            net,
+            data,
+            workers,
+            partitions,
+            layout,
+            roundCheckpoints,
+            spoolDir,
+            fingerprints)) {
       end =
           new EpochLoop(
                   sc,
@@ -295,6 +306,10 @@ public final class TrainJob {
     } finally {
       data.unpersist();
       deleteQuietly(run.child("tmp").toString());
+    }
+    if (spoolDir != null) {
+      // kept when the run fails, for --resume
+      Spool.delete(spoolDir, hadoopConf());
     }
 
     String modelUri = run.child("model").toString();
@@ -324,9 +339,39 @@ public final class TrainJob {
       MultiLayerNetwork net,
       PreparedData data,
       int workers,
+      int partitions,
       MiniBatches.LabelLayout layout,
-      RoundCheckpoints roundCheckpoints) {
+      RoundCheckpoints roundCheckpoints,
+      String spoolDir,
+      List<Map<String, Object>> fingerprints)
+      throws IOException {
     var training = config.training();
+    if (spoolDir != null) {
+      SpoolIndex index;
+      try (SparkPhase p =
+          SparkPhase.start(sc, "spool-data", "Write the training examples to the spool")) {
+        index =
+            Spool.prepare(
+                sc,
+                data.trainExamples(),
+                spoolDir,
+                spoolKey(fingerprints),
+                training.shuffle(),
+                training.seed(),
+                partitions);
+      }
+      return new BarrierEngine(
+          sc,
+          net,
+          index,
+          training,
+          workers,
+          layout,
+          config.data().numClasses(),
+          data.normalizer(),
+          roundCheckpoints,
+          config.checkpoint().everyNRounds());
+    }
     if (barrier) {
       return new BarrierEngine(
           sc,
@@ -388,6 +433,44 @@ public final class TrainJob {
   private String checkpointDir() {
     String d = config.checkpoint().dir();
     return d == null || d.isBlank() ? run.child("checkpoints").toString() : d;
+  }
+
+  /**
+   * Where the streamed training data goes: {@code training.spool-dir} (a directory of this run's
+   * own in it), else {@code data-cache/} in the run directory.
+   */
+  private String spoolDir() {
+    String d = config.training().spoolDir();
+    if (d == null || d.isBlank()) {
+      return run.child("data-cache").toString();
+    }
+    return new org.apache.hadoop.fs.Path(
+            d,
+            "spool-"
+                + HadoopFiles.sha256(run.uri().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .substring(0, 16))
+        .toString();
+  }
+
+  /**
+   * What a spool is written from: the input files (path, size, time, hash), the data settings, the
+   * seed and the shuffle; null (never reused) when the examples were handed in or a model is
+   * continued (retrain: its data changes with the champion).
+   */
+  private String spoolKey(List<Map<String, Object>> fingerprints) {
+    if (options.data() != null || options.startFrom() != null || fingerprints.isEmpty()) {
+      return null;
+    }
+    String canonical =
+        "spool-v1\n"
+            + fingerprints
+            + "\n"
+            + config.data()
+            + "\nseed="
+            + config.training().seed()
+            + "\nshuffle="
+            + config.training().shuffle();
+    return HadoopFiles.sha256(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private List<Map<String, Object>> inputFingerprints(List<String> paths) {

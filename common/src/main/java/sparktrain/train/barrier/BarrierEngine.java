@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,8 @@ import scala.reflect.ClassTag$;
 import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
 import sparktrain.data.Normalizer;
+import sparktrain.data.spool.EpochShares;
+import sparktrain.data.spool.SpoolIndex;
 import sparktrain.train.EpochFit;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.RoundListener;
@@ -39,6 +42,8 @@ public final class BarrierEngine implements TrainingEngine {
   private final JavaSparkContext sc;
   private final MultiLayerNetwork net;
   private final JavaRDD<Example> examples;
+  private final SpoolIndex spool;
+  private final Broadcast<SerializableConfiguration> hadoopConf;
   private final TrainingConfig training;
   private final RoundListener roundListener;
   private final int everyNRounds;
@@ -81,6 +86,8 @@ public final class BarrierEngine implements TrainingEngine {
     this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
     this.everyNRounds = everyNRounds;
     this.sameJvm = runsInDriverJvm(sc.master());
+    this.spool = null;
+    this.hadoopConf = null;
     // As they are when already one partition per worker and not to be shuffled (e.g. a test's
     // data), else dealt evenly: every round then has all workers busy.
     boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
@@ -102,10 +109,51 @@ public final class BarrierEngine implements TrainingEngine {
                 })
             .collect();
     this.batchesPerWorker = counts.stream().mapToInt(n -> (n + batch - 1) / batch).toArray();
+    logPlan(workers, "held in executor memory");
+  }
+
+  /**
+   * Prepares the engine on streamed data: every epoch each worker reads its share of the spool's
+   * examples (see {@link EpochShares}); nothing is cached.
+   *
+   * @param spool the training examples, written once, not normalized
+   */
+  public BarrierEngine(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      SpoolIndex spool,
+      TrainingConfig training,
+      int workers,
+      MiniBatches.LabelLayout layout,
+      int numClasses,
+      Normalizer normalizer,
+      RoundListener roundListener,
+      int everyNRounds) {
+    this.sc = sc;
+    this.net = net;
+    this.training = training;
+    this.layout = layout;
+    this.numClasses = numClasses;
+    this.normalizer = normalizer;
+    this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
+    this.everyNRounds = everyNRounds;
+    this.sameJvm = runsInDriverJvm(sc.master());
+    this.spool = spool;
+    this.hadoopConf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+    this.examples = sc.parallelize(List.of(), workers);
+    this.ownsCache = false;
+    this.batchesPerWorker =
+        new EpochShares(spool, workers).batchesPerWorker(training.batchSizePerWorker());
+    logPlan(workers, "streamed from " + spool.dir());
+  }
+
+  private void logPlan(int workers, String data) {
     LOG.info(
-        "Barrier engine: {} workers ({}), minibatches per worker {}, {} rounds per epoch",
+        "Barrier engine: {} workers ({}), training data {}, minibatches per worker {}, {} rounds"
+            + " per epoch",
         workers,
         sameJvm ? "one JVM: averaging through memory" : "averaging over TCP between tasks",
+        data,
         Arrays.toString(batchesPerWorker),
         StagePlan.rounds(batchesPerWorker, training.averagingFrequency()));
   }
@@ -185,7 +233,10 @@ public final class BarrierEngine implements TrainingEngine {
             training.collectiveTimeout(),
             layout,
             numClasses,
-            normalizer);
+            normalizer,
+            spool,
+            hadoopConf,
+            training.shuffleBuffer());
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
     BarrierFetchFailureReaper reaper = new BarrierFetchFailureReaper(sc.sc());
     sc.sc().addSparkListener(reaper);
@@ -212,6 +263,9 @@ public final class BarrierEngine implements TrainingEngine {
   public void close() {
     if (ownsCache) {
       examples.unpersist(false);
+    }
+    if (hadoopConf != null) {
+      hadoopConf.destroy();
     }
   }
 }

@@ -9,13 +9,16 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 import sparktrain.data.Example;
+import sparktrain.data.spool.SpoolStream;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.Shuffle;
 import sparktrain.train.collective.Allreduce;
@@ -47,6 +50,64 @@ final class BarrierTask
     long t0 = System.nanoTime();
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
+    try (Batches batches = plan.spool() != null ? streamed(ctx, rank) : inMemory(input, rank)) {
+      return JavaConverters.asScalaIteratorConverter(
+              List.of(train(ctx, rank, batches, t0)).iterator())
+          .asScala();
+    }
+  }
+
+  /** The stage's minibatches of one worker, in order, from the stage's first round on. */
+  private interface Batches extends AutoCloseable {
+    DataSet next();
+
+    @Override
+    void close();
+  }
+
+  /** This worker's share of the epoch, streamed from the spool. */
+  private Batches streamed(BarrierTaskContext ctx, int rank) {
+    int width = plan.spool().width();
+    int tasksPerJvm =
+        plan.sameJvm() ? plan.workers() : SparkEnv.get().conf().getInt("spark.executor.cores", 1);
+    int capacity =
+        plan.shuffleBuffer().examplesFor(width, Runtime.getRuntime().maxMemory(), tasksPerJvm);
+    SpoolStream stream =
+        SpoolStream.open(
+            plan.spool(),
+            plan.workers(),
+            rank,
+            plan.seed(),
+            plan.epoch(),
+            plan.shuffle(),
+            capacity,
+            plan.hadoopConf().value().value(),
+            ctx::isInterrupted);
+    if (plan.epoch() == 1 && plan.fromRound() == 0 && rank == 0) {
+      LOG.info(
+          "worker {}: {} examples streamed from {}, shuffle buffer {} examples ({} MB)",
+          rank,
+          stream.remaining(),
+          plan.spool().dir(),
+          capacity,
+          stream.bufferBytes() >> 20);
+    }
+    stream.skip((long) plan.fromRound() * plan.averagingFrequency() * plan.batchSize());
+    return new Batches() {
+      @Override
+      public DataSet next() {
+        return stream.next(plan.batchSize(), plan.layout(), plan.numClasses(), plan.normalizer());
+      }
+
+      @Override
+      public void close() {
+        stream.close();
+      }
+    };
+  }
+
+  /** This worker's partition, held in memory and shuffled by (seed, epoch, rank). */
+  private Batches inMemory(scala.collection.Iterator<Example> input, int rank) {
     List<Example> examples = new ArrayList<>();
     JavaConverters.asJavaIteratorConverter(input).asJava().forEachRemaining(examples::add);
     int expected = plan.batchesPerWorker()[rank];
@@ -67,6 +128,25 @@ final class BarrierTask
       Collections.shuffle(
           examples, new Random(Shuffle.mix(Shuffle.mix(plan.seed(), plan.epoch()), rank)));
     }
+    return new Batches() {
+      int next = plan.fromRound() * plan.averagingFrequency();
+
+      @Override
+      public DataSet next() {
+        int from = next++ * plan.batchSize();
+        return MiniBatches.toDataSet(
+            examples.subList(from, Math.min(examples.size(), from + plan.batchSize())),
+            plan.layout(),
+            plan.numClasses(),
+            plan.normalizer());
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private TaskResult train(BarrierTaskContext ctx, int rank, Batches source, long t0) {
     MultiLayerNetwork net = start.value().build();
     int iterationAtStart = net.getLayerWiseConfigurations().getIterationCount();
     FlatState flat = new FlatState(net);
@@ -84,11 +164,7 @@ final class BarrierTask
         int n = plan.batchesIn(rank, round);
         int first = round * plan.averagingFrequency();
         for (int b = first; b < first + n; b++) {
-          int from = b * plan.batchSize();
-          List<Example> batch =
-              examples.subList(from, Math.min(examples.size(), from + plan.batchSize()));
-          net.fit(
-              MiniBatches.toDataSet(batch, plan.layout(), plan.numClasses(), plan.normalizer()));
+          net.fit(source.next());
           lossSum += net.score();
           fitted++;
         }
@@ -116,9 +192,7 @@ final class BarrierTask
                   Arrays.copyOfRange(values, flat.paramCount(), flat.length()),
                   net.getLayerWiseConfigurations().getIterationCount());
     }
-    TaskResult result =
-        new TaskResult(rank, state, lossSum, fitted, fitMillis, averageMillis, setupMillis);
-    return JavaConverters.asScalaIteratorConverter(List.of(result).iterator()).asScala();
+    return new TaskResult(rank, state, lossSum, fitted, fitMillis, averageMillis, setupMillis);
   }
 
   /**

@@ -2,7 +2,11 @@ package sparktrain.train.barrier;
 
 import java.io.Serializable;
 import java.time.Duration;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.SerializableConfiguration;
+import sparktrain.config.ShuffleBufferSize;
 import sparktrain.data.Normalizer;
+import sparktrain.data.spool.SpoolIndex;
 import sparktrain.train.MiniBatches;
 
 /**
@@ -16,6 +20,9 @@ import sparktrain.train.MiniBatches;
  * @param batchesPerWorker minibatches of each worker's partition, by partition index
  * @param sameJvm whether every task runs in the driver's JVM ({@code local[N]}): average through
  *     memory, no rendezvous through Spark
+ * @param spool the streamed training data (null: each task's partition, held in memory)
+ * @param hadoopConf the Hadoop configuration to read the spool with (null without a spool)
+ * @param shuffleBuffer the streamed data's shuffle buffer
  */
 record StagePlan(
     String runId,
@@ -31,7 +38,10 @@ record StagePlan(
     Duration timeout,
     MiniBatches.LabelLayout layout,
     int numClasses,
-    Normalizer normalizer)
+    Normalizer normalizer,
+    SpoolIndex spool,
+    Broadcast<SerializableConfiguration> hadoopConf,
+    ShuffleBufferSize shuffleBuffer)
     implements Serializable {
 
   /** Rounds an epoch takes: enough for the worker with the most minibatches. */
