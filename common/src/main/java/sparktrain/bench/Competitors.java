@@ -31,6 +31,10 @@ public final class Competitors {
     return List.of(
         shippedDefaults(),
         new SparkTrainVariant(
+            "sparktrain-memory",
+            "shipped defaults, training data held in executor memory (data-path = memory)",
+            List.of("training.data-path=memory")),
+        new SparkTrainVariant(
             "sparktrain-dl4j",
             "shipped defaults on the dl4j engine (one Spark job per averaging round)",
             List.of("training.engine=dl4j")),
@@ -78,7 +82,7 @@ public final class Competitors {
     List<Competitor> all = new ArrayList<>();
     all.add(baseline());
     List<SparkTrainVariant> variants = sparkVariants();
-    all.addAll(mode == BenchmarkMode.QUICK ? variants.subList(0, 2) : variants);
+    all.addAll(mode == BenchmarkMode.QUICK ? variants.subList(0, 3) : variants);
     all.add(new MllibMlpc(mlpcIterationsPerEpoch));
     return all;
   }

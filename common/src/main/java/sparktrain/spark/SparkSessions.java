@@ -52,6 +52,11 @@ public final class SparkSessions {
     if (!conf.get("spark.master").startsWith("local") && !appJar.isEmpty()) {
       conf.setIfMissing("spark.jars", appJar);
     }
+    if (conf.get("spark.master").startsWith("local")) {
+      // One JVM: a task that runs out of memory fails its job (the driver then explains which
+      // memory and what raises it, exit 1) instead of Spark's handler exiting the JVM with 52.
+      conf.setIfMissing("spark.executor.killOnFatalError.depth", "0");
+    }
     if (!conf.get("spark.master").startsWith("local")) {
       // Executors in containers (YARN, Kubernetes): explain a container killed for its memory.
       String explainer = ContainerMemoryExplainer.class.getName();

@@ -79,9 +79,21 @@ public final class FitProgress extends SparkListener {
     if (groupId == null || !roundJobs.remove(jobEnd.jobId())) {
       return;
     }
-    int done = roundsDone.incrementAndGet();
+    reached(roundsDone.incrementAndGet());
+  }
+
+  /**
+   * Records that {@code done} rounds of the current phase have finished, and prints a line when the
+   * interval has passed since the last one (not for the phase's last round: the epoch's own line
+   * follows). Engines that do not run a Spark job per round call this themselves.
+   */
+  public void reached(int done) {
+    roundsDone.accumulateAndGet(done, Math::max);
     long now = System.nanoTime();
-    if (now - lastPrintNanos < intervalNanos || done >= totalRounds) {
+    if (groupId == null
+        || now - lastPrintNanos < intervalNanos
+        || done >= totalRounds
+        || done <= 0) {
       return;
     }
     lastPrintNanos = now;

@@ -130,7 +130,10 @@ final class RunRecords {
   /** A "failed" summary and the report; a failure to write them is added to {@code e}. */
   void writeFailed(RunProgress p, Throwable e, long startNanos) {
     try {
-      writeSummary(summary(RunStatus.FAILED, String.valueOf(e.getMessage()), p, startNanos, null));
+      String reason =
+          sparktrain.runtime.OutOfMemory.explain(e, master)
+              .orElseGet(() -> String.valueOf(e.getMessage()));
+      writeSummary(summary(RunStatus.FAILED, reason, p, startNanos, null));
       writeReport();
     } catch (RuntimeException suppressed) {
       e.addSuppressed(suppressed);

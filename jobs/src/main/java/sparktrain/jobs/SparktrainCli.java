@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sparktrain.report.DriverLog;
+import sparktrain.runtime.OutOfMemory;
 
 /**
  * The {@code sparktrain} command line: one entry point for {@code spark-submit --class
@@ -27,6 +28,7 @@ import sparktrain.report.DriverLog;
       PredictCommand.class,
       RegistryCommand.class,
       BenchmarkCommand.class,
+      MakeDataCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SparktrainCli implements Callable<Integer> {
@@ -83,7 +85,11 @@ public final class SparktrainCli implements Callable<Integer> {
             cmd.getErr().println("error: " + ExitCodes.message(ex));
           } else {
             LOG.error(DriverLog.FILE_ONLY, "{} failed", cmd.getCommandName(), ex);
-            cmd.getErr().println("failed: " + firstLine(ex.toString()));
+            cmd.getErr()
+                .println(
+                    "failed: "
+                        + OutOfMemory.explain(ex, activeMaster())
+                            .orElseGet(() -> firstLine(ex.toString())));
           }
           log.ifPresent(l -> cmd.getErr().println("full log: " + l.location()));
           return code;
@@ -94,11 +100,29 @@ public final class SparktrainCli implements Callable<Integer> {
           ex.getCommandLine().usage(ex.getCommandLine().getErr());
           return ExitCodes.USER_ERROR;
         });
-    int code = cli.execute(args);
+    int code;
+    try {
+      code = cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands on Errors; this one gets the same one line as any failure
+      LOG.error(DriverLog.FILE_ONLY, "out of memory", e);
+      System.err.println("failed: " + OutOfMemory.explain(e, activeMaster()).orElseThrow());
+      log.ifPresent(l -> System.err.println("full log: " + l.location()));
+      return ExitCodes.FAILURE;
+    }
     if (code == ExitCodes.OK) {
       log.ifPresent(l -> l.close(true));
     }
     return code;
+  }
+
+  /** The master of the running Spark session, else the one Spark's conf names, else local. */
+  private static String activeMaster() {
+    scala.Option<org.apache.spark.sql.SparkSession> active =
+        org.apache.spark.sql.SparkSession.getDefaultSession();
+    return active.isDefined()
+        ? active.get().sparkContext().master()
+        : System.getProperty("spark.master", "local");
   }
 
   /** The command line with its subcommands and their options' help texts. */

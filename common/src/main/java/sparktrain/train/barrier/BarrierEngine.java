@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ import sparktrain.data.Normalizer;
 import sparktrain.data.spool.EpochShares;
 import sparktrain.data.spool.SpoolIndex;
 import sparktrain.train.EpochFit;
+import sparktrain.train.FitProgress;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.RoundListener;
 import sparktrain.train.TrainingEngine;
@@ -54,6 +56,8 @@ public final class BarrierEngine implements TrainingEngine {
   private final Normalizer normalizer;
   private final String runId = UUID.randomUUID().toString();
   private final boolean ownsCache;
+  private final FitProgress progress;
+  private final RoundHeartbeats heartbeats;
 
   /**
    * Prepares the engine: deals the examples to one partition per worker (see {@link
@@ -85,6 +89,8 @@ public final class BarrierEngine implements TrainingEngine {
     this.normalizer = normalizer;
     this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
     this.everyNRounds = everyNRounds;
+    this.progress = new FitProgress(training.progressInterval());
+    this.heartbeats = new RoundHeartbeats(progress);
     this.sameJvm = runsInDriverJvm(sc.master());
     this.spool = null;
     this.hadoopConf = null;
@@ -137,6 +143,8 @@ public final class BarrierEngine implements TrainingEngine {
     this.normalizer = normalizer;
     this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
     this.everyNRounds = everyNRounds;
+    this.progress = new FitProgress(training.progressInterval());
+    this.heartbeats = new RoundHeartbeats(progress);
     this.sameJvm = runsInDriverJvm(sc.master());
     this.spool = spool;
     this.hadoopConf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
@@ -182,42 +190,57 @@ public final class BarrierEngine implements TrainingEngine {
     List<Double> average = new ArrayList<>();
     int stages = 0;
     int from = Math.min(skipRounds, rounds);
-    while (from < rounds) {
-      int to =
-          everyNRounds > 0 ? Math.min(rounds, (from / everyNRounds + 1) * everyNRounds) : rounds;
-      List<TaskResult> results = runStage(epoch, from, to, label);
-      stages++;
-      NetworkState averaged = null;
-      double[] slowestFit = new double[to - from];
-      for (TaskResult r : results) {
-        lossSum += r.lossSum();
-        batches += r.batches();
-        if (r.state() != null) {
-          averaged = r.state();
-          for (double ms : r.averageMillis()) {
-            average.add(ms);
+    progress.begin(
+        jobGroup,
+        label,
+        Math.max(1, rounds - from),
+        (long) batchesPerWorker.length
+            * training.batchSizePerWorker()
+            * training.averagingFrequency());
+    sc.sc().addSparkListener(heartbeats);
+    try {
+      while (from < rounds) {
+        int to =
+            everyNRounds > 0 ? Math.min(rounds, (from / everyNRounds + 1) * everyNRounds) : rounds;
+        List<TaskResult> results =
+            runStage(epoch, from, to, label, from - Math.min(skipRounds, rounds));
+        stages++;
+        NetworkState averaged = null;
+        double[] slowestFit = new double[to - from];
+        for (TaskResult r : results) {
+          lossSum += r.lossSum();
+          batches += r.batches();
+          if (r.state() != null) {
+            averaged = r.state();
+            for (double ms : r.averageMillis()) {
+              average.add(ms);
+            }
+          }
+          for (int i = 0; i < slowestFit.length; i++) {
+            slowestFit[i] = Math.max(slowestFit[i], r.fitMillis()[i]);
           }
         }
-        for (int i = 0; i < slowestFit.length; i++) {
-          slowestFit[i] = Math.max(slowestFit[i], r.fitMillis()[i]);
+        for (double ms : slowestFit) {
+          fit.add(ms);
         }
+        if (averaged == null) {
+          throw new IllegalStateException("barrier stage of epoch " + epoch + " returned no state");
+        }
+        averaged.applyTo(net);
+        roundListener.afterRound(to, rounds);
+        from = to;
       }
-      for (double ms : slowestFit) {
-        fit.add(ms);
-      }
-      if (averaged == null) {
-        throw new IllegalStateException("barrier stage of epoch " + epoch + " returned no state");
-      }
-      averaged.applyTo(net);
-      roundListener.afterRound(to, rounds);
-      from = to;
+    } finally {
+      heartbeats.stop();
+      progress.end();
+      sc.sc().removeSparkListener(heartbeats);
     }
     double loss = batches == 0 ? Double.NaN : lossSum / batches;
     net.setScore(loss);
     return new EpochFit(loss, rounds - Math.min(skipRounds, rounds), fit, average, stages);
   }
 
-  private List<TaskResult> runStage(int epoch, int from, int to, String label) {
+  private List<TaskResult> runStage(int epoch, int from, int to, String label, int roundsBefore) {
     StagePlan plan =
         new StagePlan(
             runId,
@@ -238,6 +261,8 @@ public final class BarrierEngine implements TrainingEngine {
             hadoopConf,
             training.shuffleBuffer());
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
+    LongAccumulator roundsDone = sc.sc().longAccumulator("sparktrain rounds done");
+    heartbeats.watch(roundsDone, roundsBefore);
     BarrierFetchFailureReaper reaper = new BarrierFetchFailureReaper(sc.sc());
     sc.sc().addSparkListener(reaper);
     try {
@@ -249,7 +274,7 @@ public final class BarrierEngine implements TrainingEngine {
       return examples
           .rdd()
           .barrier()
-          .mapPartitions(new BarrierTask(start, plan), false, RESULT)
+          .mapPartitions(new BarrierTask(start, plan, roundsDone), false, RESULT)
           .toJavaRDD()
           .repartition(1)
           .collect();

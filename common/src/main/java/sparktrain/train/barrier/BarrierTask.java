@@ -11,6 +11,7 @@ import java.util.Random;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -39,10 +40,16 @@ final class BarrierTask
 
   private final Broadcast<NetworkState> start;
   private final StagePlan plan;
+  private final LongAccumulator roundsDone;
 
-  BarrierTask(Broadcast<NetworkState> start, StagePlan plan) {
+  /**
+   * @param roundsDone worker 0 adds one per finished round (in-epoch progress, see {@link
+   *     RoundHeartbeats})
+   */
+  BarrierTask(Broadcast<NetworkState> start, StagePlan plan, LongAccumulator roundsDone) {
     this.start = start;
     this.plan = plan;
+    this.roundsDone = roundsDone;
   }
 
   @Override
@@ -176,6 +183,9 @@ final class BarrierTask
             .setIterationCount(
                 iterationAtStart + (round + 1 - plan.fromRound()) * plan.averagingFrequency());
         long a1 = System.nanoTime();
+        if (rank == 0) {
+          roundsDone.add(1);
+        }
         fitMillis[round - plan.fromRound()] = (a0 - f0) / 1e6;
         averageMillis[round - plan.fromRound()] = (a1 - a0) / 1e6;
       }
