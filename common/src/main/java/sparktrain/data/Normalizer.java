@@ -167,8 +167,19 @@ public final class Normalizer implements Serializable {
   /** Transforms rows of {@code width} features, laid out one after the other, in place. */
   public void applyInPlace(float[] rows, int width) {
     checkWidth(width);
-    for (int i = 0; i < rows.length; i++) {
-      rows[i] = apply(i % width, rows[i]);
+    if (offset == null) {
+      float c = (float) constantScale;
+      if (c != 1f) {
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = (float) (rows[i] * constantScale);
+        }
+      }
+      return;
+    }
+    for (int start = 0; start < rows.length; start += width) {
+      for (int j = 0; j < width; j++) {
+        rows[start + j] = (float) ((rows[start + j] - offset[j]) * scale[j]);
+      }
     }
   }
 

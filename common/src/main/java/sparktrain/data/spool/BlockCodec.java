@@ -112,6 +112,18 @@ final class BlockCodec {
       return buf.getFloat(HEADER_BYTES + 4 * i);
     }
 
+    boolean bytes() {
+      return u8;
+    }
+
+    /** Copies example {@code i}'s features, bytes in a byte block, into {@code dst}. */
+    void bytes(int i, byte[] dst, int offset) {
+      if (!u8) {
+        throw new IllegalStateException("a block of floats read as bytes");
+      }
+      System.arraycopy(buf.array(), featuresAt + i * width, dst, offset, width);
+    }
+
     /** Copies example {@code i}'s features into {@code dst} from {@code offset}. */
     void features(int i, float[] dst, int offset) {
       if (u8) {

@@ -221,7 +221,7 @@ public final class Spool {
       long offset = out.getPos();
       byte[] encoded = BlockCodec.encode(block, w);
       out.write(encoded);
-      return new BlockRef(name, offset, encoded.length, block.size());
+      return new BlockRef(name, offset, encoded.length, block.size(), encoded[12] == BlockCodec.U8);
     }
   }
 }

@@ -39,6 +39,11 @@ public record SpoolIndex(
     blocks = List.copyOf(blocks);
   }
 
+  /** Whether every block stores its features as bytes. */
+  public boolean allBytes() {
+    return !blocks.isEmpty() && blocks.stream().allMatch(BlockRef::bytes);
+  }
+
   /** Reads the index of {@code dir}, or null when there is none (no complete spool). */
   static SpoolIndex read(String dir, Configuration conf) throws IOException {
     Path path = new Path(dir, FILE_NAME);

@@ -52,7 +52,8 @@ public final class SpoolStream implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     int capacity = (int) Math.max(1, Math.min(bufferExamples, total));
-    this.buffer = new ShuffleBuffer(new Blocks(), index.width(), capacity, bufferSeed);
+    this.buffer =
+        new ShuffleBuffer(new Blocks(), index.width(), capacity, index.allBytes(), bufferSeed);
   }
 
   /**
@@ -186,13 +187,26 @@ public final class SpoolStream implements AutoCloseable {
 
     @Override
     public float next(float[] dst, int offset) {
+      BlockCodec.Block block = advance();
+      block.features(at, dst, offset);
+      supplied++;
+      return block.label(at++);
+    }
+
+    @Override
+    public float nextBytes(byte[] dst, int offset) {
+      BlockCodec.Block block = advance();
+      block.bytes(at, dst, offset);
+      supplied++;
+      return block.label(at++);
+    }
+
+    private BlockCodec.Block advance() {
       while (current == null || at == current.to()) {
         current = take();
         at = current.from();
       }
-      current.block().features(at, dst, offset);
-      supplied++;
-      return current.block().label(at++);
+      return current.block();
     }
 
     private Loaded take() {
