@@ -27,7 +27,13 @@ final class CliProcess implements AutoCloseable {
    * Starts the CLI with {@code args}; {@code systemProperties} are extra {@code -Dk=v} JVM options.
    */
   static CliProcess start(Path log, List<String> systemProperties, List<String> args) {
-    return start(log, systemProperties, SparktrainCli.class.getName(), args);
+    return start(log, "1g", systemProperties, SparktrainCli.class.getName(), args);
+  }
+
+  /** As {@link #start(Path, List, List)} with a maximum heap of {@code heap} (e.g. 512m). */
+  static CliProcess startWithHeap(
+      Path log, String heap, List<String> systemProperties, List<String> args) {
+    return start(log, heap, systemProperties, SparktrainCli.class.getName(), args);
   }
 
   /**
@@ -39,11 +45,11 @@ final class CliProcess implements AutoCloseable {
       Path log, List<String> systemProperties, String checkpoint, List<String> args) {
     List<String> mainArgs = new ArrayList<>(List.of(checkpoint, SparktrainCli.class.getName()));
     mainArgs.addAll(args);
-    return start(log, systemProperties, HaltBeforePublishMain.class.getName(), mainArgs);
+    return start(log, "1g", systemProperties, HaltBeforePublishMain.class.getName(), mainArgs);
   }
 
   private static CliProcess start(
-      Path log, List<String> systemProperties, String mainClass, List<String> args) {
+      Path log, String heap, List<String> systemProperties, String mainClass, List<String> args) {
     List<String> options = new ArrayList<>();
     options.add("-Dorg.bytedeco.javacpp.maxbytes=2g");
     String log4j = System.getProperty("log4j2.configurationFile");
@@ -53,7 +59,7 @@ final class CliProcess implements AutoCloseable {
     options.addAll(systemProperties);
     Process p =
         ChildJvm.of(mainClass, args)
-            .heap("1g")
+            .heap(heap)
             .options(options)
             .env("SPARK_LOCAL_IP", "127.0.0.1")
             .env("OMP_NUM_THREADS", "1")
