@@ -5,7 +5,7 @@ package sparktrain.config;
  *
  * <ul>
  *   <li>{@code barrier}: one Spark barrier stage per epoch; every task builds its network once,
- *       keeps its partition's examples in executor memory and averages with the other tasks over
+ *       streams its share of the examples (or holds it in memory, see {@link DataPath}) and averages with the other tasks over
  *       direct connections (or shared memory within one JVM) every {@code averaging-frequency}
  *       minibatches;
  *   <li>{@code dl4j}: DL4J's {@code ParameterAveragingTrainingMaster}, one Spark job per averaging

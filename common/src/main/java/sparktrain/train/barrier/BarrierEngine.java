@@ -27,8 +27,10 @@ import sparktrain.train.RoundListener;
 import sparktrain.train.TrainingEngine;
 
 /**
- * The {@code barrier} engine (driver side). The training examples are cut into one partition per
- * worker and cached in executor memory for the whole run; each epoch is one barrier stage (one per
+ * The {@code barrier} engine (driver side). Every epoch each worker streams its share of the
+ * training examples from the spool ({@code training.data-path = stream}, see {@link
+ * sparktrain.data.spool}), or the examples are cut into one partition per worker and cached in
+ * executor memory for the whole run ({@code memory}); each epoch is one barrier stage (one per
  * {@code checkpoint.every-n-rounds} rounds when in-epoch checkpoints are on) whose tasks average
  * among themselves. Only the epoch's start state goes out (one broadcast) and only task 0's
  * averaged state comes back.
