@@ -5,9 +5,9 @@ package sparktrain.config;
  *
  * <ul>
  *   <li>{@code barrier}: one Spark barrier stage per epoch; every task builds its network once,
- *       streams its share of the examples (or holds it in memory, see {@link DataPath}) and averages with the other tasks over
- *       direct connections (or shared memory within one JVM) every {@code averaging-frequency}
- *       minibatches;
+ *       streams its share of the examples (or holds it in memory, see {@link DataPath}) and
+ *       averages with the other tasks over direct connections (or shared memory within one JVM)
+ *       every {@code averaging-frequency} minibatches;
  *   <li>{@code dl4j}: DL4J's {@code ParameterAveragingTrainingMaster}, one Spark job per averaging
  *       round.
  * </ul>

@@ -24,7 +24,8 @@ class LargerThanMemoryTest {
 
   @Test
   void trainsOnDataFourTimesTheHeapAsFloats() throws Exception {
-    // the 2,500-image slice x 280 shifted copies: 700,000 images, 2.2 GB as float32, over 4x 512 MiB
+    // the 2,500-image slice x 280 shifted copies: 700,000 images, 2.2 GB as float32, over 4x 512
+    // MiB
     Path m = CliJobs.mnist();
     ScaledMnist.Result data =
         ScaledMnist.write(
