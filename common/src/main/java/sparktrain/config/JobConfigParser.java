@@ -68,6 +68,7 @@ import static sparktrain.config.ConfigKeys.TRAINING_PREFETCH;
 import static sparktrain.config.ConfigKeys.TRAINING_PROGRESS_INTERVAL;
 import static sparktrain.config.ConfigKeys.TRAINING_RDD_APPROACH;
 import static sparktrain.config.ConfigKeys.TRAINING_REPARTITION;
+import static sparktrain.config.ConfigKeys.TRAINING_RING_SECURITY;
 import static sparktrain.config.ConfigKeys.TRAINING_SEED;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE;
 import static sparktrain.config.ConfigKeys.TRAINING_WORKERS;
@@ -142,7 +143,8 @@ final class JobConfigParser {
             in.bool(TRAINING_EVALUATE_EVERY_EPOCH),
             in.duration(TRAINING_PROGRESS_INTERVAL),
             in.oneOf(TRAINING_ENGINE, TrainingEngineKind.class),
-            in.duration(TRAINING_COLLECTIVE_TIMEOUT));
+            in.duration(TRAINING_COLLECTIVE_TIMEOUT),
+            in.oneOf(TRAINING_RING_SECURITY, RingSecurity.class));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),

@@ -6,7 +6,7 @@ import java.time.Duration;
  * The {@code training} section. {@code workers} 0 means Spark's default parallelism; {@code
  * prefetch} 0 means no asynchronous prefetch. {@code prefetch}, {@code rddApproach}, {@code
  * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
- * collectiveTimeout} to the {@code barrier} engine only.
+ * collectiveTimeout} and {@code ringSecurity} to the {@code barrier} engine only.
  */
 public record TrainingConfig(
     int epochs,
@@ -22,7 +22,44 @@ public record TrainingConfig(
     boolean evaluateEveryEpoch,
     Duration progressInterval,
     TrainingEngineKind engine,
-    Duration collectiveTimeout) {
+    Duration collectiveTimeout,
+    RingSecurity ringSecurity) {
+
+  /**
+   * The settings before {@code training.ring-security} existed: the ring secured ({@code auto}).
+   */
+  public TrainingConfig(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workers,
+      int prefetch,
+      RddApproach rddApproach,
+      RepartitionPolicy repartition,
+      int aggregationDepth,
+      long seed,
+      boolean shuffle,
+      boolean evaluateEveryEpoch,
+      Duration progressInterval,
+      TrainingEngineKind engine,
+      Duration collectiveTimeout) {
+    this(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        engine,
+        collectiveTimeout,
+        RingSecurity.AUTO);
+  }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */
   public TrainingConfig(

@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import sparktrain.config.ConfigException;
+import sparktrain.config.ConfigKeys;
+import sparktrain.config.RingSecurity;
 import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
 import sparktrain.data.Normalizer;
@@ -20,6 +23,7 @@ import sparktrain.train.EpochFit;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.RoundListener;
 import sparktrain.train.TrainingEngine;
+import sparktrain.train.collective.RingAuth;
 
 /**
  * The {@code barrier} engine (driver side). The training examples are cut into one partition per
@@ -48,6 +52,7 @@ public final class BarrierEngine implements TrainingEngine {
   private final int numClasses;
   private final Normalizer normalizer;
   private final String runId = UUID.randomUUID().toString();
+  private final byte[] ringKey;
   private final boolean ownsCache;
 
   /**
@@ -81,6 +86,7 @@ public final class BarrierEngine implements TrainingEngine {
     this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
     this.everyNRounds = everyNRounds;
     this.sameJvm = runsInDriverJvm(sc.master());
+    this.ringKey = ringKey(sc, training.ringSecurity(), sameJvm);
     // As they are when already one partition per worker and not to be shuffled (e.g. a test's
     // data), else dealt evenly: every round then has all workers busy.
     boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
@@ -105,9 +111,35 @@ public final class BarrierEngine implements TrainingEngine {
     LOG.info(
         "Barrier engine: {} workers ({}), minibatches per worker {}, {} rounds per epoch",
         workers,
-        sameJvm ? "one JVM: averaging through memory" : "averaging over TCP between tasks",
+        sameJvm
+            ? "one JVM: averaging through memory"
+            : ringKey == null
+                ? "averaging over TCP between tasks, ring security off"
+                : "averaging over TCP between tasks, authenticated and AES-GCM sealed",
         Arrays.toString(batchesPerWorker),
         StagePlan.rounds(batchesPerWorker, training.averagingFrequency()));
+  }
+
+  /**
+   * The run's ring key, drawn here and shipped in every stage's task closure; null when the ring is
+   * not secured or not used ({@code local[N]}).
+   *
+   * @throws ConfigException for {@code required} on a cluster without {@code spark.authenticate}
+   */
+  private static byte[] ringKey(JavaSparkContext sc, RingSecurity security, boolean sameJvm) {
+    if (sameJvm || security == RingSecurity.OFF) {
+      return null;
+    }
+    if (security == RingSecurity.REQUIRED
+        && !sc.getConf().getBoolean("spark.authenticate", false)) {
+      throw new ConfigException(
+          List.of(
+              ConfigKeys.TRAINING_RING_SECURITY.path()
+                  + " = required: Spark must authenticate (spark.authenticate=true, with"
+                  + " spark.authenticate.secret on standalone) so that the ring's key travels"
+                  + " only over authenticated connections; or set it to auto"));
+    }
+    return RingAuth.newRunKey();
   }
 
   /** {@code local} and {@code local[N]} (not {@code local-cluster}) run every task in this JVM. */
@@ -185,7 +217,9 @@ public final class BarrierEngine implements TrainingEngine {
             training.collectiveTimeout(),
             layout,
             numClasses,
-            normalizer);
+            normalizer,
+            ringKey,
+            training.ringSecurity() == RingSecurity.REQUIRED);
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
     BarrierFetchFailureReaper reaper = new BarrierFetchFailureReaper(sc.sc());
     sc.sc().addSparkListener(reaper);

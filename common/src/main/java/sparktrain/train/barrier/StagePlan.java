@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import sparktrain.data.Normalizer;
 import sparktrain.train.MiniBatches;
+import sparktrain.train.collective.RingAuth;
 
 /**
  * What every task of one barrier stage needs besides the network: which rounds of which epoch to
@@ -16,6 +17,10 @@ import sparktrain.train.MiniBatches;
  * @param batchesPerWorker minibatches of each worker's partition, by partition index
  * @param sameJvm whether every task runs in the driver's JVM ({@code local[N]}): average through
  *     memory, no rendezvous through Spark
+ * @param ringKey the run's ring key ({@link RingAuth#newRunKey}), or null: ring security off (or
+ *     not needed: {@code sameJvm})
+ * @param sparkSecretRequired whether a task that cannot read Spark's application secret (while
+ *     {@code spark.authenticate} is on) fails rather than warns ({@code ring-security = required})
  */
 record StagePlan(
     String runId,
@@ -31,7 +36,9 @@ record StagePlan(
     Duration timeout,
     MiniBatches.LabelLayout layout,
     int numClasses,
-    Normalizer normalizer)
+    Normalizer normalizer,
+    byte[] ringKey,
+    boolean sparkSecretRequired)
     implements Serializable {
 
   /** Rounds an epoch takes: enough for the worker with the most minibatches. */
