@@ -86,7 +86,7 @@ public final class BarrierEngine implements TrainingEngine {
     this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
     this.everyNRounds = everyNRounds;
     this.sameJvm = runsInDriverJvm(sc.master());
-    this.ringKey = ringKey(sc, training.ringSecurity(), sameJvm);
+    this.ringKey = ringKey(sc.getConf(), training.ringSecurity(), sameJvm);
     // As they are when already one partition per worker and not to be shuffled (e.g. a test's
     // data), else dealt evenly: every round then has all workers busy.
     boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
