@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -126,12 +127,11 @@ public final class BarrierEngine implements TrainingEngine {
    *
    * @throws ConfigException for {@code required} on a cluster without {@code spark.authenticate}
    */
-  private static byte[] ringKey(JavaSparkContext sc, RingSecurity security, boolean sameJvm) {
+  static byte[] ringKey(SparkConf conf, RingSecurity security, boolean sameJvm) {
     if (sameJvm || security == RingSecurity.OFF) {
       return null;
     }
-    if (security == RingSecurity.REQUIRED
-        && !sc.getConf().getBoolean("spark.authenticate", false)) {
+    if (security == RingSecurity.REQUIRED && !conf.getBoolean("spark.authenticate", false)) {
       throw new ConfigException(
           List.of(
               ConfigKeys.TRAINING_RING_SECURITY.path()

@@ -164,17 +164,28 @@ final class BarrierTask
     String host = hostOf(ctx.getTaskInfos()[rank].address());
     try (RingAllreduce.Listener listener = RingAllreduce.listen(host)) {
       String[] addresses = ctx.allGather(listener.address());
-      LOG.info(
-          "barrier stage {}: worker {} of {} at {}", ctx.stageId(), rank, size, addresses[rank]);
+      byte[] sparkSecret =
+          plan.ringKey() == null ? null : SparkSecret.read(plan.sparkSecretRequired());
       RingAuth auth =
           plan.ringKey() == null
               ? null
               : RingAuth.forStage(
                   plan.ringKey(),
-                  SparkSecret.read(plan.sparkSecretRequired()),
+                  sparkSecret,
                   plan.runId(),
                   ctx.stageId(),
                   ctx.stageAttemptNumber());
+      LOG.info(
+          "barrier stage {}: worker {} of {} at {} ({})",
+          ctx.stageId(),
+          rank,
+          size,
+          addresses[rank],
+          auth == null
+              ? "ring security off"
+              : sparkSecret == null
+                  ? "ring authenticated and sealed, keyed by the run's key"
+                  : "ring authenticated and sealed, keyed by the run's key and Spark's secret");
       return listener.connect(List.of(addresses), rank, plan.timeout(), ctx::isInterrupted, auth);
     } catch (IOException e) {
       throw new UncheckedIOException("worker " + rank + " cannot listen on " + host, e);

@@ -231,13 +231,15 @@ final class RingConnector {
         n = -1;
       }
       if (n < 0) {
+        if (handshake != null) {
+          // The listener dropped us: another key, or a flood of strangers pushed us out of its
+          // queue. Try again; a real mismatch ends at the timeout with this reason.
+          lastRejection = next.address() + " closed the connection during the handshake";
+          retryLater(new IOException(lastRejection));
+          return;
+        }
         throw new CollectiveException(
-            "rank "
-                + rank
-                + ": "
-                + next
-                + " closed the connection during the handshake"
-                + (handshake == null ? "" : " (it holds another key: not the same run or stage)"));
+            "rank " + rank + ": " + next + " closed the connection during the handshake");
       }
       if (outReply.hasRemaining()) {
         return;

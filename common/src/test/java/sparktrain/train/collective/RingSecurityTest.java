@@ -53,17 +53,11 @@ class RingSecurityTest {
   }
 
   private List<RingAllreduce.Listener> listeners(int n) throws IOException {
-    List<RingAllreduce.Listener> ls = new ArrayList<>();
-    for (int r = 0; r < n; r++) {
-      RingAllreduce.Listener l = RingAllreduce.listen("127.0.0.1");
-      toClose.add(l);
-      ls.add(l);
-    }
-    return ls;
+    return Ranks.listeners(n, toClose);
   }
 
   private static List<String> addresses(List<RingAllreduce.Listener> ls) {
-    return ls.stream().map(RingAllreduce.Listener::address).toList();
+    return Ranks.addresses(ls);
   }
 
   /** Connects ranks 0..n-1, rank r with {@code addressesOf.get(r)}. */
@@ -91,10 +85,19 @@ class RingSecurityTest {
    * (seeded), then the ring averages them; the parameters of every rank at the end.
    */
   private static float[][] train(List<RingAllreduce> groups) throws InterruptedException {
-    int n = groups.size();
-    float[][] params = new float[n][];
-    Ranks.all(
-        n,
+    List<Outcome<float[]>> outcomes = tryTrain(groups);
+    float[][] params = new float[groups.size()][];
+    for (int r = 0; r < params.length; r++) {
+      params[r] = outcomes.get(r).get();
+    }
+    return params;
+  }
+
+  /** {@link #train}, each rank's outcome. */
+  private static List<Outcome<float[]>> tryTrain(List<RingAllreduce> groups)
+      throws InterruptedException {
+    return Ranks.run(
+        groups.size(),
         r -> {
           float[] p = Ranks.data(7, 0, 0, LENGTH);
           for (int round = 0; round < ROUNDS; round++) {
@@ -104,9 +107,8 @@ class RingSecurityTest {
             }
             groups.get(r).mean(p);
           }
-          params[r] = p;
+          return p;
         });
-    return params;
   }
 
   @ParameterizedTest
@@ -160,6 +162,20 @@ class RingSecurityTest {
     }
     // closed without an acknowledgement (the idle one once the ring had formed without it)
     assertThat(attack.get(10, TimeUnit.SECONDS)).as("what the stranger got").isEqualTo("closed");
+  }
+
+  @Test
+  void aCrowdOfIdleStrangersDoesNotKeepTheRealPeerOut() throws Exception {
+    float[][] clean = train(ring(2, stage(6)));
+    List<RingAllreduce.Listener> ls = listeners(2);
+    List<String> a = addresses(ls);
+    // more than the listener keeps, fewer than its accept backlog (64)
+    for (int i = 0; i < RingConnector.MAX_CANDIDATES + 16; i++) {
+      Socket s = new Socket("127.0.0.1", port(a.get(1)));
+      toClose.add(s);
+    }
+    float[][] params = train(connect(ls, List.of(a, a), stage(6)));
+    assertThat(params[1]).isEqualTo(clean[1]);
   }
 
   /** Runs the stranger's attack; "closed" when the listener closed on it without an answer. */
@@ -266,19 +282,7 @@ class RingSecurityTest {
     // handshake checks a hash of it
     List<String> viaProxy = List.of(a.get(0), proxy.address());
     List<RingAllreduce> groups = connect(ls, List.of(viaProxy, viaProxy), auth);
-    return Ranks.run(
-        2,
-        r -> {
-          float[] p = Ranks.data(7, 0, 0, LENGTH);
-          for (int round = 0; round < ROUNDS; round++) {
-            float[] step = Ranks.data(7, r, round + 1, LENGTH);
-            for (int i = 0; i < LENGTH; i++) {
-              p[i] -= 0.01f * step[i];
-            }
-            groups.get(r).mean(p);
-          }
-          return p;
-        });
+    return tryTrain(groups);
   }
 
   /** Flips one bit of the byte at {@code at} of the client's stream. */
