@@ -416,12 +416,7 @@ final class RingConnector {
 
   /** Closes a connection that failed the handshake, and says so in the log. */
   private void reject(Candidate c, String why) {
-    String from;
-    try {
-      from = String.valueOf(c.channel.getRemoteAddress());
-    } catch (IOException e) {
-      from = "(unknown address)";
-    }
+    String from = remote(c);
     lastRejection = "a connection from " + from + " failed the handshake: " + why;
     LOG.warn(
         "rank {}: closed a connection from {} waiting for {}: {}; still waiting for {}",
@@ -431,6 +426,14 @@ final class RingConnector {
         why,
         prev);
     drop(c);
+  }
+
+  private static String remote(Candidate c) {
+    try {
+      return String.valueOf(c.channel.getRemoteAddress());
+    } catch (IOException e) {
+      return "(unknown address)";
+    }
   }
 
   private void drop(Candidate c) {
@@ -465,6 +468,17 @@ final class RingConnector {
 
   private void cleanUp(boolean ok) {
     RingLinks.closeQuietly(selector); // deregisters every channel
+    if (ok && handshake != null && !candidates.isEmpty()) {
+      List<String> from = new ArrayList<>();
+      for (Candidate c : candidates) {
+        from.add(remote(c));
+      }
+      LOG.warn(
+          "rank {}: closed {} connection(s) that did not complete the ring handshake: {}",
+          rank,
+          from.size(),
+          from);
+    }
     candidates.forEach(c -> RingLinks.closeQuietly(c.channel));
     if (!ok) {
       RingLinks.closeQuietly(out);
