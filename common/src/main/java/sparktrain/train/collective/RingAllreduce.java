@@ -108,7 +108,8 @@ public final class RingAllreduce implements Allreduce {
      * the group. timeout bounds connecting and every later blocking read/write of mean().
      *
      * <p>Returns once this rank's connections to both neighbours are up and both agreed on the
-     * group (size and address list). Closes this listener (also on failure).
+     * group (size and address list; with ring security, the stage key, ranks and size). Closes this
+     * listener (also on failure).
      *
      * @throws CollectiveException when a neighbour does not connect or answer within timeout, or
      *     the thread is interrupted
