@@ -21,10 +21,15 @@ import sparktrain.io.Json;
 import sparktrain.train.collective.Allreduce;
 import sparktrain.train.collective.LocalAllreduce;
 import sparktrain.train.collective.RingAllreduce;
+import sparktrain.train.collective.RingAuth;
 
 /**
- * Microbenchmark of the barrier engine's collectives: {@link RingAllreduce} over 127.0.0.1 and
- * {@link LocalAllreduce}, ranks as threads of this JVM, for several rank counts and array sizes.
+ * Microbenchmark of the barrier engine's collectives: {@link RingAllreduce} over 127.0.0.1 with
+ * ring security off and on (authenticated connections, AES-GCM frames), {@link LocalAllreduce}, and
+ * the raw TCP baseline ({@link RawTcpRing}: the same ranks moving the same bytes over plain
+ * sockets), ranks as threads of this JVM, for several rank counts and array sizes. All
+ * implementations of one rank count run one after the other, so the comparison sees the same
+ * machine load.
  *
  * <p>One group per (implementation, ranks), reused for every size, as the engine reuses it for
  * every round of an epoch. A round: the ranks wait at a barrier, then each calls {@link
@@ -58,13 +63,17 @@ public final class AllreduceBenchmark {
 
   /** The implementations measured. */
   public enum Impl {
-    /** {@link RingAllreduce} over 127.0.0.1. */
+    /** Plain TCP between the same ranks, moving the ring's bytes: the baseline. */
+    RAW_TCP,
+    /** {@link RingAllreduce} over 127.0.0.1, ring security off. */
     RING,
+    /** {@link RingAllreduce} over 127.0.0.1, authenticated and AES-GCM sealed. */
+    RING_SECURED,
     /** {@link LocalAllreduce} through memory. */
     LOCAL;
 
     String label() {
-      return name().toLowerCase(Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
   }
 
@@ -107,8 +116,8 @@ public final class AllreduceBenchmark {
       }
     }
     List<Result> results = new ArrayList<>();
-    for (Impl impl : Impl.values()) {
-      for (int n : ranks) {
+    for (int n : ranks) {
+      for (Impl impl : Impl.values()) {
         results.addAll(runGroup(impl, n, sizesMb, rounds));
       }
     }
@@ -150,6 +159,15 @@ public final class AllreduceBenchmark {
     if (impl == Impl.LOCAL) {
       return RankThreads.each(n, r -> LocalAllreduce.join(id, r, n, TIMEOUT));
     }
+    if (impl == Impl.RAW_TCP) {
+      try {
+        return RawTcpRing.connect(n);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    RingAuth auth =
+        impl == Impl.RING_SECURED ? RingAuth.forStage(RingAuth.newRunKey(), null, id, 0, 0) : null;
     List<RingAllreduce.Listener> listeners = new ArrayList<>();
     try {
       for (int r = 0; r < n; r++) {
@@ -160,7 +178,8 @@ public final class AllreduceBenchmark {
       throw new UncheckedIOException(e);
     }
     List<String> addresses = listeners.stream().map(RingAllreduce.Listener::address).toList();
-    return RankThreads.each(n, r -> listeners.get(r).connect(addresses, r, TIMEOUT));
+    return RankThreads.each(
+        n, r -> listeners.get(r).connect(addresses, r, TIMEOUT, () -> false, auth));
   }
 
   private static Result result(
@@ -216,9 +235,10 @@ public final class AllreduceBenchmark {
     json.put("machine", machine());
     json.put(
         "method",
-        "ranks are threads of one JVM; ring over 127.0.0.1; a round runs from the first rank"
-            + " entering mean() to the last leaving it; algbw = bytes / median; busbw = algbw x"
-            + " 2(n-1)/n");
+        "ranks are threads of one JVM; ring and raw TCP over 127.0.0.1; a round runs from the"
+            + " first rank entering mean() to the last leaving it; algbw = bytes / median; busbw ="
+            + " algbw x 2(n-1)/n; raw-tcp moves the ring's bytes over plain sockets, both"
+            + " directions at once; ring-secured: authenticated connections, AES-GCM frames");
     json.put("results", results);
     try {
       Files.createDirectories(dir);
@@ -272,6 +292,71 @@ public final class AllreduceBenchmark {
               String.format(Locale.ROOT, "%.2f", r.algbwGbPerS()),
               String.format(Locale.ROOT, "%.2f", r.busbwGbPerS())));
     }
+    return render(header, rows)
+        + "time per mean(): first rank in to last rank out; algbw = size / median;"
+        + " busbw = algbw x 2(n-1)/n; ranks are threads of one JVM, ring over 127.0.0.1\n";
+  }
+
+  /**
+   * Raw TCP, the ring unsecured and the ring secured side by side for every (ranks, size) that has
+   * all three: medians, the secured ring's time against the unsecured one, each ring's rate as a
+   * share of the raw baseline's, and the group set-up (listen, connect, handshakes) of each.
+   */
+  public static String comparison(List<Result> results) {
+    List<String> header =
+        List.of(
+            "ranks",
+            "size MB",
+            "raw ms",
+            "ring ms",
+            "secured ms",
+            "secured/ring",
+            "ring % raw",
+            "secured % raw",
+            "setup ms ring/secured");
+    List<List<String>> rows = new ArrayList<>();
+    for (Result raw : results) {
+      if (!raw.impl().equals(Impl.RAW_TCP.label())) {
+        continue;
+      }
+      Result ring = find(results, Impl.RING, raw);
+      Result secured = find(results, Impl.RING_SECURED, raw);
+      if (ring == null || secured == null) {
+        continue;
+      }
+      rows.add(
+          List.of(
+              Integer.toString(raw.ranks()),
+              String.format(Locale.ROOT, "%.1f", raw.sizeMb()),
+              String.format(Locale.ROOT, "%.3f", raw.medianMs()),
+              String.format(Locale.ROOT, "%.3f", ring.medianMs()),
+              String.format(Locale.ROOT, "%.3f", secured.medianMs()),
+              String.format(Locale.ROOT, "%.2f", secured.medianMs() / ring.medianMs()),
+              String.format(Locale.ROOT, "%.0f%%", 100 * raw.medianMs() / ring.medianMs()),
+              String.format(Locale.ROOT, "%.0f%%", 100 * raw.medianMs() / secured.medianMs()),
+              String.format(Locale.ROOT, "%.1f/%.1f", ring.setupMs(), secured.setupMs())));
+    }
+    if (rows.isEmpty()) {
+      return "";
+    }
+    return render(header, rows)
+        + "raw: plain TCP moving the ring's bytes (both directions at once, no steps, no sums);"
+        + " ring: security off; secured: authenticated, AES-GCM frames (integrity and encryption);"
+        + " % raw: raw ms / ring ms; setup: listen + connect (+ handshakes) of the whole group\n";
+  }
+
+  private static Result find(List<Result> results, Impl impl, Result like) {
+    for (Result r : results) {
+      if (r.impl().equals(impl.label())
+          && r.ranks() == like.ranks()
+          && r.sizeMb() == like.sizeMb()) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static String render(List<String> header, List<List<String>> rows) {
     int[] width = new int[header.size()];
     for (int c = 0; c < width.length; c++) {
       width[c] = header.get(c).length();
@@ -283,9 +368,7 @@ public final class AllreduceBenchmark {
     line(sb, header, width);
     line(sb, Arrays.stream(width).mapToObj("-"::repeat).toList(), width);
     rows.forEach(row -> line(sb, row, width));
-    return sb
-        + "time per mean(): first rank in to last rank out; algbw = size / median;"
-        + " busbw = algbw x 2(n-1)/n; ranks are threads of one JVM, ring over 127.0.0.1\n";
+    return sb.toString();
   }
 
   private static void line(StringBuilder sb, List<String> cells, int[] width) {

@@ -100,6 +100,8 @@ public final class ConfigKeys {
   public static final Key TRAINING_COLLECTIVE_TIMEOUT =
       Key.of("training.collective-timeout", Range.atLeast(1));
 
+  public static final Key TRAINING_RING_SECURITY = Key.of("training.ring-security");
+
   /** Range in milliseconds. */
   public static final Key TRAINING_PROGRESS_INTERVAL =
       Key.of("training.progress-interval", Range.atLeast(0));

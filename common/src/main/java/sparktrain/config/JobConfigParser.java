@@ -69,6 +69,7 @@ import static sparktrain.config.ConfigKeys.TRAINING_PREFETCH;
 import static sparktrain.config.ConfigKeys.TRAINING_PROGRESS_INTERVAL;
 import static sparktrain.config.ConfigKeys.TRAINING_RDD_APPROACH;
 import static sparktrain.config.ConfigKeys.TRAINING_REPARTITION;
+import static sparktrain.config.ConfigKeys.TRAINING_RING_SECURITY;
 import static sparktrain.config.ConfigKeys.TRAINING_SEED;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE_BUFFER;
@@ -178,7 +179,8 @@ final class JobConfigParser {
             in.duration(TRAINING_COLLECTIVE_TIMEOUT),
             in.oneOf(TRAINING_DATA_PATH, DataPath.class),
             shuffleBuffer(),
-            in.string(TRAINING_SPOOL_DIR));
+            in.string(TRAINING_SPOOL_DIR),
+            in.oneOf(TRAINING_RING_SECURITY, RingSecurity.class));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),

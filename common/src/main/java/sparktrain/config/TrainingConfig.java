@@ -6,8 +6,9 @@ import java.time.Duration;
  * The {@code training} section. {@code workers} 0 means Spark's default parallelism; {@code
  * prefetch} 0 means no asynchronous prefetch. {@code prefetch}, {@code rddApproach}, {@code
  * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
- * collectiveTimeout}, {@code dataPath}, {@code shuffleBuffer} and {@code spoolDir} to the {@code
- * barrier} engine only ({@code spoolDir} empty: {@code data-cache/} in the run directory).
+ * collectiveTimeout}, {@code dataPath}, {@code shuffleBuffer}, {@code spoolDir} and {@code
+ * ringSecurity} to the {@code barrier} engine only ({@code spoolDir} empty: {@code data-cache/} in
+ * the run directory).
  */
 public record TrainingConfig(
     int epochs,
@@ -26,9 +27,13 @@ public record TrainingConfig(
     Duration collectiveTimeout,
     DataPath dataPath,
     ShuffleBufferSize shuffleBuffer,
-    String spoolDir) {
+    String spoolDir,
+    RingSecurity ringSecurity) {
 
-  /** The settings before {@code training.data-path} existed: streamed data, defaults. */
+  /**
+   * The settings before {@code training.data-path} and {@code training.ring-security} existed:
+   * streamed data, the ring secured ({@code auto}), defaults.
+   */
   public TrainingConfig(
       int epochs,
       int batchSizePerWorker,
@@ -61,7 +66,8 @@ public record TrainingConfig(
         collectiveTimeout,
         DataPath.STREAM,
         ShuffleBufferSize.auto(),
-        "");
+        "",
+        RingSecurity.AUTO);
   }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */

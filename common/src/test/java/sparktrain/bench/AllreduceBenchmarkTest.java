@@ -31,18 +31,21 @@ class AllreduceBenchmarkTest {
           .isGreaterThanOrEqualTo(row.get("median_ms").asDouble());
       assertThat(row.get("algbw_gb_per_s").asDouble()).isPositive();
     }
-    assertThat(keys)
-        .containsExactly(
-            "ring/2/4.0E-4",
-            "ring/2/0.04",
-            "ring/3/4.0E-4",
-            "ring/3/0.04",
-            "local/2/4.0E-4",
-            "local/2/0.04",
-            "local/3/4.0E-4",
-            "local/3/0.04");
+    List<String> expected = new ArrayList<>();
+    for (int n : List.of(2, 3)) { // every implementation of one rank count, one after the other
+      for (String impl : List.of("raw-tcp", "ring", "ring-secured", "local")) {
+        expected.add(impl + "/" + n + "/4.0E-4");
+        expected.add(impl + "/" + n + "/0.04");
+      }
+    }
+    assertThat(keys).containsExactlyElementsOf(expected);
     assertThat(results.get(1).floats()).isEqualTo(10_000);
-    assertThat(AllreduceBenchmark.table(results).lines().count()).isEqualTo(2 + 8 + 1);
+    assertThat(AllreduceBenchmark.table(results).lines().count()).isEqualTo(2 + 16 + 1);
+    // side by side: one row per (ranks, size), the secured ring against the unsecured one and raw
+    List<String> comparison = AllreduceBenchmark.comparison(results).lines().toList();
+    assertThat(comparison).hasSize(2 + 4 + 1);
+    assertThat(comparison.get(0)).contains("raw ms", "ring ms", "secured ms", "secured/ring");
+    assertThat(comparison.get(2)).matches("\\| 2 +\\| +0\\.0 \\|.*%.*");
   }
 
   @Test

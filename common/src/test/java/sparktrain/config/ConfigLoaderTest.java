@@ -89,7 +89,8 @@ class ConfigLoaderTest {
                 true,
                 Duration.ofSeconds(10),
                 TrainingEngineKind.BARRIER,
-                Duration.ofMinutes(2)));
+                Duration.ofMinutes(2),
+                RingSecurity.AUTO));
     assertThat(job.checkpoint()).isEqualTo(new CheckpointConfig("", 1, 3));
     assertThat(job.output()).isEqualTo(new OutputConfig(""));
   }

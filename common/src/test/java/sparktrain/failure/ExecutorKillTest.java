@@ -40,6 +40,11 @@ import sparktrain.train.TrainSummary;
  * replacement executor; the run completes every epoch with the accuracy of an undisturbed run. Both
  * engines: DL4J's (lost tasks of a round re-run) and the barrier engine (the epoch's stage retried
  * as a whole).
+ *
+ * <p>With Spark's security on, as on shared clusters: {@code spark.authenticate} with a secret
+ * (master, workers, driver and executors) and {@code spark.network.crypto.enabled}; the barrier
+ * engine runs with {@code training.ring-security = required}, so its ring is keyed with Spark's
+ * secret read on the executors (a task that cannot read it fails).
  */
 class ExecutorKillTest {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorKillTest.class);
@@ -51,9 +56,17 @@ class ExecutorKillTest {
   private static StandaloneCluster cluster;
   private static SparkSession spark;
 
+  private static final String SECRET = java.util.UUID.randomUUID().toString();
+
   @BeforeAll
   static void start() {
-    cluster = StandaloneCluster.start(dir.resolve("cluster"), 2);
+    cluster =
+        StandaloneCluster.start(
+            dir.resolve("cluster"),
+            2,
+            1,
+            "1g",
+            List.of("-Dspark.authenticate=true", "-Dspark.authenticate.secret=" + SECRET));
     cluster.awaitWorkers(2, TIMEOUT);
     SparkConf conf =
         SparkSessions.applyDl4jDefaults(new SparkConf())
@@ -61,6 +74,9 @@ class ExecutorKillTest {
             .setAppName("executor-kill-test")
             .set("spark.driver.host", "127.0.0.1")
             .set("spark.ui.enabled", "false")
+            .set("spark.authenticate", "true")
+            .set("spark.authenticate.secret", SECRET)
+            .set("spark.network.crypto.enabled", "true")
             .set("spark.executor.memory", "768m")
             .set("spark.executor.extraClassPath", StandaloneCluster.testClasspath())
             .set(
@@ -104,6 +120,7 @@ class ExecutorKillTest {
                 out,
                 "training.epochs=3",
                 "training.rdd-approach=direct",
+                "training.ring-security=required",
                 "training.engine=" + engine)),
         spark,
         TrainJob.Options.fresh());

@@ -93,6 +93,19 @@ public final class StandaloneCluster implements AutoCloseable {
    */
   public static StandaloneCluster start(
       Path workDir, int workers, int coresPerWorker, String memoryPerWorker) {
+    return start(workDir, workers, coresPerWorker, memoryPerWorker, List.of());
+  }
+
+  /**
+   * {@link #start(Path, int, int, String)} with {@code daemonOptions} (JVM options such as {@code
+   * -Dspark.authenticate=true}) for the master and the workers.
+   */
+  public static StandaloneCluster start(
+      Path workDir,
+      int workers,
+      int coresPerWorker,
+      String memoryPerWorker,
+      List<String> daemonOptions) {
     if (workers < 1 || coresPerWorker < 1) {
       throw new IllegalArgumentException(
           "workers and coresPerWorker must be >= 1, got " + workers + " and " + coresPerWorker);
@@ -115,7 +128,7 @@ public final class StandaloneCluster implements AutoCloseable {
           cluster.launch(
               "master",
               ports[0],
-              List.of("-Dspark.port.maxRetries=0"),
+              concat(List.of("-Dspark.port.maxRetries=0"), daemonOptions),
               MASTER_CLASS,
               "--host",
               HOST,
@@ -139,7 +152,7 @@ public final class StandaloneCluster implements AutoCloseable {
             cluster.launch(
                 "worker-" + i,
                 port,
-                List.of(),
+                daemonOptions,
                 WORKER_CLASS,
                 cluster.masterUrl(),
                 "--host",
@@ -316,6 +329,12 @@ public final class StandaloneCluster implements AutoCloseable {
             .env("SPARK_CONF_DIR", null)
             .start(log);
     return new Daemon(name, port, process, log);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static String jarsOnly(String classpath) {

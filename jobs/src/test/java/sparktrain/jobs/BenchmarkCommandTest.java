@@ -98,7 +98,15 @@ class BenchmarkCommandTest {
       out.toString()
     };
     assertThat(SparktrainCli.run(args)).isZero();
-    assertThat(stdout()).contains("| ring ", "| local ", "median ms", "allreduce.json");
+    assertThat(stdout())
+        .contains(
+            "| raw-tcp ",
+            "| ring ",
+            "| ring-secured ",
+            "| local ",
+            "median ms",
+            "secured/ring",
+            "allreduce.json");
     JsonNode json = new ObjectMapper().readTree(out.resolve("allreduce.json").toFile());
     List<String> rows = new ArrayList<>();
     for (JsonNode row : json.get("results")) {
@@ -108,6 +116,14 @@ class BenchmarkCommandTest {
     }
     assertThat(rows)
         .containsExactlyInAnyOrder(
+            "raw-tcp 2 4.0E-4",
+            "raw-tcp 2 0.004",
+            "raw-tcp 3 4.0E-4",
+            "raw-tcp 3 0.004",
+            "ring-secured 2 4.0E-4",
+            "ring-secured 2 0.004",
+            "ring-secured 3 4.0E-4",
+            "ring-secured 3 0.004",
             "ring 2 4.0E-4",
             "ring 2 0.004",
             "ring 3 4.0E-4",

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import sparktrain.config.ConfigException;
+import sparktrain.config.ConfigKeys;
+import sparktrain.config.RingSecurity;
 import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
 import sparktrain.data.Normalizer;
@@ -25,6 +29,7 @@ import sparktrain.train.FitProgress;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.RoundListener;
 import sparktrain.train.TrainingEngine;
+import sparktrain.train.collective.RingAuth;
 
 /**
  * The {@code barrier} engine (driver side). Every epoch each worker streams its share of the
@@ -57,6 +62,7 @@ public final class BarrierEngine implements TrainingEngine {
   private final int numClasses;
   private final Normalizer normalizer;
   private final String runId = UUID.randomUUID().toString();
+  private final byte[] ringKey;
   private final boolean ownsCache;
   private final FitProgress progress;
   private final RoundHeartbeats heartbeats;
@@ -96,6 +102,7 @@ public final class BarrierEngine implements TrainingEngine {
     this.sameJvm = runsInDriverJvm(sc.master());
     this.spool = null;
     this.hadoopConf = null;
+    this.ringKey = ringKey(sc.getConf(), training.ringSecurity(), sameJvm);
     // As they are when already one partition per worker and not to be shuffled (e.g. a test's
     // data), else dealt evenly: every round then has all workers busy.
     boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
@@ -149,6 +156,7 @@ public final class BarrierEngine implements TrainingEngine {
     this.heartbeats = new RoundHeartbeats(progress);
     this.sameJvm = runsInDriverJvm(sc.master());
     this.spool = spool;
+    this.ringKey = ringKey(sc.getConf(), training.ringSecurity(), sameJvm);
     this.hadoopConf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
     this.examples = sc.parallelize(List.of(), workers);
     this.ownsCache = false;
@@ -162,10 +170,35 @@ public final class BarrierEngine implements TrainingEngine {
         "Barrier engine: {} workers ({}), training data {}, minibatches per worker {}, {} rounds"
             + " per epoch",
         workers,
-        sameJvm ? "one JVM: averaging through memory" : "averaging over TCP between tasks",
+        sameJvm
+            ? "one JVM: averaging through memory"
+            : ringKey == null
+                ? "averaging over TCP between tasks, ring security off"
+                : "averaging over TCP between tasks, authenticated and AES-GCM sealed",
         data,
         Arrays.toString(batchesPerWorker),
         StagePlan.rounds(batchesPerWorker, training.averagingFrequency()));
+  }
+
+  /**
+   * The run's ring key, drawn here and shipped in every stage's task closure; null when the ring is
+   * not secured or not used ({@code local[N]}).
+   *
+   * @throws ConfigException for {@code required} on a cluster without {@code spark.authenticate}
+   */
+  static byte[] ringKey(SparkConf conf, RingSecurity security, boolean sameJvm) {
+    if (sameJvm || security == RingSecurity.OFF) {
+      return null;
+    }
+    if (security == RingSecurity.REQUIRED && !conf.getBoolean("spark.authenticate", false)) {
+      throw new ConfigException(
+          List.of(
+              ConfigKeys.TRAINING_RING_SECURITY.path()
+                  + " = required: Spark must authenticate (spark.authenticate=true, with"
+                  + " spark.authenticate.secret on standalone) so that the ring's key travels"
+                  + " only over authenticated connections; or set it to auto"));
+    }
+    return RingAuth.newRunKey();
   }
 
   /** {@code local} and {@code local[N]} (not {@code local-cluster}) run every task in this JVM. */
@@ -261,7 +294,9 @@ public final class BarrierEngine implements TrainingEngine {
             normalizer,
             spool,
             hadoopConf,
-            training.shuffleBuffer());
+            training.shuffleBuffer(),
+            ringKey,
+            training.ringSecurity() == RingSecurity.REQUIRED);
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
     LongAccumulator roundsDone = sc.sc().longAccumulator("sparktrain rounds done");
     heartbeats.watch(roundsDone, roundsBefore);

@@ -25,6 +25,7 @@ import sparktrain.train.Shuffle;
 import sparktrain.train.collective.Allreduce;
 import sparktrain.train.collective.LocalAllreduce;
 import sparktrain.train.collective.RingAllreduce;
+import sparktrain.train.collective.RingAuth;
 
 /**
  * One task of a barrier stage: builds the network from the broadcast state, cuts its partition's
@@ -233,9 +234,10 @@ final class BarrierTask
 
   /**
    * The averaging group: shared memory when every task is in one JVM, else a TCP ring whose
-   * addresses are exchanged with one {@code allGather} (the stage's only call through Spark). Its
-   * waits also end when Spark marks this task killed: Spark kills the other tasks of a failed
-   * barrier stage without interrupting their threads.
+   * addresses are exchanged with one {@code allGather} (the stage's only call through Spark),
+   * authenticated with a key of this stage attempt unless ring security is off. Its waits also end
+   * when Spark marks this task killed: Spark kills the other tasks of a failed barrier stage
+   * without interrupting their threads.
    */
   private Allreduce join(BarrierTaskContext ctx, int rank) {
     int size = plan.workers();
@@ -246,9 +248,29 @@ final class BarrierTask
     String host = hostOf(ctx.getTaskInfos()[rank].address());
     try (RingAllreduce.Listener listener = RingAllreduce.listen(host)) {
       String[] addresses = ctx.allGather(listener.address());
+      byte[] sparkSecret =
+          plan.ringKey() == null ? null : SparkSecret.read(plan.sparkSecretRequired());
+      RingAuth auth =
+          plan.ringKey() == null
+              ? null
+              : RingAuth.forStage(
+                  plan.ringKey(),
+                  sparkSecret,
+                  plan.runId(),
+                  ctx.stageId(),
+                  ctx.stageAttemptNumber());
       LOG.info(
-          "barrier stage {}: worker {} of {} at {}", ctx.stageId(), rank, size, addresses[rank]);
-      return listener.connect(List.of(addresses), rank, plan.timeout(), ctx::isInterrupted);
+          "barrier stage {}: worker {} of {} at {} ({})",
+          ctx.stageId(),
+          rank,
+          size,
+          addresses[rank],
+          auth == null
+              ? "ring security off"
+              : sparkSecret == null
+                  ? "ring authenticated and sealed, keyed by the run's key"
+                  : "ring authenticated and sealed, keyed by the run's key and Spark's secret");
+      return listener.connect(List.of(addresses), rank, plan.timeout(), ctx::isInterrupted, auth);
     } catch (IOException e) {
       throw new UncheckedIOException("worker " + rank + " cannot listen on " + host, e);
     }

@@ -8,6 +8,7 @@ import sparktrain.config.ShuffleBufferSize;
 import sparktrain.data.Normalizer;
 import sparktrain.data.spool.SpoolIndex;
 import sparktrain.train.MiniBatches;
+import sparktrain.train.collective.RingAuth;
 
 /**
  * What every task of one barrier stage needs besides the network: which rounds of which epoch to
@@ -23,6 +24,10 @@ import sparktrain.train.MiniBatches;
  * @param spool the streamed training data (null: each task's partition, held in memory)
  * @param hadoopConf the Hadoop configuration to read the spool with (null without a spool)
  * @param shuffleBuffer the streamed data's shuffle buffer
+ * @param ringKey the run's ring key ({@link RingAuth#newRunKey}), or null: ring security off (or
+ *     not needed: {@code sameJvm})
+ * @param sparkSecretRequired whether a task that cannot read Spark's application secret (while
+ *     {@code spark.authenticate} is on) fails rather than warns ({@code ring-security = required})
  */
 record StagePlan(
     String runId,
@@ -41,7 +46,9 @@ record StagePlan(
     Normalizer normalizer,
     SpoolIndex spool,
     Broadcast<SerializableConfiguration> hadoopConf,
-    ShuffleBufferSize shuffleBuffer)
+    ShuffleBufferSize shuffleBuffer,
+    byte[] ringKey,
+    boolean sparkSecretRequired)
     implements Serializable {
 
   /** Rounds an epoch takes: enough for the worker with the most minibatches. */

@@ -29,6 +29,9 @@ import java.util.function.BooleanSupplier;
  * whose previous rank calls with another length, or has made another number of calls, fails at
  * once, and its failure closes its connections, which fails the others within milliseconds.
  *
+ * <p>With a {@link RingAuth}, every connection is mutually authenticated before any float is read
+ * and every message travels in AES-GCM frames (see {@link RingLinks}).
+ *
  * <p>Use: every rank calls {@link #listen}, publishes {@link Listener#address()} (e.g. through
  * {@code BarrierTaskContext.allGather}), then calls {@link Listener#connect} with all addresses.
  */
@@ -105,7 +108,8 @@ public final class RingAllreduce implements Allreduce {
      * the group. timeout bounds connecting and every later blocking read/write of mean().
      *
      * <p>Returns once this rank's connections to both neighbours are up and both agreed on the
-     * group (size and address list). Closes this listener (also on failure).
+     * group (size and address list; with ring security, the stage key, ranks and size). Closes this
+     * listener (also on failure).
      *
      * @throws CollectiveException when a neighbour does not connect or answer within timeout, or
      *     the thread is interrupted
@@ -123,6 +127,20 @@ public final class RingAllreduce implements Allreduce {
      */
     public RingAllreduce connect(
         List<String> addresses, int rank, Duration timeout, BooleanSupplier cancelled) {
+      return connect(addresses, rank, timeout, cancelled, null);
+    }
+
+    /**
+     * {@link #connect(List, int, Duration, BooleanSupplier)} with ring security: with {@code auth}
+     * every connection is authenticated (a connection that fails is closed and the wait goes on for
+     * the real neighbour) and every frame sealed with AES-GCM; {@code null}: neither.
+     */
+    public RingAllreduce connect(
+        List<String> addresses,
+        int rank,
+        Duration timeout,
+        BooleanSupplier cancelled,
+        RingAuth auth) {
       Objects.requireNonNull(addresses, "addresses");
       Limits limits = Limits.of(timeout, cancelled);
       if (addresses.isEmpty() || rank < 0 || rank >= addresses.size()) {
@@ -140,7 +158,7 @@ public final class RingAllreduce implements Allreduce {
         if (addresses.size() == 1) {
           return new RingAllreduce(0, 1, null, limits);
         }
-        RingLinks links = RingConnector.connect(server, List.copyOf(addresses), rank, limits);
+        RingLinks links = RingConnector.connect(server, List.copyOf(addresses), rank, limits, auth);
         return new RingAllreduce(rank, addresses.size(), links, limits);
       } finally {
         close();

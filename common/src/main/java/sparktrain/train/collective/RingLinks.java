@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.AEADBadTagException;
 
 /**
  * The two connections of one rank of a ring: it writes to the next rank and reads from the previous
@@ -21,6 +22,12 @@ import java.util.concurrent.TimeUnit;
  * the call and closed its group (it has everything it needs from this rank), so its end-of-stream
  * is no longer an error: the bytes still coming from the previous rank are read to the end. Any
  * failure closes both connections, so the failure travels around the ring within milliseconds.
+ *
+ * <p>With ring security on, each message goes as frames of at most {@value #FRAME_BYTES} bytes (the
+ * call header is a frame of its own), each sealed by the connection's {@link FrameCipher}: frames
+ * are sealed just ahead of the socket and opened as soon as they are in, so the ciphers of both
+ * ends run while the bytes travel. A frame that fails its check fails the call (and the group).
+ * Frame lengths are never sent: both ends know the message length.
  */
 final class RingLinks implements AutoCloseable {
   private final int rank;
@@ -34,15 +41,35 @@ final class RingLinks implements AutoCloseable {
   private final Limits limits;
   private final long timeoutNanos;
   private final ByteBuffer probe = ByteBuffer.allocate(16);
+  private final FrameCipher sealer; // null: ring security off
+  private final FrameCipher opener;
+  private ByteBuffer wireOut;
+  private ByteBuffer wireIn;
   private volatile boolean closed;
+
+  /** Largest frame of a sealed message (plain bytes). */
+  static final int FRAME_BYTES = 256 << 10;
 
   /** Test hook: bytes this rank sends before it closes its connections and fails; -1: never. */
   private long dieAfterBytes = -1;
 
   private long sentBytes;
 
-  RingLinks(int rank, Peer next, Peer prev, SocketChannel out, SocketChannel in, Limits limits)
+  RingLinks(
+      int rank,
+      Peer next,
+      Peer prev,
+      SocketChannel out,
+      SocketChannel in,
+      Limits limits,
+      FrameCipher sealer,
+      FrameCipher opener)
       throws IOException {
+    if ((sealer == null) != (opener == null)) {
+      throw new IllegalArgumentException("both connections are sealed or neither");
+    }
+    this.sealer = sealer;
+    this.opener = opener;
     this.rank = rank;
     this.next = next;
     this.prev = prev;
@@ -82,6 +109,10 @@ final class RingLinks implements AutoCloseable {
    * the rest is read: the rest's length is only trusted once the header agreed.
    */
   void exchange(ByteBuffer send, ByteBuffer recv, int header, Runnable onHeader) {
+    if (sealer != null) {
+      sealedExchange(send, recv, header, onHeader);
+      return;
+    }
     int recvEnd = recv.limit();
     boolean headerPending = header > 0;
     if (headerPending) {
@@ -119,6 +150,122 @@ final class RingLinks implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw fail(closed ? "closed while in mean()" : "mean() failed: " + e, e);
     }
+  }
+
+  /** Whether frames are sealed (ring security on). */
+  boolean sealed() {
+    return sealer != null;
+  }
+
+  /** {@link #exchange} in sealed frames. */
+  private void sealedExchange(ByteBuffer send, ByteBuffer recv, int header, Runnable onHeader) {
+    int sendFrom = send.position();
+    int sendLen = send.remaining();
+    int recvFrom = recv.position();
+    int recvLen = recv.remaining();
+    wireOut = capacity(wireOut, wireBytes(sendLen, header));
+    wireIn = capacity(wireIn, wireBytes(recvLen, header));
+    wireOut.clear().limit(0); // [position, limit): sealed, not yet written
+    wireIn.clear().limit(wireBytes(recvLen, header));
+    int sealed = 0; // plain bytes of send sealed so far
+    int opened = 0; // plain bytes of recv opened so far
+    int openedWire = 0; // wire bytes of those
+    boolean blocked = false; // the last write took nothing: seal ahead meanwhile
+    long lastSend = System.nanoTime();
+    long lastRecv = lastSend;
+    try {
+      while (true) {
+        boolean progress = false;
+        if (sealed < sendLen && (!wireOut.hasRemaining() || blocked)) {
+          int len = frameLength(sealed, sendLen, header);
+          int limit = wireOut.limit();
+          ByteBuffer plain = send.duplicate();
+          plain.limit(sendFrom + sealed + len).position(sendFrom + sealed);
+          ByteBuffer dst = wireOut.duplicate();
+          dst.limit(limit + len + FrameCipher.TAG_BYTES).position(limit);
+          sealer.seal(plain, dst);
+          wireOut.limit(limit + len + FrameCipher.TAG_BYTES);
+          sealed += len;
+          progress = true;
+        }
+        if (wireOut.hasRemaining()) {
+          int n = write(wireOut);
+          blocked = n == 0;
+          if (n > 0) {
+            progress = true;
+            lastSend = System.nanoTime();
+          }
+        }
+        if (wireIn.hasRemaining() && read(wireIn) > 0) {
+          progress = true;
+          lastRecv = System.nanoTime();
+        }
+        while (opened < recvLen) {
+          int len = frameLength(opened, recvLen, header);
+          int frameEnd = openedWire + len + FrameCipher.TAG_BYTES;
+          if (wireIn.position() < frameEnd) {
+            break;
+          }
+          ByteBuffer frame = wireIn.duplicate();
+          frame.limit(frameEnd).position(openedWire);
+          ByteBuffer plain = recv.duplicate();
+          plain.limit(recvFrom + opened + len).position(recvFrom + opened);
+          try {
+            opener.open(frame, plain);
+          } catch (AEADBadTagException e) {
+            throw fail(
+                "frame "
+                    + (opener.frames())
+                    + " from "
+                    + prev
+                    + " failed its integrity check: changed, replayed, reordered or forged on"
+                    + " the way; the data is not used",
+                e);
+          }
+          opened += len;
+          openedWire = frameEnd;
+          progress = true;
+          if (opened == header) {
+            onHeader.run();
+          }
+        }
+        if (sealed == sendLen && !wireOut.hasRemaining() && opened == recvLen) {
+          recv.position(recv.limit());
+          send.position(send.limit());
+          return;
+        }
+        if (!progress) {
+          await(
+              wireOut.hasRemaining() || sealed < sendLen,
+              wireIn.hasRemaining(),
+              lastSend,
+              lastRecv);
+        }
+      }
+    } catch (CollectiveException e) {
+      close();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw fail(closed ? "closed while in mean()" : "mean() failed: " + e, e);
+    }
+  }
+
+  /** Plain bytes of the frame that starts at {@code offset} of a message of {@code length}. */
+  private static int frameLength(int offset, int length, int header) {
+    return offset < header ? header - offset : Math.min(FRAME_BYTES, length - offset);
+  }
+
+  /** Bytes on the wire of a sealed message of {@code length} plain bytes. */
+  static int wireBytes(int length, int header) {
+    int frames = 0;
+    for (int offset = 0; offset < length; offset += frameLength(offset, length, header)) {
+      frames++;
+    }
+    return length + frames * FrameCipher.TAG_BYTES;
+  }
+
+  private static ByteBuffer capacity(ByteBuffer b, int bytes) {
+    return b != null && b.capacity() >= bytes ? b : ByteBuffer.allocateDirect(bytes);
   }
 
   private int read(ByteBuffer recv) {

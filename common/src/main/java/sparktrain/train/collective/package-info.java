@@ -13,6 +13,13 @@
  *       arrays, no copies beyond writing the result.
  * </ul>
  *
+ * <p>Security: with a {@link sparktrain.train.collective.RingAuth} (the key of one stage attempt of
+ * one run), every ring connection is mutually authenticated before any float is read ({@code
+ * RingHandshake}: HMAC-SHA256 challenge-response with fresh nonces from both ends and role labels)
+ * and every frame is sealed with AES-GCM under a key of its own per connection, its frame number as
+ * nonce ({@code FrameCipher}); a stranger's connection is closed and the listener goes on waiting
+ * for the real peer. Without one, the ring is as it was: plain floats.
+ *
  * <p>Numerics: sums in float, then one division by N; each element of the result is computed by
  * exactly one rank (its chunk) and copied to the others, so all ranks end bit-identical. The ring
  * sums chunk c in ring order starting at rank c, the local group in rank order; the two

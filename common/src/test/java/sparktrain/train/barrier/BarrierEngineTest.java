@@ -17,6 +17,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.ConfigException;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
+import sparktrain.config.RingSecurity;
 import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
@@ -286,5 +287,23 @@ class BarrierEngineTest extends LocalSparkTestBase {
         .isNotInstanceOf(UserInputException.class);
     // stopped after KILLS_TO_GIVE_UP kills, long before the 5 minutes
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void ringKeyIsDrawnPerRunOnlyForAClusterRingAndRequiredNeedsSparkAuthentication() {
+    SparkConf plain = new SparkConf(false);
+    SparkConf authenticated = new SparkConf(false).set("spark.authenticate", "true");
+    byte[] a = BarrierEngine.ringKey(plain, RingSecurity.AUTO, false);
+    byte[] b = BarrierEngine.ringKey(plain, RingSecurity.AUTO, false);
+    assertThat(a).hasSize(32).isNotEqualTo(b);
+    assertThat(BarrierEngine.ringKey(authenticated, RingSecurity.REQUIRED, false)).hasSize(32);
+    assertThat(BarrierEngine.ringKey(plain, RingSecurity.OFF, false)).isNull();
+    // local[N]: no sockets, nothing to key, whatever the setting
+    assertThat(BarrierEngine.ringKey(plain, RingSecurity.REQUIRED, true)).isNull();
+    assertThatThrownBy(() -> BarrierEngine.ringKey(plain, RingSecurity.REQUIRED, false))
+        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(UserInputException.class)
+        .hasMessageContaining("training.ring-security = required")
+        .hasMessageContaining("spark.authenticate=true");
   }
 }

@@ -192,4 +192,21 @@ final class Ranks {
   static int[] lengths(int n) {
     return new int[] {0, 1, 7, Math.max(n - 1, 0), n + 1, 3 * n + 2, 1_001, 305_311, 1_000_003};
   }
+
+  /** {@code n} listeners on 127.0.0.1, each also added to {@code toClose}. */
+  static List<RingAllreduce.Listener> listeners(int n, List<AutoCloseable> toClose)
+      throws java.io.IOException {
+    List<RingAllreduce.Listener> ls = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      RingAllreduce.Listener l = RingAllreduce.listen("127.0.0.1");
+      toClose.add(l);
+      ls.add(l);
+    }
+    return ls;
+  }
+
+  /** The listeners' addresses, by rank. */
+  static List<String> addresses(List<RingAllreduce.Listener> ls) {
+    return ls.stream().map(RingAllreduce.Listener::address).toList();
+  }
 }

@@ -33,17 +33,11 @@ class RingAllreduceTest {
   }
 
   private List<RingAllreduce.Listener> listeners(int n) throws IOException {
-    List<RingAllreduce.Listener> ls = new ArrayList<>();
-    for (int r = 0; r < n; r++) {
-      RingAllreduce.Listener l = RingAllreduce.listen("127.0.0.1");
-      toClose.add(l);
-      ls.add(l);
-    }
-    return ls;
+    return Ranks.listeners(n, toClose);
   }
 
   private static List<String> addresses(List<RingAllreduce.Listener> ls) {
-    return ls.stream().map(RingAllreduce.Listener::address).toList();
+    return Ranks.addresses(ls);
   }
 
   private List<RingAllreduce> ring(int n, Duration timeout) throws Exception {

@@ -39,7 +39,7 @@ class RingLinksCloseRaceTest {
     in = SocketChannel.open(server.getLocalAddress());
     peerOfIn = server.accept();
     Peer zero = new Peer(0, "127.0.0.1:1");
-    links = new RingLinks(1, zero, zero, out, in, Limits.of(TIMEOUT, () -> false));
+    links = new RingLinks(1, zero, zero, out, in, Limits.of(TIMEOUT, () -> false), null, null);
   }
 
   @AfterEach

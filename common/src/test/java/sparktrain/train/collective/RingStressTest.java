@@ -19,10 +19,11 @@ class RingStressTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
   private static final int[] LENGTHS = {1, 1_000, 50_001, 400_000};
 
-  @ParameterizedTest(name = "{0} ranks, {1} groups")
-  @CsvSource({"2, 160", "3, 80"})
-  void manyGroupsBackToBack(int n, int groups) throws Exception {
+  @ParameterizedTest(name = "{0} ranks, {1} groups, secured {2}")
+  @CsvSource({"2, 160, false", "3, 80, false", "3, 60, true"})
+  void manyGroupsBackToBack(int n, int groups, boolean secured) throws Exception {
     SplittableRandom random = new SplittableRandom(1_000 + n);
+    byte[] key = RingAuth.newRunKey();
     for (int g = 0; g < groups; g++) {
       List<RingAllreduce.Listener> ls = new ArrayList<>();
       for (int r = 0; r < n; r++) {
@@ -48,7 +49,9 @@ class RingStressTest {
               n,
               r -> {
                 Thread.sleep(beforeConnect[r]);
-                try (RingAllreduce ring = ls.get(r).connect(addresses, r, TIMEOUT)) {
+                RingAuth auth = secured ? RingAuth.forStage(key, null, "stress", group, 0) : null;
+                try (RingAllreduce ring =
+                    ls.get(r).connect(addresses, r, TIMEOUT, () -> false, auth)) {
                   Thread.sleep(beforeMean[r]);
                   for (int c = 0; c < calls; c++) {
                     inputs[c][r] = Ranks.data(group, r, c, length);
