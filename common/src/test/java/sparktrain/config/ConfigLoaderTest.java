@@ -90,6 +90,9 @@ class ConfigLoaderTest {
                 Duration.ofSeconds(10),
                 TrainingEngineKind.BARRIER,
                 Duration.ofMinutes(2),
+                DataPath.STREAM,
+                ShuffleBufferSize.auto(),
+                "",
                 RingSecurity.AUTO));
     assertThat(job.checkpoint()).isEqualTo(new CheckpointConfig("", 1, 3));
     assertThat(job.output()).isEqualTo(new OutputConfig(""));
