@@ -54,6 +54,10 @@ class DriverCrashResumeTest {
     assertThat(summary.get("epochs_completed").asInt()).isEqualTo(3);
     assertThat(summary.get("epoch_seconds")).hasSize(3 - resumedEpochs);
     assertThat(CliJobs.metricEpochs(out)).containsExactly(1, 2, 3);
+    assertThat(java.nio.file.Files.readString(out.resolve("logs/driver.log")))
+        .as("the resumed run streams the killed run's spool instead of writing it again")
+        .contains("Reusing the training data spool");
+    assertThat(out.resolve("data-cache")).as("deleted after success").doesNotExist();
     System.out.printf(
         "RECOVERY driver kill -9: first run reached %s after %.1f s; the re-run (JVM, Spark, data,"
             + " resume) reached %s after %.1f s%n",
