@@ -28,6 +28,7 @@ import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
+import sparktrain.lease.OutputLease;
 import sparktrain.model.NetworkFactory;
 import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
@@ -48,6 +49,9 @@ import sparktrain.train.barrier.BarrierSlots;
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** How to take over a run directory whose lease holder died ({@link OutputLease}). */
+  public static final String TAKE_OVER = "rerun with --resume to continue its run";
 
   /** How long a barrier run on a cluster waits for executors to offer training.workers slots. */
   private static final Duration EXECUTOR_WAIT = Duration.ofSeconds(60);
@@ -126,6 +130,7 @@ public final class TrainJob {
   private final RunWatch watch = RunWatch.start();
   private final RunRecords records;
   private final RunProgress progress = new RunProgress();
+  private OutputLease lease;
 
   private TrainJob(JobConfig config, SparkSession spark, Options options) {
     this.config = config;
@@ -142,10 +147,29 @@ public final class TrainJob {
    */
   public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
     TrainJob job = new TrainJob(config, spark, options);
-    try {
+    try (OutputLease lease = job.takeLease()) {
+      job.lease = lease;
       return job.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     } finally {
       job.watch.close();
+    }
+  }
+
+  /**
+   * The run directory's lease (taken again if the CLI took it before Spark started), naming this
+   * Spark application; released when the job ends.
+   */
+  private OutputLease takeLease() throws IOException {
+    OutputLease lease =
+        OutputLease.acquire(run.fs(), run.path(), config.output().leaseTtl(), "train", TAKE_OVER);
+    try {
+      lease.recordApplication(sc.sc().applicationId());
+      return lease;
+    } catch (IOException | RuntimeException e) {
+      lease.close();
+      throw e;
     }
   }
 
@@ -158,13 +182,22 @@ public final class TrainJob {
       return train(store, resumeFrom, start);
     } catch (IOException e) {
       UncheckedIOException u = new UncheckedIOException(e.getMessage(), e);
-      records.writeFailed(progress, u, start);
+      writeFailed(u, start);
       throw u;
     } catch (Exception | Error e) {
       // Exception, not RuntimeException: Spark's jobs throw the checked SparkException
       // undeclared (a failed stage, the barrier engine's collective included)
-      records.writeFailed(progress, e, start);
+      writeFailed(e, start);
       throw e;
+    }
+  }
+
+  /** summary.json says "failed", unless the lease was lost: the directory is another's now. */
+  private void writeFailed(Throwable e, long start) {
+    if (lease.isHeld()) {
+      records.writeFailed(progress, e, start);
+    } else {
+      LOG.error("Lost the lease on {}: writing nothing more into it", run.uri());
     }
   }
 
@@ -173,6 +206,7 @@ public final class TrainJob {
       CheckpointStore store =
           CheckpointStore.inCheckpointsDir(
               checkpointDir(), hadoopConf(), config.checkpoint().keepLast());
+      store = store.withGuard(lease::check);
       return config.checkpoint().keepBest() ? store.withBestKept(bestMetric()) : store;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open checkpoint directory " + checkpointDir(), e);
@@ -298,6 +332,7 @@ public final class TrainJob {
     }
 
     String modelUri = run.child("model").toString();
+    lease.check();
     try (SparkPhase p = SparkPhase.start(sc, "final-model", "Write the final model")) {
       ModelDirectory.write(
           modelUri,
@@ -309,6 +344,7 @@ public final class TrainJob {
           true);
     }
     TrainSummary summary = records.summary(RunStatus.SUCCEEDED, null, progress, start, modelUri);
+    lease.check();
     records.writeSummary(summary);
     records.writeReport();
     LOG.info(

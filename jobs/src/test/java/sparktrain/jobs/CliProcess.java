@@ -71,6 +71,11 @@ final class CliProcess implements AutoCloseable {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
+  /** The JVM's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
