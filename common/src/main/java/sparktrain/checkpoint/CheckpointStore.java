@@ -23,6 +23,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.io.HadoopFiles;
+import sparktrain.lease.OutputLease;
 
 /**
  * Training checkpoints on any Hadoop file system:
@@ -477,7 +478,8 @@ public final class CheckpointStore {
         }
       }
       for (FileStatus status : fs.listStatus(dir)) {
-        if (status.getPath().getName().startsWith(HadoopFiles.TMP_PREFIX)) {
+        String name = status.getPath().getName();
+        if (name.startsWith(HadoopFiles.TMP_PREFIX) && !OutputLease.isLeaseEntry(name)) {
           LOG.info("Deleting stale temporary {}", status.getPath());
           HadoopFiles.deleteQuietly(fc, status.getPath());
         }

@@ -85,6 +85,7 @@ public final class OutputLease implements AutoCloseable {
         return new OutputLease(existing);
       }
       Path file = new Path(dir, FILE_NAME);
+      boolean existed = fs.exists(dir);
       Lease lease = new Lease(new ControlFiles(fs), file, Clock.systemUTC(), words);
       Lease.Handle handle = lease.tryAcquire(ttl, purpose);
       handle
@@ -95,7 +96,7 @@ public final class OutputLease implements AutoCloseable {
                       "Took over output directory {} from {} (its lease had expired)",
                       key,
                       old.describe()));
-      Held held = new Held(key, file, handle, new LeaseKeeper(handle, ttl));
+      Held held = new Held(key, fs, file, handle, new LeaseKeeper(handle, ttl), !existed);
       HELD.put(key, held);
       return new OutputLease(held);
     }
@@ -151,6 +152,7 @@ public final class OutputLease implements AutoCloseable {
     }
     held.keeper.close();
     held.handle.close();
+    held.removeIfCreatedAndEmpty();
   }
 
   /**
@@ -182,17 +184,46 @@ public final class OutputLease implements AutoCloseable {
   /** A lease this process holds, shared by the nested holds of its thread. */
   private static final class Held {
     final String dir;
+    final FileSystem fs;
     final Path file;
     final Lease.Handle handle;
     final LeaseKeeper keeper;
+    final boolean created;
     final Thread owner = Thread.currentThread();
     int holds = 1;
 
-    Held(String dir, Path file, Lease.Handle handle, LeaseKeeper keeper) {
+    Held(
+        String dir,
+        FileSystem fs,
+        Path file,
+        Lease.Handle handle,
+        LeaseKeeper keeper,
+        boolean created) {
       this.dir = dir;
+      this.fs = fs;
       this.file = file;
       this.handle = handle;
       this.keeper = keeper;
+      this.created = created;
+    }
+
+    /**
+     * A command that failed or was refused before writing anything leaves no directory behind: the
+     * one this lease created is removed if it is empty (a non-recursive delete, which fails if
+     * another process put its lease there meanwhile).
+     */
+    void removeIfCreatedAndEmpty() {
+      if (!created) {
+        return;
+      }
+      Path d = file.getParent();
+      try {
+        if (fs.exists(d) && fs.listStatus(d).length == 0) {
+          fs.delete(d, false);
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Left the empty directory {}: {}", d, e.toString());
+      }
     }
   }
 

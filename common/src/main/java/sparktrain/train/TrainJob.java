@@ -131,6 +131,7 @@ public final class TrainJob {
   private final RunRecords records;
   private final RunProgress progress = new RunProgress();
   private OutputLease lease;
+  private OutputLease checkpointDirLease;
 
   private TrainJob(JobConfig config, SparkSession spark, Options options) {
     this.config = config;
@@ -147,8 +148,10 @@ public final class TrainJob {
    */
   public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
     TrainJob job = new TrainJob(config, spark, options);
-    try (OutputLease lease = job.takeLease()) {
+    try (OutputLease lease = job.takeLease(job.run.fs(), job.run.path());
+        OutputLease checkpoints = job.checkpointDirLease()) {
       job.lease = lease;
+      job.checkpointDirLease = checkpoints;
       return job.run();
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
@@ -158,12 +161,14 @@ public final class TrainJob {
   }
 
   /**
-   * The run directory's lease (taken again if the CLI took it before Spark started), naming this
-   * Spark application; released when the job ends.
+   * The lease on {@code dir}: the run directory (taken again if the CLI took it before Spark
+   * started) or a {@code checkpoint.dir} of its own, naming this Spark application; released when
+   * the job ends.
    */
-  private OutputLease takeLease() throws IOException {
+  private OutputLease takeLease(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path dir)
+      throws IOException {
     OutputLease lease =
-        OutputLease.acquire(run.fs(), run.path(), config.output().leaseTtl(), "train", TAKE_OVER);
+        OutputLease.acquire(fs, dir, config.output().leaseTtl(), "train", TAKE_OVER);
     try {
       lease.recordApplication(sc.sc().applicationId());
       return lease;
@@ -171,6 +176,22 @@ public final class TrainJob {
       lease.close();
       throw e;
     }
+  }
+
+  /** The lease on {@code checkpoint.dir} when it is outside the run directory, else null. */
+  private OutputLease checkpointDirLease() throws IOException {
+    String d = config.checkpoint().dir();
+    if (d == null || d.isBlank()) {
+      return null;
+    }
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(d);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hadoopConf());
+    org.apache.hadoop.fs.Path dir = fs.makeQualified(p);
+    String uri = dir.toString();
+    if (uri.equals(run.uri()) || uri.startsWith(run.uri() + "/")) {
+      return null; // the run directory's lease covers it
+    }
+    return takeLease(fs, dir);
   }
 
   private TrainSummary run() {
@@ -206,7 +227,14 @@ public final class TrainJob {
       CheckpointStore store =
           CheckpointStore.inCheckpointsDir(
               checkpointDir(), hadoopConf(), config.checkpoint().keepLast());
-      store = store.withGuard(lease::check);
+      store =
+          store.withGuard(
+              () -> {
+                lease.check();
+                if (checkpointDirLease != null) {
+                  checkpointDirLease.check();
+                }
+              });
       return config.checkpoint().keepBest() ? store.withBestKept(bestMetric()) : store;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open checkpoint directory " + checkpointDir(), e);

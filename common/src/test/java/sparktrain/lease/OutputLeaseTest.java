@@ -76,6 +76,20 @@ class OutputLeaseTest {
   }
 
   @Test
+  void aDirectoryCreatedForTheLeaseAloneIsRemovedAtRelease() throws Exception {
+    Path fresh = tmp.resolve("never-written");
+    try (OutputLease lease = acquire(fresh)) {
+      lease.recordApplication("local-1"); // a renewal: its checksum file goes with the lease
+      assertThat(fresh).isDirectory();
+    }
+    assertThat(fresh).as("a refused or failed command leaves nothing behind").doesNotExist();
+
+    Path existing = Files.createDirectories(tmp.resolve("existing"));
+    acquire(existing).close();
+    assertThat(existing).as("a directory that existed before stays").isEmptyDirectory();
+  }
+
+  @Test
   void anotherThreadIsRefusedLikeAnotherProcess() throws Exception {
     Path dir = tmp.resolve("run");
     try (OutputLease held = acquire(dir)) {

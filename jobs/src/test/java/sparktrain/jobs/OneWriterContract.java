@@ -78,36 +78,29 @@ abstract class OneWriterContract {
   }
 
   @Test
-  void twoEvaluationsIntoOneDirectoryAndTwoPredictionsIntoAnotherOneOfEachIsRefused()
-      throws Exception {
-    String eval = dir("eval");
-    String pred = dir("pred");
-    String model = model();
-    // all four at once: the pairs do not interfere (other directories) and the suite waits less
-    try (CliProcess e1 = start("e1", CliJobs.score("evaluate", model, eval));
-        CliProcess e2 = start("e2", CliJobs.score("evaluate", model, eval));
-        CliProcess p1 = start("p1", CliJobs.score("predict", model, pred));
-        CliProcess p2 = start("p2", CliJobs.score("predict", model, pred))) {
-      Pair evaluations = awaitPair(e1, e2);
-      Pair predictions = awaitPair(p1, p2);
+  void twoEvaluationsIntoOneDirectoryOneIsRefused() throws Exception {
+    String out = dir("eval");
+    Pair pair = startTogether(CliJobs.score("evaluate", model(), out));
 
-      assertThat(evaluations.loserLog())
-          .contains("Output directory " + qualified(eval) + " is being written by evaluate on host")
-          .contains("pid " + evaluations.winner.pid())
-          .contains("then rerun.");
-      assertThat(json(eval + "/metrics.json").get("summary").get("examples").asLong())
-          .isEqualTo(200);
-      assertThat(names(eval))
-          .contains("metrics.json", "report")
-          .doesNotContain(OutputLease.FILE_NAME);
+    assertThat(pair.loserLog())
+        .contains("Output directory " + qualified(out) + " is being written by evaluate on host")
+        .contains("pid " + pair.winner.pid())
+        .contains("then rerun.");
+    assertThat(json(out + "/metrics.json").get("summary").get("examples").asLong()).isEqualTo(200);
+    assertThat(names(out)).contains("metrics.json", "report").doesNotContain(OutputLease.FILE_NAME);
+  }
 
-      assertThat(predictions.loserLog())
-          .contains("Output directory " + qualified(pred) + " is being written by predict on host")
-          .contains("pid " + predictions.winner.pid())
-          .contains("then rerun with --overwrite");
-      assertThat(json(pred + "/_sparktrain.json").get("rows").asLong()).isEqualTo(200);
-      assertThat(names(pred)).contains("_SUCCESS").doesNotContain(OutputLease.FILE_NAME);
-    }
+  @Test
+  void twoPredictionsIntoOneDirectoryOneIsRefused() throws Exception {
+    String out = dir("pred");
+    Pair pair = startTogether(CliJobs.score("predict", model(), out));
+
+    assertThat(pair.loserLog())
+        .contains("Output directory " + qualified(out) + " is being written by predict on host")
+        .contains("pid " + pair.winner.pid())
+        .contains("then rerun with --overwrite");
+    assertThat(json(out + "/_sparktrain.json").get("rows").asLong()).isEqualTo(200);
+    assertThat(names(out)).contains("_SUCCESS").doesNotContain(OutputLease.FILE_NAME);
   }
 
   /** Two CLI processes with {@code args}, started together; both must end, one with exit 3. */
