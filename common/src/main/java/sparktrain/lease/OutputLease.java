@@ -65,6 +65,16 @@ public final class OutputLease implements AutoCloseable {
     return acquire(fs, fs.makeQualified(p), ttl, purpose, takeOver);
   }
 
+  /**
+   * {@link #acquire(String, Configuration, Duration, String, String)}, or null when {@code dir} is
+   * null or blank (a default directory is new, timestamped, and leased by the job itself).
+   */
+  public static OutputLease acquireIfNamed(
+      String dir, Configuration conf, Duration ttl, String purpose, String takeOver)
+      throws IOException {
+    return dir == null || dir.isBlank() ? null : acquire(dir, conf, ttl, purpose, takeOver);
+  }
+
   /** {@link #acquire(String, Configuration, Duration, String, String)} of a qualified path. */
   public static OutputLease acquire(
       FileSystem fs, Path dir, Duration ttl, String purpose, String takeOver) throws IOException {

@@ -60,12 +60,13 @@ final class RetrainCommand implements Callable<Integer> {
     // the champion's network: all checked before Spark starts and before anything is written
     Configuration hadoop = spark.checkedHadoopConf();
     RetrainPreflight.check(config, registry, hadoop);
-    String dir = config.output().dir();
     try (OutputLease lease =
-        dir == null || dir.isBlank()
-            ? null
-            : OutputLease.acquire(
-                dir, hadoop, config.output().leaseTtl(), "retrain", RetrainJob.TAKE_OVER)) {
+        OutputLease.acquireIfNamed(
+            config.output().dir(),
+            hadoop,
+            config.output().leaseTtl(),
+            "retrain",
+            RetrainJob.TAKE_OVER)) {
       SparkSession session = spark.start("sparktrain retrain " + config.workload());
       try {
         RetrainSummary s =

@@ -65,12 +65,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     // One writer per run directory, from before Spark starts (the job takes it again); a default
     // run directory is new (timestamped) and leased by the job itself.
-    String dir = config.output().dir();
     try (OutputLease lease =
-        dir == null || dir.isBlank()
-            ? null
-            : OutputLease.acquire(
-                dir, hadoop, config.output().leaseTtl(), "train", TrainJob.TAKE_OVER)) {
+        OutputLease.acquireIfNamed(
+            config.output().dir(),
+            hadoop,
+            config.output().leaseTtl(),
+            "train",
+            TrainJob.TAKE_OVER)) {
       SparkSession session = spark.start("sparktrain train " + config.workload());
       try {
         TrainJob.Options options = resume ? TrainJob.Options.resuming() : TrainJob.Options.fresh();

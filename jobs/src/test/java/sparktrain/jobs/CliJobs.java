@@ -105,6 +105,21 @@ final class CliJobs {
     return epochs;
   }
 
+  /**
+   * Waits until the lease a dead driver left in the run directory {@code out} has expired (at once
+   * when there is none), so that the next command takes it over instead of exiting 3.
+   */
+  static void awaitLeaseExpiry(Path out) throws IOException, InterruptedException {
+    Path lease = out.resolve(sparktrain.lease.OutputLease.FILE_NAME);
+    if (Files.exists(lease)) {
+      java.time.Instant expiry =
+          java.time.Instant.parse(JSON.readTree(lease.toFile()).get("expires_at").asText());
+      Thread.sleep(
+          Math.max(
+              0, java.time.Duration.between(java.time.Instant.now(), expiry).toMillis() + 200));
+    }
+  }
+
   /** The checkpoint name in {@code checkpoints/LATEST}, or "" when there is none yet. */
   static String latest(Path out) {
     try {

@@ -48,7 +48,8 @@ class OneWriterLocalTest extends OneWriterContract {
     List<String> args = CliJobs.train(out, 3, "output.lease-ttl=15s");
     long killedPid;
     try (CliProcess first = CliProcess.start(tmp.resolve("first.log"), QUIET, args)) {
-      awaitOrFail(first, () -> CliJobs.latest(out).equals("epoch-0001"), "LATEST = epoch-0001");
+      first.awaitUntil(
+          () -> CliJobs.latest(out).equals("epoch-0001"), "LATEST = epoch-0001", RUN_TIMEOUT);
       killedPid = first.pid();
       first.kill9();
     }
@@ -69,7 +70,7 @@ class OneWriterLocalTest extends OneWriterContract {
           .contains("then rerun with --resume");
     }
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), expiry).toMillis() + 500));
+    CliJobs.awaitLeaseExpiry(out);
     try (CliProcess resumed = CliProcess.start(tmp.resolve("resumed.log"), QUIET, resume)) {
       int status = resumed.await(RUN_TIMEOUT);
       assertThat(status).as(resumed.logTail()).isZero();
@@ -88,20 +89,5 @@ class OneWriterLocalTest extends OneWriterContract {
   private static String driverLog(Path run) throws IOException {
     Path log = run.resolve("logs/driver.log");
     return Files.exists(log) ? Files.readString(log) : "";
-  }
-
-  private static void awaitOrFail(
-      CliProcess p, java.util.function.BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (!p.isAlive()) {
-        throw new AssertionError("CLI exited before " + what + "; log:\n" + p.logTail());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; log:\n" + p.logTail());
-      }
-      Thread.sleep(50);
-    }
   }
 }
