@@ -23,6 +23,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.io.HadoopFiles;
+import sparktrain.lease.OutputLease;
 
 /**
  * Training checkpoints on any Hadoop file system:
@@ -83,6 +84,16 @@ public final class CheckpointStore {
   private final int keepLast;
   private final BestMetric best;
   private final boolean atomicRename;
+  private final PublishGuard guard;
+
+  /**
+   * A check run before a checkpoint is written and again before it is published, e.g. that the
+   * writer still holds its output directory's lease; it throws to stop the write.
+   */
+  public interface PublishGuard {
+    /** Throws if the checkpoint must not be written or published. */
+    void check() throws IOException;
+  }
 
   /**
    * Which metric of the manifests marks the best checkpoint.
@@ -125,15 +136,23 @@ public final class CheckpointStore {
     this.keepLast = keepLast;
     this.best = null;
     this.atomicRename = renamesAtomically(dir.toUri().getScheme());
+    this.guard = () -> {};
   }
 
-  private CheckpointStore(CheckpointStore other, BestMetric best, boolean atomicRename) {
+  private CheckpointStore(
+      CheckpointStore other, BestMetric best, boolean atomicRename, PublishGuard guard) {
     this.fs = other.fs;
     this.dir = other.dir;
     this.fc = other.fc;
     this.keepLast = other.keepLast;
     this.best = best;
     this.atomicRename = atomicRename;
+    this.guard = guard;
+  }
+
+  /** The same store, running {@code guard} before each checkpoint is written and published. */
+  public CheckpointStore withGuard(PublishGuard guard) {
+    return new CheckpointStore(this, best, atomicRename, guard);
   }
 
   /**
@@ -141,7 +160,7 @@ public final class CheckpointStore {
    * whose manifest has that metric (null: keep no best one).
    */
   public CheckpointStore withBestKept(BestMetric best) {
-    return new CheckpointStore(this, best, atomicRename);
+    return new CheckpointStore(this, best, atomicRename, guard);
   }
 
   /**
@@ -150,7 +169,7 @@ public final class CheckpointStore {
    * files.
    */
   CheckpointStore withDirectWrites() {
-    return new CheckpointStore(this, best, false);
+    return new CheckpointStore(this, best, false, guard);
   }
 
   /** Whether a file system scheme has an atomic directory rename (object stores do not). */
@@ -244,6 +263,7 @@ public final class CheckpointStore {
       String name, MultiLayerNetwork net, CheckpointMetadata meta, Map<String, byte[]> extraFiles)
       throws IOException {
     Path target = new Path(dir, name);
+    guard.check();
     fs.mkdirs(dir);
     CheckpointManifest manifest;
     if (atomicRename) {
@@ -271,6 +291,7 @@ public final class CheckpointStore {
     try {
       CheckpointManifest manifest = ArtifactDirectory.write(fs, tmp, net, meta, extraFiles);
       beforePublish.written(name, tmp);
+      guard.check();
       if (fs.exists(target)) {
         warnReplacing(name, target);
       }
@@ -457,7 +478,8 @@ public final class CheckpointStore {
         }
       }
       for (FileStatus status : fs.listStatus(dir)) {
-        if (status.getPath().getName().startsWith(HadoopFiles.TMP_PREFIX)) {
+        String name = status.getPath().getName();
+        if (name.startsWith(HadoopFiles.TMP_PREFIX) && !OutputLease.isLeaseEntry(name)) {
           LOG.info("Deleting stale temporary {}", status.getPath());
           HadoopFiles.deleteQuietly(fc, status.getPath());
         }

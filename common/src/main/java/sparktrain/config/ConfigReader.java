@@ -50,6 +50,11 @@ final class ConfigReader {
     return failed.isEmpty();
   }
 
+  /** The full name of {@code key} as shown in problems, e.g. {@code model.layers[2].units}. */
+  String name(Key key) {
+    return prefix + key.path();
+  }
+
   /** Reports a problem with the value at {@code key} (or with the missing key). */
   void problem(Key key, String message) {
     failed.add(key.path());

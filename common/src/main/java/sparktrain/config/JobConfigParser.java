@@ -44,6 +44,7 @@ import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
+import static sparktrain.config.ConfigKeys.OUTPUT_LEASE_TTL;
 import static sparktrain.config.ConfigKeys.RETRAIN_EPOCHS;
 import static sparktrain.config.ConfigKeys.RETRAIN_GUARD_RAILS;
 import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
@@ -188,7 +189,7 @@ final class JobConfigParser {
             in.integer(CHECKPOINT_KEEP_LAST),
             in.bool(CHECKPOINT_KEEP_BEST),
             in.integer(CHECKPOINT_EVERY_N_ROUNDS));
-    OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR));
+    OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR), in.duration(OUTPUT_LEASE_TTL));
     DataConfig data =
         dataSection.with(model == null ? Task.CLASSIFICATION : taskOf(model), training.seed());
     if (model != null && in.ok(DATA_NUM_CLASSES)) {

@@ -12,7 +12,8 @@ import static sparktrain.config.ConfigKeys.MIN_CLASSES;
  * <ul>
  *   <li>mcxent, sparse-mcxent: softmax, units = num-classes;
  *   <li>xent (binary cross-entropy): sigmoid, 1 unit (binary) or num-classes units (multi-label);
- *   <li>one unit is binary classification (labels 0/1) whatever num-classes says;
+ *   <li>one unit is binary classification (labels 0/1): num-classes is 2, or left at its default
+ *       (which a one-unit output ignores);
  *   <li>hinge: identity or tanh, 1 unit (binary) or num-classes units (one-vs-all); labels are
  *       class indexes like every classifier's, turned into the -1/+1 targets hinge takes;
  *   <li>mse, mae (regression): anything but softmax; num-classes is not used;
@@ -21,6 +22,14 @@ import static sparktrain.config.ConfigKeys.MIN_CLASSES;
  * </ul>
  */
 final class OutputRules {
+
+  /**
+   * {@code data.num-classes} of reference.conf. A one-unit output ignores num-classes, so it may
+   * stay at this default: a run's rendered config ({@code config.conf}, a model's manifest), parsed
+   * again by evaluate, predict and retrain, repeats the default as if it had been set.
+   */
+  private static final int REFERENCE_NUM_CLASSES =
+      ConfigLoader.reference().getInt(DATA_NUM_CLASSES.path());
 
   private OutputRules() {}
 
@@ -66,7 +75,26 @@ final class OutputRules {
               + numClasses);
     }
     boolean oneHot = loss == LossFunction.MCXENT || loss == LossFunction.SPARSE_MCXENT;
-    if (output.units() != numClasses && (oneHot || output.units() != 1)) {
+    if (!oneHot
+        && output.units() == 1
+        && numClasses != 2
+        && numClasses >= MIN_CLASSES
+        && !root.isDefault(DATA_NUM_CLASSES)
+        && numClasses != REFERENCE_NUM_CLASSES) {
+      root.problem(
+          DATA_NUM_CLASSES,
+          "expected 2: "
+              + layer.name(LAYER_UNITS)
+              + " = 1 is a binary output (labels 0 and 1, loss "
+              + lossName
+              + "), got "
+              + numClasses
+              + "; for "
+              + numClasses
+              + " classes give the output layer "
+              + numClasses
+              + " units");
+    } else if (output.units() != numClasses && (oneHot || output.units() != 1)) {
       layer.problem(
           LAYER_UNITS,
           "expected "

@@ -16,6 +16,7 @@ import sparktrain.config.JobConfig;
 import sparktrain.errors.JobArgumentException;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.lease.OutputLease;
 import sparktrain.provenance.Versions;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.report.EvaluationReport;
@@ -65,6 +66,9 @@ public final class EvaluateJob {
       double seconds,
       double rowsPerSecond) {}
 
+  /** How to take over an output directory whose lease holder died ({@link OutputLease}). */
+  public static final String TAKE_OVER = "rerun";
+
   private EvaluateJob() {}
 
   /**
@@ -79,6 +83,22 @@ public final class EvaluateJob {
     Configuration conf = sc.hadoopConfiguration();
     Path out = checkOutput(options.output(), conf);
     FileSystem fs = out.getFileSystem(conf);
+    try (OutputLease lease =
+        OutputLease.acquire(fs, out, config.output().leaseTtl(), "evaluate", TAKE_OVER)) {
+      lease.recordApplication(sc.sc().applicationId());
+      return run(config, sc, options, out, fs, lease);
+    }
+  }
+
+  private static Summary run(
+      JobConfig config,
+      JavaSparkContext sc,
+      Options options,
+      Path out,
+      FileSystem fs,
+      OutputLease lease)
+      throws IOException {
+    Configuration conf = sc.hadoopConfiguration();
     ModelLocator.Located model = ModelLocator.locate(options.model(), conf);
     LOG.info(
         "Evaluating {} ({}) on the {} split",
@@ -126,6 +146,7 @@ public final class EvaluateJob {
     json.put("run", ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures));
     json.put("versions", Versions.all());
 
+    lease.check();
     fs.mkdirs(out);
     Path metricsFile = new Path(out, EvaluationReport.METRICS_FILE);
     HadoopFiles.writeAtomically(fs, metricsFile, Json.pretty(json));
@@ -160,7 +181,7 @@ public final class EvaluateJob {
       if (!fs.getFileStatus(out).isDirectory()) {
         throw new JobArgumentException("--output " + output + ": " + out + " is a file");
       }
-      if (fs.listStatus(out).length > 0
+      if (!OutputLease.contents(fs, out).isEmpty()
           && !fs.exists(new Path(out, EvaluationReport.METRICS_FILE))) {
         throw new JobArgumentException(
             "--output "

@@ -29,6 +29,7 @@ import sparktrain.eval.ScoringSetup;
 import sparktrain.eval.Split;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.lease.OutputLease;
 import sparktrain.provenance.Versions;
 import sparktrain.runtime.RunWatch;
 import sparktrain.spark.SparkPhase;
@@ -99,6 +100,10 @@ public final class PredictJob {
       double seconds,
       double rowsPerSecond) {}
 
+  /** How to take over an output directory whose lease holder died ({@link OutputLease}). */
+  public static final String TAKE_OVER =
+      "rerun with --overwrite (it may have written part of its output)";
+
   private PredictJob() {}
 
   /**
@@ -112,6 +117,37 @@ public final class PredictJob {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Configuration conf = sc.hadoopConfiguration();
     Path out = checkOutput(options.output(), options.overwrite(), conf);
+    FileSystem fs = out.getFileSystem(conf);
+    try (OutputLease lease =
+        OutputLease.acquire(fs, out, config.output().leaseTtl(), "predict", TAKE_OVER)) {
+      lease.recordApplication(sc.sc().applicationId());
+      checkOutput(options.output(), options.overwrite(), conf); // again, now that it is ours
+      clearPrevious(fs, out);
+      return run(config, spark, sc, options, out, lease);
+    }
+  }
+
+  /**
+   * Deletes a previous prediction output's files (checked by {@link #checkOutput}), all but the
+   * lease: Spark then appends into the directory, as its overwrite mode would delete the lease.
+   */
+  private static void clearPrevious(FileSystem fs, Path out) throws IOException {
+    for (FileStatus st : OutputLease.contents(fs, out)) {
+      if (!fs.delete(st.getPath(), true) && fs.exists(st.getPath())) {
+        throw new IOException("cannot delete " + st.getPath() + " of the previous output");
+      }
+    }
+  }
+
+  private static Summary run(
+      JobConfig config,
+      SparkSession spark,
+      JavaSparkContext sc,
+      Options options,
+      Path out,
+      OutputLease lease)
+      throws IOException {
+    Configuration conf = sc.hadoopConfiguration();
     ModelLocator.Located model = ModelLocator.locate(options.model(), conf);
     LOG.info(
         "Predicting with {} ({}) on the {} split into {}",
@@ -139,7 +175,8 @@ public final class PredictJob {
       Dataset<Row> frame = spark.createDataFrame(predicted, rows.schema());
       frame
           .write()
-          .mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+          // the directory holds only the lease now (see clearPrevious)
+          .mode(SaveMode.Append)
           .parquet(out.toString());
       seconds = (System.nanoTime() - t0) / 1e9;
       figures = watch.figures();
@@ -171,6 +208,7 @@ public final class PredictJob {
     json.put("run", ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures));
     json.put("versions", Versions.all());
     FileSystem fs = out.getFileSystem(conf);
+    lease.check();
     HadoopFiles.writeAtomically(fs, new Path(out, PROVENANCE_FILE), Json.pretty(json));
     LOG.info(
         String.format(
@@ -237,8 +275,9 @@ public final class PredictJob {
     Path raw = new Path(output);
     FileSystem fs = raw.getFileSystem(conf);
     Path out = fs.makeQualified(raw);
-    if (!fs.exists(out)) {
-      return out;
+    if (!fs.exists(out)
+        || (fs.getFileStatus(out).isDirectory() && OutputLease.contents(fs, out).isEmpty())) {
+      return out; // new, or holding only a lease (taken by this command, or one that died)
     }
     if (!overwrite) {
       throw new JobArgumentException(

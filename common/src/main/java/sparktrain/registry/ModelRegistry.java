@@ -29,8 +29,10 @@ import sparktrain.checkpoint.CheckpointManifest;
 import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
+import sparktrain.io.ControlFiles;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.lease.Lease;
 
 /**
  * A model registry on any Hadoop file system ({@code file:}, {@code hdfs:}, ...):
@@ -687,7 +689,7 @@ public final class ModelRegistry {
   }
 
   private static String by() {
-    return System.getProperty("user.name", "unknown") + "@" + RegistryLock.hostName();
+    return System.getProperty("user.name", "unknown") + "@" + Lease.hostName();
   }
 
   @Override

@@ -42,6 +42,9 @@ import sparktrain.data.TrainingData;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.lease.Lease;
+import sparktrain.lease.LeaseKeeper;
+import sparktrain.lease.OutputLease;
 import sparktrain.provenance.RetrainDecision;
 import sparktrain.provenance.Versions;
 import sparktrain.registry.DecisionInfo;
@@ -82,6 +85,10 @@ import sparktrain.train.TrainSummary;
  */
 public final class RetrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(RetrainJob.class);
+
+  /** How to take over an output directory whose lease holder died ({@link OutputLease}). */
+  public static final String TAKE_OVER = "rerun with another --output (a retrain's output is new)";
+
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   /**
@@ -177,8 +184,12 @@ public final class RetrainJob {
           .ifPresent(held -> LOG.warn("--break-lock: removed the lock of {}", held.describe()));
     }
     String purpose = "retrain by " + System.getProperty("user.name", "unknown");
-    try (RegistryLock.Handle handle = lock.tryAcquire(retrain.lockTtl(), purpose);
-        LockKeeper keeper = new LockKeeper(handle, retrain.lockTtl())) {
+    try (OutputLease output =
+            OutputLease.acquire(
+                state.outFs, state.out, config.output().leaseTtl(), "retrain", TAKE_OVER);
+        Lease.Handle handle = lock.tryAcquire(retrain.lockTtl(), purpose);
+        LeaseKeeper keeper = new LeaseKeeper(handle, retrain.lockTtl())) {
+      output.recordApplication(sc.sc().applicationId());
       state.outFs.mkdirs(state.out);
       try {
         return retrain(registry, keeper);
@@ -201,7 +212,7 @@ public final class RetrainJob {
     Path p = new Path(dir);
     state.outFs = p.getFileSystem(conf);
     state.out = state.outFs.makeQualified(p);
-    if (state.outFs.exists(state.out) && state.outFs.listStatus(state.out).length > 0) {
+    if (!OutputLease.contents(state.outFs, state.out).isEmpty()) {
       throw new RunDirectoryException(
           "retrain output directory "
               + state.out
@@ -209,7 +220,7 @@ public final class RetrainJob {
     }
   }
 
-  private RetrainSummary retrain(ModelRegistry registry, LockKeeper keeper) throws IOException {
+  private RetrainSummary retrain(ModelRegistry registry, LeaseKeeper keeper) throws IOException {
     Configuration conf = sc.hadoopConfiguration();
     String champion = RetrainPreflight.championOf(registry);
     state.championVersion = champion;

@@ -13,6 +13,7 @@ import sparktrain.config.ConfigException;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
+import sparktrain.lease.OutputLease;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryException;
 import sparktrain.train.RunDirectoryException;
@@ -45,7 +46,7 @@ public final class RetrainPreflight {
       FileSystem fs = p.getFileSystem(conf);
       Path out = fs.makeQualified(p);
       if (fs.exists(out)
-          && (!fs.getFileStatus(out).isDirectory() || fs.listStatus(out).length > 0)) {
+          && (!fs.getFileStatus(out).isDirectory() || !OutputLease.contents(fs, out).isEmpty())) {
         throw new RunDirectoryException(
             "retrain output directory "
                 + out

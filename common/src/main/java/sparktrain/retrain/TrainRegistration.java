@@ -12,12 +12,12 @@ import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
+import sparktrain.lease.Lease;
+import sparktrain.lease.LeaseInfo;
 import sparktrain.provenance.RetrainDecision;
 import sparktrain.registry.DecisionInfo;
-import sparktrain.registry.LockInfo;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
-import sparktrain.registry.RegistryLock;
 import sparktrain.registry.RegistryLockedException;
 import sparktrain.train.TrainSummary;
 
@@ -41,7 +41,7 @@ public final class TrainRegistration {
    */
   public static ModelRegistry check(String registryUri, Configuration conf) throws IOException {
     ModelRegistry registry = ModelRegistry.open(registryUri, conf);
-    Optional<LockInfo> held = registry.lock().current();
+    Optional<LeaseInfo> held = registry.lock().current();
     if (held.isPresent() && !held.get().isExpiredAt(Instant.now())) {
       throw new RegistryLockedException(
           "Model registry "
@@ -81,8 +81,7 @@ public final class TrainRegistration {
             model.resolvedConfig(),
             model.provenance());
     String purpose = "train --register by " + System.getProperty("user.name", "unknown");
-    try (RegistryLock.Handle handle =
-        registry.lock().tryAcquire(config.retrain().lockTtl(), purpose)) {
+    try (Lease.Handle handle = registry.lock().tryAcquire(config.retrain().lockTtl(), purpose)) {
       Optional<String> champion = registry.champion();
       RegisteredVersion registered;
       if (champion.isPresent()) {

@@ -12,6 +12,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import sparktrain.config.JobConfig;
 import sparktrain.io.HadoopFiles;
+import sparktrain.lease.OutputLease;
 import sparktrain.report.DriverLog;
 
 /**
@@ -65,9 +66,9 @@ public final class RunDirectory {
     return new Path(root, name);
   }
 
-  /** Whether the directory exists and has any entry. */
+  /** Whether the directory exists and has any entry but its lease ({@link OutputLease}). */
   public boolean existsNonEmpty() throws IOException {
-    return fs.exists(root) && fs.listStatus(root).length > 0;
+    return !OutputLease.contents(fs, root).isEmpty();
   }
 
   /** Creates the directory (and parents). */

@@ -6,6 +6,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import sparktrain.config.JobConfig;
+import sparktrain.lease.OutputLease;
 
 /**
  * The checks of a training run's directories on the driver, before the SparkSession starts: what
@@ -40,7 +41,7 @@ public final class RunDirectoryPreflight {
                 + " is a file; expected a run directory (a new one, or one of an earlier run to"
                 + " resume)");
       }
-      boolean empty = status == null || fs.listStatus(out).length == 0;
+      boolean empty = status == null || OutputLease.contents(fs, out).isEmpty();
       if (resume && empty) {
         throw new RunDirectoryException(
             "--resume: run directory " + out + " does not exist or is empty");

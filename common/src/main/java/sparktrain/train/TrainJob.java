@@ -32,6 +32,7 @@ import sparktrain.data.TrainingData;
 import sparktrain.data.spool.Spool;
 import sparktrain.data.spool.SpoolIndex;
 import sparktrain.io.HadoopFiles;
+import sparktrain.lease.OutputLease;
 import sparktrain.model.NetworkFactory;
 import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
@@ -52,6 +53,9 @@ import sparktrain.train.barrier.BarrierSlots;
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+
+  /** How to take over a run directory whose lease holder died ({@link OutputLease}). */
+  public static final String TAKE_OVER = "rerun with --resume to continue its run";
 
   /** How long a barrier run on a cluster waits for executors to offer training.workers slots. */
   private static final Duration EXECUTOR_WAIT = Duration.ofSeconds(60);
@@ -130,6 +134,8 @@ public final class TrainJob {
   private final RunWatch watch = RunWatch.start();
   private final RunRecords records;
   private final RunProgress progress = new RunProgress();
+  private OutputLease lease;
+  private OutputLease checkpointDirLease;
 
   private TrainJob(JobConfig config, SparkSession spark, Options options) {
     this.config = config;
@@ -146,11 +152,50 @@ public final class TrainJob {
    */
   public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
     TrainJob job = new TrainJob(config, spark, options);
-    try {
+    try (OutputLease lease = job.takeLease(job.run.fs(), job.run.path());
+        OutputLease checkpoints = job.checkpointDirLease()) {
+      job.lease = lease;
+      job.checkpointDirLease = checkpoints;
       return job.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     } finally {
       job.watch.close();
     }
+  }
+
+  /**
+   * The lease on {@code dir}: the run directory (taken again if the CLI took it before Spark
+   * started) or a {@code checkpoint.dir} of its own, naming this Spark application; released when
+   * the job ends.
+   */
+  private OutputLease takeLease(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path dir)
+      throws IOException {
+    OutputLease lease =
+        OutputLease.acquire(fs, dir, config.output().leaseTtl(), "train", TAKE_OVER);
+    try {
+      lease.recordApplication(sc.sc().applicationId());
+      return lease;
+    } catch (IOException | RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+  }
+
+  /** The lease on {@code checkpoint.dir} when it is outside the run directory, else null. */
+  private OutputLease checkpointDirLease() throws IOException {
+    String d = config.checkpoint().dir();
+    if (d == null || d.isBlank()) {
+      return null;
+    }
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(d);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hadoopConf());
+    org.apache.hadoop.fs.Path dir = fs.makeQualified(p);
+    String uri = dir.toString();
+    if (uri.equals(run.uri()) || uri.startsWith(run.uri() + "/")) {
+      return null; // the run directory's lease covers it
+    }
+    return takeLease(fs, dir);
   }
 
   private TrainSummary run() {
@@ -162,13 +207,22 @@ public final class TrainJob {
       return train(store, resumeFrom, start);
     } catch (IOException e) {
       UncheckedIOException u = new UncheckedIOException(e.getMessage(), e);
-      records.writeFailed(progress, u, start);
+      writeFailed(u, start);
       throw u;
     } catch (Exception | Error e) {
       // Exception, not RuntimeException: Spark's jobs throw the checked SparkException
       // undeclared (a failed stage, the barrier engine's collective included)
-      records.writeFailed(progress, e, start);
+      writeFailed(e, start);
       throw e;
+    }
+  }
+
+  /** summary.json says "failed", unless the lease was lost: the directory is another's now. */
+  private void writeFailed(Throwable e, long start) {
+    if (lease.isHeld()) {
+      records.writeFailed(progress, e, start);
+    } else {
+      LOG.error("Lost the lease on {}: writing nothing more into it", run.uri());
     }
   }
 
@@ -177,6 +231,14 @@ public final class TrainJob {
       CheckpointStore store =
           CheckpointStore.inCheckpointsDir(
               checkpointDir(), hadoopConf(), config.checkpoint().keepLast());
+      store =
+          store.withGuard(
+              () -> {
+                lease.check();
+                if (checkpointDirLease != null) {
+                  checkpointDirLease.check();
+                }
+              });
       return config.checkpoint().keepBest() ? store.withBestKept(bestMetric()) : store;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open checkpoint directory " + checkpointDir(), e);
@@ -313,6 +375,7 @@ public final class TrainJob {
     }
 
     String modelUri = run.child("model").toString();
+    lease.check();
     try (SparkPhase p = SparkPhase.start(sc, "final-model", "Write the final model")) {
       ModelDirectory.write(
           modelUri,
@@ -324,6 +387,7 @@ public final class TrainJob {
           true);
     }
     TrainSummary summary = records.summary(RunStatus.SUCCEEDED, null, progress, start, modelUri);
+    lease.check();
     records.writeSummary(summary);
     records.writeReport();
     LOG.info(

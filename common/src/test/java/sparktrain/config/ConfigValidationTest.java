@@ -293,6 +293,13 @@ class ConfigValidationTest {
         .endsWith("expected data.num-classes = 10 units for loss sparse-mcxent, got 5");
     assertThat(outputError(3, "sigmoid", "xent", 10))
         .endsWith("expected 1 (binary) or data.num-classes = 10 units for loss xent, got 3");
+    assertThat(outputError(1, "sigmoid", "xent", 2000000000))
+        .startsWith("data.num-classes (--set data.num-classes=2000000000): expected 2:")
+        .contains("model.layers[1].units = 1 is a binary output (labels 0 and 1, loss xent)")
+        .endsWith("for 2000000000 classes give the output layer 2000000000 units");
+    assertThat(outputError(1, "tanh", "hinge", 3))
+        .startsWith("data.num-classes (--set data.num-classes=3): expected 2:")
+        .contains("model.layers[1].units = 1");
     assertThat(outputError(1, "sigmoid", "xent", 1))
         .contains("data.num-classes (--set data.num-classes=1)")
         .endsWith("expected >= 2 for classification loss xent, got 1");

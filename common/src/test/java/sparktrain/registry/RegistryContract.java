@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 import sparktrain.checkpoint.CheckpointCorruptException;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.io.HadoopFiles;
+import sparktrain.lease.Lease;
+import sparktrain.lease.LeaseInfo;
 import sparktrain.testing.MutableClock;
 
 /**
@@ -353,7 +355,7 @@ abstract class RegistryContract {
       CountDownLatch start = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {
-        List<Future<RegistryLock.Handle>> futures = new ArrayList<>();
+        List<Future<Lease.Handle>> futures = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
           RegistryLock lock = registry().lock(); // two instances, as two processes would have
           futures.add(
@@ -364,9 +366,9 @@ abstract class RegistryContract {
                   }));
         }
         start.countDown();
-        List<RegistryLock.Handle> won = new ArrayList<>();
+        List<Lease.Handle> won = new ArrayList<>();
         List<Throwable> refused = new ArrayList<>();
-        for (Future<RegistryLock.Handle> f : futures) {
+        for (Future<Lease.Handle> f : futures) {
           try {
             won.add(f.get(30, TimeUnit.SECONDS));
           } catch (java.util.concurrent.ExecutionException e) {
@@ -399,7 +401,7 @@ abstract class RegistryContract {
   @Test
   void staleLockIsBrokenAfterExpiryAndTheOldHolderCannotReleaseTheNewOne() throws Exception {
     MutableClock clock = new MutableClock(java.time.Instant.now());
-    RegistryLock.Handle crashed =
+    Lease.Handle crashed =
         ModelRegistry.open(registryUri, conf(), clock)
             .lock()
             .tryAcquire(Duration.ofMinutes(30), "retrain");
@@ -413,14 +415,14 @@ abstract class RegistryContract {
         .hasMessageContaining("expiring " + crashed.info().expiresAt());
 
     clock.advance(Duration.ofMinutes(2));
-    RegistryLock.Handle next =
+    Lease.Handle next =
         ModelRegistry.open(registryUri, conf(), clock)
             .lock()
             .tryAcquire(Duration.ofMinutes(1), "retrain");
 
-    assertThat(next.brokenStale()).map(LockInfo::id).contains(crashed.info().id());
+    assertThat(next.brokenStale()).map(LeaseInfo::id).contains(crashed.info().id());
     crashed.close(); // the crashed holder "comes back": must not delete the new lock
-    assertThat(registry().lock().current()).map(LockInfo::id).contains(next.info().id());
+    assertThat(registry().lock().current()).map(LeaseInfo::id).contains(next.info().id());
     assertThatThrownBy(crashed::verifyHeld).isInstanceOf(RegistryLockedException.class);
     next.verifyHeld();
     next.renew(Duration.ofMinutes(2));
@@ -432,12 +434,12 @@ abstract class RegistryContract {
 
   @Test
   void explicitBreakRemovesALiveLock() throws Exception {
-    RegistryLock.Handle holder = registry().lock().tryAcquire(Duration.ofHours(1), "retrain");
+    Lease.Handle holder = registry().lock().tryAcquire(Duration.ofHours(1), "retrain");
 
-    Optional<LockInfo> broken = registry().lock().breakLock();
+    Optional<LeaseInfo> broken = registry().lock().breakLock();
 
-    assertThat(broken).map(LockInfo::id).contains(holder.info().id());
-    RegistryLock.Handle next = registry().lock().tryAcquire(Duration.ofMinutes(1));
+    assertThat(broken).map(LeaseInfo::id).contains(holder.info().id());
+    Lease.Handle next = registry().lock().tryAcquire(Duration.ofMinutes(1));
     assertThat(next.brokenStale()).isEmpty();
     assertThatThrownBy(holder::verifyHeld)
         .isInstanceOf(RegistryLockedException.class)
@@ -454,7 +456,7 @@ abstract class RegistryContract {
     assertThatThrownBy(() -> registry().lock().tryAcquire(Duration.ofMinutes(1)))
         .isInstanceOf(RegistryLockedException.class)
         .hasMessageContaining("unreadable");
-    RegistryLock.Handle handle = registry().lock().tryAcquire(Duration.ofMillis(1));
+    Lease.Handle handle = registry().lock().tryAcquire(Duration.ofMillis(1));
     // ttl 1 ms: the unreadable lock counts as expired one millisecond after it was written
     assertThat(handle.brokenStale()).isPresent();
     handle.close();

@@ -32,11 +32,11 @@ import sparktrain.config.Normalization;
 import sparktrain.data.Normalizer;
 import sparktrain.io.HadoopFiles;
 import sparktrain.io.Json;
+import sparktrain.lease.Lease;
 import sparktrain.provenance.RetrainDecision;
 import sparktrain.registry.HistoryEntry;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegisteredVersion;
-import sparktrain.registry.RegistryLock;
 import sparktrain.registry.RegistryLockedException;
 import sparktrain.registry.RetrainWatermark;
 import sparktrain.testing.LocalSpark;
@@ -362,7 +362,7 @@ class RetrainJobHdfsTest extends LocalSparkTestBase {
     registerChampion();
     java.nio.file.Path out = outs.resolve("retrain-locked");
     Map<String, String> registryBefore;
-    try (RegistryLock.Handle held =
+    try (Lease.Handle held =
         registry().lock().tryAcquire(Duration.ofMinutes(5), "retrain in another test")) {
       registryBefore = hashes(registryUri);
 
@@ -383,7 +383,7 @@ class RetrainJobHdfsTest extends LocalSparkTestBase {
     }
 
     // The holder died without releasing: --break-lock takes over (here with nothing new to do).
-    RegistryLock.Handle dead =
+    Lease.Handle dead =
         registry().lock().tryAcquire(Duration.ofMinutes(5), "a retrain that crashed");
     RetrainSummary s =
         RetrainJob.run(championsData(out), spark, registryUri, new RetrainJob.Options(true));

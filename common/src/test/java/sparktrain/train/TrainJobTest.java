@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -19,6 +20,9 @@ import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
+import sparktrain.lease.LeaseHeldException;
+import sparktrain.lease.LeaseInfo;
+import sparktrain.lease.OutputLease;
 import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSparkTestBase;
 
@@ -114,5 +118,31 @@ class TrainJobTest extends LocalSparkTestBase {
         .isInstanceOf(RunDirectoryException.class)
         .hasMessageContaining(out.getFileName().toString())
         .hasMessageContaining("different model/training config");
+  }
+
+  @Test
+  void aCheckpointDirOutsideTheRunDirectoryIsLeasedToo(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    Path checkpoints = Files.createDirectories(tmp.resolve("shared-checkpoints"));
+    Instant now = Instant.now();
+    LeaseInfo other =
+        new LeaseInfo(
+            "node9", 77, "id-9", "train", now.toString(), now.plusSeconds(120).toString());
+    Files.write(checkpoints.resolve(OutputLease.FILE_NAME), Json.pretty(other));
+    JobConfig config =
+        ConfigLoader.load(
+            null,
+            mnistSlice(
+                out,
+                "training.epochs=1",
+                "data.train-limit=640",
+                "checkpoint.dir=\"" + checkpoints + "\""));
+
+    assertThatThrownBy(() -> TrainJob.run(config, spark, TrainJob.Options.fresh()))
+        .hasRootCauseInstanceOf(LeaseHeldException.class)
+        .rootCause()
+        .hasMessageContaining("Output directory file:" + checkpoints + " is being written by train")
+        .hasMessageContaining("pid 77");
+    assertThat(out).as("refused before writing anything, no run directory left").doesNotExist();
   }
 }

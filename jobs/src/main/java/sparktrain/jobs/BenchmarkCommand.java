@@ -20,6 +20,7 @@ import sparktrain.bench.Competitor;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
 import sparktrain.errors.JobArgumentException;
+import sparktrain.lease.OutputLease;
 import sparktrain.report.DriverLog;
 import sparktrain.train.RunDirectoryException;
 
@@ -170,25 +171,29 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
     InputPreflight.check(
         base.data(), InputPreflight.Expectation.of(base), InputPreflight.Usage.TRAIN, hadoop);
-    if (force) {
-      Benchmark.clearPrevious(out);
-    }
-    Benchmark.checkOutput(out);
-    try {
-      Files.createDirectories(out);
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri());
+    // one benchmark per --output: the lease before anything there is deleted or written
+    try (OutputLease lease =
+        OutputLease.acquire(
+            dir.toString(), hadoop, base.output().leaseTtl(), "benchmark", "rerun with --force")) {
+      if (force) {
+        Benchmark.clearPrevious(out);
+      }
+      Benchmark.checkOutput(out);
+      DriverLog.useDirectory(dir, hadoop);
+      SparkSession session = spark.start("sparktrain benchmark");
+      try {
+        lease.recordApplication(session.sparkContext().applicationId());
+        Benchmark.Outcome outcome = Benchmark.run(plan, session);
+        System.out.print(outcome.table());
+        System.out.println(outcome.json());
+        System.out.println(outcome.png());
+        return ExitCodes.OK;
+      } finally {
+        session.stop();
+      }
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create --output " + out.toAbsolutePath(), e);
-    }
-    DriverLog.useDirectory(new org.apache.hadoop.fs.Path(out.toAbsolutePath().toUri()), hadoop);
-    SparkSession session = spark.start("sparktrain benchmark");
-    try {
-      Benchmark.Outcome outcome = Benchmark.run(plan, session);
-      System.out.print(outcome.table());
-      System.out.println(outcome.json());
-      System.out.println(outcome.png());
-      return ExitCodes.OK;
-    } finally {
-      session.stop();
+      throw new java.io.UncheckedIOException(e.getMessage(), e);
     }
   }
 

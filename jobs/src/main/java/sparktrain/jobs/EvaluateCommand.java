@@ -13,6 +13,7 @@ import sparktrain.config.JobConfig;
 import sparktrain.eval.EvaluateJob;
 import sparktrain.eval.ScoringPreflight;
 import sparktrain.eval.Split;
+import sparktrain.lease.OutputLease;
 import sparktrain.report.DriverLog;
 
 /**
@@ -36,6 +37,7 @@ final class EvaluateCommand implements Callable<Integer> {
     return scoring.execute(
         "evaluate",
         dir,
+        EvaluateJob.TAKE_OVER,
         DriverLog.FILE,
         conf -> EvaluateJob.checkOutput(dir, conf),
         (config, spark) ->
@@ -70,13 +72,20 @@ final class EvaluateCommand implements Callable<Integer> {
     /**
      * Runs a scoring job the way both commands do. Before Spark starts: Spark's arguments, {@code
      * --output} (checked again by the job), {@code --model} (loaded and verified) and the data of
-     * the scored split against the model's input and classes ({@link ScoringPreflight}). Then the
-     * job runs, its result path is printed and the driver log moves to {@code logFile} inside
-     * {@code output}. A {@link sparktrain.errors.JobArgumentException} (a {@code --model} or {@code
-     * --output} to fix) is exit 2 with its message and no usage dump, like every user error.
+     * the scored split against the model's input and classes ({@link ScoringPreflight}); then the
+     * lease on {@code output} is taken ({@link OutputLease}, exit 3 if another command writes
+     * there). Then the job runs, its result path is printed and the driver log moves to {@code
+     * logFile} inside {@code output}. A {@link sparktrain.errors.JobArgumentException} (a {@code
+     * --model} or {@code --output} to fix) is exit 2 with its message and no usage dump, like every
+     * user error.
      */
     int execute(
-        String command, String output, String logFile, OutputCheck check, ScoringJob scoringJob)
+        String command,
+        String output,
+        String takeOver,
+        String logFile,
+        OutputCheck check,
+        ScoringJob scoringJob)
         throws IOException {
       JobConfig config = job.load();
       Configuration hadoop = spark.checkedHadoopConf();
@@ -86,15 +95,18 @@ final class EvaluateCommand implements Callable<Integer> {
         // e.g. a file system that cannot be reached before the job: leave it to the job
       }
       ScoringPreflight.check(config, model, split, hadoop);
-      SparkSession session = spark.start("sparktrain " + command + " " + config.workload());
-      try {
-        System.out.println(scoringJob.run(config, session));
-        DriverLog.useFile(
-            new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), logFile),
-            session.sparkContext().hadoopConfiguration());
-        return ExitCodes.OK;
-      } finally {
-        session.stop();
+      try (OutputLease lease =
+          OutputLease.acquire(output, hadoop, config.output().leaseTtl(), command, takeOver)) {
+        SparkSession session = spark.start("sparktrain " + command + " " + config.workload());
+        try {
+          System.out.println(scoringJob.run(config, session));
+          DriverLog.useFile(
+              new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(output), logFile),
+              session.sparkContext().hadoopConfiguration());
+          return ExitCodes.OK;
+        } finally {
+          session.stop();
+        }
       }
     }
   }

@@ -4,12 +4,13 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import picocli.CommandLine;
 import sparktrain.errors.UserInputException;
-import sparktrain.registry.RegistryLockedException;
+import sparktrain.lease.LeaseHeldException;
 
 /**
  * Exit codes of every command, decided in one place: a {@link UserInputException} anywhere in a
- * failure's cause chain (or a picocli usage error) is {@link #USER_ERROR}, a registry lock held by
- * someone else is {@link #LOCKED}, anything else {@link #FAILURE}.
+ * failure's cause chain (or a picocli usage error) is {@link #USER_ERROR}, a lease held by someone
+ * else (a registry's lock, an output directory's lease) is {@link #LOCKED}, anything else {@link
+ * #FAILURE}.
  */
 public final class ExitCodes {
   /** Success. */
@@ -22,8 +23,10 @@ public final class ExitCodes {
   public static final int USER_ERROR = 2;
 
   /**
-   * The model registry is locked by another retrain, promotion or rollback (nothing was changed): a
-   * scheduler may retry later; {@code --break-lock} removes a lock left by a dead process.
+   * The model registry is locked by another retrain, promotion or rollback, or the output directory
+   * is being written by another command (nothing was changed): a scheduler may retry later; {@code
+   * --break-lock} removes a registry lock left by a dead process, and an expired lease is taken
+   * over.
    */
   public static final int LOCKED = 3;
 
@@ -37,9 +40,9 @@ public final class ExitCodes {
     return isUserError(t) ? USER_ERROR : FAILURE;
   }
 
-  /** Whether the failure, or any of its causes, is a registry lock held by someone else. */
+  /** Whether the failure, or any of its causes, is a lease held (or lost) to someone else. */
   public static boolean isLocked(Throwable t) {
-    return innermost(t, RegistryLockedException.class::isInstance).isPresent();
+    return innermost(t, LeaseHeldException.class::isInstance).isPresent();
   }
 
   /** Whether the failure, or any of its causes, is one the user can fix. */
@@ -52,7 +55,7 @@ public final class ExitCodes {
    * failure's.
    */
   public static String message(Throwable t) {
-    return innermost(t, RegistryLockedException.class::isInstance)
+    return innermost(t, LeaseHeldException.class::isInstance)
         .or(() -> innermostUserError(t))
         .map(Throwable::getMessage)
         .orElseGet(t::toString);

@@ -41,6 +41,7 @@ final class PredictCommand implements Callable<Integer> {
     return scoring.execute(
         "predict",
         dir,
+        PredictJob.TAKE_OVER,
         "_logs/driver.log", // Spark's readers skip names starting with _
         conf -> PredictJob.checkOutput(dir, overwrite, conf),
         (config, spark) ->

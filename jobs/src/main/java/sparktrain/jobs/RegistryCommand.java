@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import sparktrain.lease.Lease;
 import sparktrain.registry.ModelRegistry;
 import sparktrain.registry.RegistryException;
 import sparktrain.registry.RegistryLock;
@@ -79,7 +80,7 @@ final class RegistryCommand implements Callable<Integer> {
         description = "Why, recorded in the registry's HISTORY.")
     String reason;
 
-    RegistryLock.Handle acquire(ModelRegistry registry, String purpose) throws IOException {
+    Lease.Handle acquire(ModelRegistry registry, String purpose) throws IOException {
       RegistryLock lock = registry.lock();
       if (breakLock) {
         lock.breakLock()
@@ -160,7 +161,7 @@ final class RegistryCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       ModelRegistry registry = target.openExisting();
       String v = ModelRegistry.normalizeVersion(version);
-      try (RegistryLock.Handle held = lock.acquire(registry, "registry promote " + v)) {
+      try (Lease.Handle held = lock.acquire(registry, "registry promote " + v)) {
         registry.promote(v, lock.reason == null ? "manual promotion" : lock.reason);
       }
       LOG.info("Champion of {} is now {}", registry.uri(), v);
@@ -182,7 +183,7 @@ final class RegistryCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       ModelRegistry registry = target.openExisting();
       String champion;
-      try (RegistryLock.Handle held = lock.acquire(registry, "registry rollback")) {
+      try (Lease.Handle held = lock.acquire(registry, "registry rollback")) {
         champion = registry.rollback(lock.reason == null ? "manual rollback" : lock.reason);
       }
       LOG.info("Champion of {} is now {}", registry.uri(), champion);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sparktrain.config.JobConfig;
+import sparktrain.lease.OutputLease;
 import sparktrain.retrain.RetrainJob;
 import sparktrain.retrain.RetrainPreflight;
 import sparktrain.retrain.RetrainSummary;
@@ -28,7 +29,8 @@ import sparktrain.retrain.RetrainSummary;
           + " keep | refit (e.g. --set retrain.normalizer=refit).",
       "Prints the path of summary.json (decision: promoted | kept-champion | no-new-data).",
       "Exit codes: 0 done (any decision), 2 config/data/registry error, 3 registry locked by"
-          + " another retrain/promotion (nothing changed; retry later), 1 failure."
+          + " another retrain/promotion or --output written by another command (nothing changed;"
+          + " retry later), 1 failure."
     })
 final class RetrainCommand implements Callable<Integer> {
   @Mixin JobConfigOptions job;
@@ -58,14 +60,22 @@ final class RetrainCommand implements Callable<Integer> {
     // the champion's network: all checked before Spark starts and before anything is written
     Configuration hadoop = spark.checkedHadoopConf();
     RetrainPreflight.check(config, registry, hadoop);
-    SparkSession session = spark.start("sparktrain retrain " + config.workload());
-    try {
-      RetrainSummary s =
-          RetrainJob.run(config, session, registry, new RetrainJob.Options(breakLock));
-      System.out.println(s.outputDir() + "/summary.json");
-      return ExitCodes.OK;
-    } finally {
-      session.stop();
+    try (OutputLease lease =
+        OutputLease.acquireIfNamed(
+            config.output().dir(),
+            hadoop,
+            config.output().leaseTtl(),
+            "retrain",
+            RetrainJob.TAKE_OVER)) {
+      SparkSession session = spark.start("sparktrain retrain " + config.workload());
+      try {
+        RetrainSummary s =
+            RetrainJob.run(config, session, registry, new RetrainJob.Options(breakLock));
+        System.out.println(s.outputDir() + "/summary.json");
+        return ExitCodes.OK;
+      } finally {
+        session.stop();
+      }
     }
   }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
+import sparktrain.lease.OutputLease;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.retrain.TrainRegistration;
 import sparktrain.train.RunDirectoryPreflight;
@@ -62,20 +63,30 @@ final class TrainCommand implements Callable<Integer> {
     if (register != null) {
       TrainRegistration.check(register, hadoop); // before hours of training
     }
-    SparkSession session = spark.start("sparktrain train " + config.workload());
-    try {
-      TrainJob.Options options = resume ? TrainJob.Options.resuming() : TrainJob.Options.fresh();
-      TrainSummary s = TrainJob.run(config, session, force ? options.withForce() : options);
-      System.out.println(s.runDir() + "/summary.json");
-      if (register != null) {
-        RegisteredVersion v =
-            TrainRegistration.register(
-                register, session.sparkContext().hadoopConfiguration(), config, s);
-        System.out.println(v.version() + (v.champion() ? " champion" : ""));
+    // One writer per run directory, from before Spark starts (the job takes it again); a default
+    // run directory is new (timestamped) and leased by the job itself.
+    try (OutputLease lease =
+        OutputLease.acquireIfNamed(
+            config.output().dir(),
+            hadoop,
+            config.output().leaseTtl(),
+            "train",
+            TrainJob.TAKE_OVER)) {
+      SparkSession session = spark.start("sparktrain train " + config.workload());
+      try {
+        TrainJob.Options options = resume ? TrainJob.Options.resuming() : TrainJob.Options.fresh();
+        TrainSummary s = TrainJob.run(config, session, force ? options.withForce() : options);
+        System.out.println(s.runDir() + "/summary.json");
+        if (register != null) {
+          RegisteredVersion v =
+              TrainRegistration.register(
+                  register, session.sparkContext().hadoopConfiguration(), config, s);
+          System.out.println(v.version() + (v.champion() ? " champion" : ""));
+        }
+        return ExitCodes.OK;
+      } finally {
+        session.stop();
       }
-      return ExitCodes.OK;
-    } finally {
-      session.stop();
     }
   }
 }

@@ -40,9 +40,40 @@ final class CliJobs {
    * images, a 784-32-10 network, 2 workers) of {@code epochs}, followed by {@code extra} sets.
    */
   static List<String> train(Path out, int epochs, String... extra) {
-    Path m = mnist();
+    return train(out.toString(), epochs, extra);
+  }
+
+  /** {@link #train(Path, int, String...)} into {@code out}, a path or URI on any Hadoop FS. */
+  static List<String> train(String out, int epochs, String... extra) {
+    List<String> args = new ArrayList<>(List.of("train", "--master", "local[2]", "--output", out));
+    addSets(args, epochs, extra);
+    return args;
+  }
+
+  /**
+   * {@code COMMAND --model MODEL --master local[2] --output OUT --set ...} ({@code evaluate} or
+   * {@code predict}) with the data and network of {@link #train}.
+   */
+  static List<String> score(String command, String model, String out, String... extra) {
     List<String> args =
-        new ArrayList<>(List.of("train", "--master", "local[2]", "--output", out.toString()));
+        new ArrayList<>(
+            List.of(command, "--model", model, "--master", "local[2]", "--output", out));
+    addSets(args, 1, extra);
+    return args;
+  }
+
+  private static void addSets(List<String> args, int epochs, String... extra) {
+    for (String s : sets(epochs, extra)) {
+      args.add("--set");
+      args.add(s);
+    }
+  }
+
+  /**
+   * The {@code --set} values of {@link #train}: data, network, workers, epochs, then {@code extra}.
+   */
+  static List<String> sets(int epochs, String... extra) {
+    Path m = mnist();
     List<String> sets = new ArrayList<>();
     sets.add("workload=mnist-cli-test");
     sets.add("data.train.images=\"" + m.resolve("train-images-idx3-ubyte") + "\"");
@@ -57,11 +88,7 @@ final class CliJobs {
     sets.add("training.workers=2");
     sets.add("training.epochs=" + epochs);
     sets.addAll(List.of(extra));
-    for (String s : sets) {
-      args.add("--set");
-      args.add(s);
-    }
-    return args;
+    return sets;
   }
 
   /** The run's {@code summary.json}. */
@@ -76,6 +103,21 @@ final class CliJobs {
       epochs.add(JSON.readTree(line).get("epoch").asInt());
     }
     return epochs;
+  }
+
+  /**
+   * Waits until the lease a dead driver left in the run directory {@code out} has expired (at once
+   * when there is none), so that the next command takes it over instead of exiting 3.
+   */
+  static void awaitLeaseExpiry(Path out) throws IOException, InterruptedException {
+    Path lease = out.resolve(sparktrain.lease.OutputLease.FILE_NAME);
+    if (Files.exists(lease)) {
+      java.time.Instant expiry =
+          java.time.Instant.parse(JSON.readTree(lease.toFile()).get("expires_at").asText());
+      Thread.sleep(
+          Math.max(
+              0, java.time.Duration.between(java.time.Instant.now(), expiry).toMillis() + 200));
+    }
   }
 
   /** The checkpoint name in {@code checkpoints/LATEST}, or "" when there is none yet. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import sparktrain.checkpoint.HaltBeforePublishMain;
 import sparktrain.testing.ChildJvm;
 
@@ -77,6 +78,11 @@ final class CliProcess implements AutoCloseable {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
+  /** The JVM's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
@@ -85,6 +91,26 @@ final class CliProcess implements AutoCloseable {
   void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits until {@code condition} holds, polling every 50 ms.
+   *
+   * @throws AssertionError naming {@code what}, with the log's tail, if the process exits first or
+   *     {@code timeout} passes
+   */
+  void awaitUntil(BooleanSupplier condition, String what, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!isAlive()) {
+        throw new AssertionError("CLI exited before " + what + "; log:\n" + logTail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what + "; log:\n" + logTail());
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** Waits for the exit and returns the status; kills the process after {@code timeout}. */

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,8 +15,9 @@ import sparktrain.checkpoint.HaltBeforePublishMain;
 /**
  * The driver dies: {@code sparktrain train} runs as its own JVM and is killed with {@code kill -9}
  * after its first checkpoint, or halts (like {@code kill -9}) between writing a checkpoint and
- * publishing it. Running the same command again resumes from the last published checkpoint and
- * finishes the configured epochs, repeating at most the one epoch that was in progress.
+ * publishing it. Running the same command again, once the dead driver's lease on the run directory
+ * has expired, resumes from the last published checkpoint and finishes the configured epochs,
+ * repeating at most the one epoch that was in progress.
  */
 class DriverCrashResumeTest {
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
@@ -28,11 +28,13 @@ class DriverCrashResumeTest {
   @Test
   void driverKilledAfterTheFirstCheckpointResumesFromIt() throws Exception {
     Path out = tmp.resolve("run");
-    List<String> args = CliJobs.train(out, 3);
+    // the killed driver's lease expires 1 to 2 s after its last renewal
+    List<String> args = CliJobs.train(out, 3, "output.lease-ttl=2s");
     String atKill;
     double firstToCheckpoint;
     try (CliProcess first = CliProcess.start(tmp.resolve("first.log"), QUIET, args)) {
-      awaitOrFail(first, () -> CliJobs.latest(out).equals("epoch-0001"), "LATEST = epoch-0001");
+      first.awaitUntil(
+          () -> CliJobs.latest(out).equals("epoch-0001"), "LATEST = epoch-0001", RUN_TIMEOUT);
       firstToCheckpoint = first.elapsedSeconds();
       first.kill9();
       atKill = CliJobs.latest(out);
@@ -40,9 +42,10 @@ class DriverCrashResumeTest {
     assertThat(out.resolve("summary.json")).doesNotExist();
     int resumedEpochs = Integer.parseInt(atKill.substring("epoch-".length()));
 
+    CliJobs.awaitLeaseExpiry(out);
     CliProcess second = CliProcess.start(tmp.resolve("second.log"), QUIET, args);
     String next = String.format("epoch-%04d", resumedEpochs + 1);
-    awaitOrFail(second, () -> CliJobs.latest(out).equals(next), "LATEST = " + next);
+    second.awaitUntil(() -> CliJobs.latest(out).equals(next), "LATEST = " + next, RUN_TIMEOUT);
     double secondToNext = second.elapsedSeconds();
     int status = second.await(RUN_TIMEOUT);
 
@@ -67,7 +70,7 @@ class DriverCrashResumeTest {
   @Test
   void crashBetweenCheckpointWriteAndPublishResumesFromThePreviousCheckpoint() throws Exception {
     Path out = tmp.resolve("run");
-    List<String> args = CliJobs.train(out, 3);
+    List<String> args = CliJobs.train(out, 3, "output.lease-ttl=2s");
     Path checkpoints = out.resolve("checkpoints");
 
     CliProcess first =
@@ -86,6 +89,7 @@ class DriverCrashResumeTest {
               assertThat(t.resolve("model.zip")).exists();
             });
 
+    CliJobs.awaitLeaseExpiry(out);
     CliProcess second = CliProcess.start(tmp.resolve("second.log"), QUIET, args);
     int status = second.await(RUN_TIMEOUT);
 
@@ -101,20 +105,6 @@ class DriverCrashResumeTest {
   private static List<Path> tmpEntries(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().startsWith("_tmp-")).toList();
-    }
-  }
-
-  private static void awaitOrFail(CliProcess p, BooleanSupplier condition, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (!p.isAlive()) {
-        throw new AssertionError("CLI exited before " + what + "; log:\n" + p.logTail());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "; log:\n" + p.logTail());
-      }
-      Thread.sleep(50);
     }
   }
 }

@@ -22,6 +22,7 @@ import sparktrain.config.ConfigException;
 import sparktrain.data.DataException;
 import sparktrain.errors.JobArgumentException;
 import sparktrain.errors.UserInputException;
+import sparktrain.lease.LeaseHeldException;
 import sparktrain.registry.RegistryException;
 import sparktrain.registry.RegistryLockedException;
 import sparktrain.spark.SparkArgumentException;
@@ -38,6 +39,8 @@ class ExitCodesTest {
       Map.of(
           "sparktrain.registry.RegistryLockedException",
           "exit 3: another process holds the lock; retry later",
+          "sparktrain.lease.LeaseHeldException",
+          "exit 3: another command writes the output directory; retry later",
           "sparktrain.train.collective.CollectiveException",
           "a peer or the network failed during training: a runtime failure",
           "sparktrain.train.barrier.ExecutorsKilledException",
@@ -81,6 +84,10 @@ class ExitCodesTest {
     RegistryLockedException locked = new RegistryLockedException("runs/reg is locked", null);
     assertThat(ExitCodes.of(new UncheckedIOException(locked))).isEqualTo(ExitCodes.LOCKED);
     assertThat(ExitCodes.message(new UncheckedIOException(locked))).isEqualTo(locked.getMessage());
+
+    LeaseHeldException leased = new LeaseHeldException("runs/x is being written by train", null);
+    assertThat(ExitCodes.of(new SparkException("x", new UncheckedIOException(leased))))
+        .isEqualTo(ExitCodes.LOCKED);
   }
 
   @Test

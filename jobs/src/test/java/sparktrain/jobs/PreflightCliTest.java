@@ -119,6 +119,30 @@ class PreflightCliTest {
   }
 
   @Test
+  void trainWithNumClassesContradictingABinaryOutput() throws Exception {
+    Path run = tmp.resolve("run");
+    String err =
+        rejected(
+            run(
+                List.of(
+                    "train",
+                    "--config",
+                    BINARY_CONF,
+                    "--set",
+                    "data.num-classes=2000000000",
+                    "--set",
+                    "data.path=" + BREAST.toAbsolutePath(),
+                    "--output",
+                    run.toString(),
+                    "--master",
+                    "local[2]")),
+            run);
+    assertThat(err)
+        .contains("data.num-classes (--set data.num-classes=2000000000): expected 2:")
+        .contains("model.layers[2].units = 1 is a binary output");
+  }
+
+  @Test
   void trainWithModelInputsOfAnotherShape() throws Exception {
     Path run = tmp.resolve("run");
     assertThat(rejected(run(train(run, "--set", "model.input.size=100")), run))

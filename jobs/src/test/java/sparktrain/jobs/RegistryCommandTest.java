@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.checkpoint.CheckpointMetadata;
 import sparktrain.checkpoint.TinyNetworks;
+import sparktrain.lease.Lease;
 import sparktrain.registry.ModelRegistry;
-import sparktrain.registry.RegistryLock;
 
 /** {@code sparktrain registry ...} as a user or a scheduler runs it: output and exit codes. */
 class RegistryCommandTest {
@@ -170,7 +170,7 @@ class RegistryCommandTest {
 
   @Test
   void lockedRegistryExitsThreeUntilTheLockIsBroken() throws Exception {
-    RegistryLock.Handle retrain = registry().lock().tryAcquire(Duration.ofHours(1), "retrain");
+    Lease.Handle retrain = registry().lock().tryAcquire(Duration.ofHours(1), "retrain");
 
     assertThat(run("registry", "promote", "--registry", registryUri, "v0002"))
         .isEqualTo(ExitCodes.LOCKED);

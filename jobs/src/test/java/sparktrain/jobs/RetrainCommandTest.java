@@ -17,8 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.lease.Lease;
 import sparktrain.registry.ModelRegistry;
-import sparktrain.registry.RegistryLock;
 
 /**
  * {@code train --register} and {@code retrain} as a scheduler runs them: what is printed, the exit
@@ -111,7 +111,7 @@ class RetrainCommandTest {
 
     // Another process holds the lock: exit 3, a message naming the holder, nothing written.
     Path locked = tmp.resolve("locked");
-    try (RegistryLock.Handle held =
+    try (Lease.Handle held =
         reg.lock().tryAcquire(Duration.ofMinutes(5), "retrain by the nightly job")) {
       int code =
           run(

@@ -1,4 +1,4 @@
-package sparktrain.registry;
+package sparktrain.io;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -19,11 +19,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.io.HadoopFiles;
 
 /**
- * Small control files of a registry ({@code CHAMPION}, {@code HISTORY}, {@code LOCK}, claims) on
- * any Hadoop file system: read, replace atomically, create exclusively, move aside.
+ * Small control files (a registry's {@code CHAMPION}, {@code HISTORY}, {@code LOCK} and claims, an
+ * output directory's lease) on any Hadoop file system: read, replace atomically, create
+ * exclusively, move aside.
  *
  * <p>Exclusive creation writes the full content into a temporary sibling first, so the file never
  * appears empty or half-written, then publishes it with an operation that fails if the target
@@ -32,25 +32,27 @@ import sparktrain.io.HadoopFiles;
  * rename and {@code create(path, false)} check and act in two steps). Object stores without atomic
  * conditional writes (S3A before conditional PUT) cannot guarantee exclusivity.
  */
-final class ControlFiles {
+public final class ControlFiles {
   private static final Logger LOG = LoggerFactory.getLogger(ControlFiles.class);
 
   private final FileSystem fs;
   private final FileContext fc;
   private final boolean local;
 
-  ControlFiles(FileSystem fs) throws IOException {
+  /** Control files on {@code fs}. */
+  public ControlFiles(FileSystem fs) throws IOException {
     this.fs = fs;
     this.fc = HadoopFiles.fileContext(fs);
     this.local = fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem;
   }
 
-  FileSystem fs() {
+  /** The file system. */
+  public FileSystem fs() {
     return fs;
   }
 
   /** The content of {@code file}, or empty if it does not exist. */
-  Optional<byte[]> read(Path file) throws IOException {
+  public Optional<byte[]> read(Path file) throws IOException {
     try {
       return Optional.of(HadoopFiles.readAll(fs, file));
     } catch (FileNotFoundException e) {
@@ -59,7 +61,7 @@ final class ControlFiles {
   }
 
   /** Replaces (or creates) {@code file} atomically; readers see the old or the new content. */
-  void replace(Path file, byte[] data) throws IOException {
+  public void replace(Path file, byte[] data) throws IOException {
     HadoopFiles.writeAtomically(fc, file, data);
   }
 
@@ -69,7 +71,7 @@ final class ControlFiles {
    *
    * @return true if this call created the file, false if it existed
    */
-  boolean createExclusively(Path file, byte[] data) throws IOException {
+  public boolean createExclusively(Path file, byte[] data) throws IOException {
     Path qualified = fs.makeQualified(file);
     fs.mkdirs(qualified.getParent());
     return local ? createLocal(qualified, data) : createWithRename(qualified, data);
@@ -80,7 +82,7 @@ final class ControlFiles {
    *
    * @return false if {@code file} did not exist
    */
-  boolean moveAside(Path file, Path aside) throws IOException {
+  public boolean moveAside(Path file, Path aside) throws IOException {
     try {
       fc.rename(file, aside);
       return true;
@@ -90,7 +92,7 @@ final class ControlFiles {
   }
 
   /** Deletes {@code path} (recursively), logging a failure instead of throwing it. */
-  void deleteQuietly(Path path) {
+  public void deleteQuietly(Path path) {
     try {
       fs.delete(path, true);
     } catch (IOException | RuntimeException e) {
@@ -99,7 +101,7 @@ final class ControlFiles {
   }
 
   /** A fresh temporary sibling name of {@code file}. */
-  static Path tempSibling(Path file, String tag) {
+  public static Path tempSibling(Path file, String tag) {
     return new Path(
         file.getParent(),
         HadoopFiles.TMP_PREFIX + file.getName() + "-" + tag + "-" + UUID.randomUUID());

@@ -1,4 +1,4 @@
-package sparktrain.retrain;
+package sparktrain.lease;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,16 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.registry.ClockedRegistry;
 import sparktrain.registry.ModelRegistry;
-import sparktrain.registry.RegistryLock;
 import sparktrain.registry.RegistryLockedException;
 import sparktrain.testing.MutableClock;
 
 /**
- * The keeper's renewals on a registry whose clock the test moves: past the first expiry only a
+ * The keeper's renewals on a registry lock whose clock the test moves: past the first expiry only a
  * renewal keeps the lock, and a broken lock is reported. No sleeping: the keeper renews every few
  * milliseconds and the test waits for the renewal it needs.
  */
-class LockKeeperTest {
+class LeaseKeeperTest {
   private static final Duration TTL = Duration.ofMinutes(10);
 
   @TempDir Path tmp;
@@ -31,8 +30,8 @@ class LockKeeperTest {
     MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     ModelRegistry registry =
         ClockedRegistry.open(tmp.resolve("reg/m").toString(), new Configuration(), clock);
-    try (RegistryLock.Handle handle = registry.lock().tryAcquire(TTL, "test");
-        LockKeeper keeper = new LockKeeper(handle, TTL, Duration.ofMillis(10))) {
+    try (Lease.Handle handle = registry.lock().tryAcquire(TTL, "test");
+        LeaseKeeper keeper = new LeaseKeeper(handle, TTL, Duration.ofMillis(10))) {
       Instant firstExpiry = Instant.parse(handle.info().expiresAt());
       assertThat(firstExpiry).isEqualTo(clock.instant().plus(TTL));
 
