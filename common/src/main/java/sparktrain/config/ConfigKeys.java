@@ -57,6 +57,14 @@ public final class ConfigKeys {
   public static final Key MODEL_L1 = Key.of("model.l1", Range.atLeast(0));
   public static final Key MODEL_L2 = Key.of("model.l2", Range.atLeast(0));
   public static final Key MODEL_DROPOUT = Key.of("model.dropout", Range.closedOpen(0, 1));
+  public static final Key MODEL_KERAS = Key.of("model.keras");
+  public static final Key MODEL_KERAS_WEIGHTS = Key.of("model.keras-weights");
+  public static final Key MODEL_KERAS_LOSS = Key.of("model.keras-loss");
+  public static final Key KERAS_IMPORT_SOURCE = Key.of("model.keras-import.source");
+  public static final Key KERAS_IMPORT_SHA256 = Key.of("model.keras-import.sha256");
+  public static final Key KERAS_IMPORT_VERSION = Key.of("model.keras-import.keras-version");
+  public static final Key KERAS_IMPORT_WEIGHTS = Key.of("model.keras-import.weights");
+  public static final Key KERAS_IMPORT_WEIGHTS_SHA256 = Key.of("model.keras-import.weights-sha256");
   public static final Key UPDATER_TYPE = Key.of("model.updater.type");
   public static final Key UPDATER_LEARNING_RATE =
       Key.of("model.updater.learning-rate", Range.greaterThan(0));

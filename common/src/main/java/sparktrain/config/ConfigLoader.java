@@ -77,6 +77,7 @@ public final class ConfigLoader {
       throw new ConfigException(problem(e), e);
     }
     List<String> problems = new ArrayList<>();
+    resolved = KerasOverlay.apply(resolved, problems);
     // The guard rails are an open section (metric names); the parser checks its keys.
     UnknownKeys.check(
         resolved.withoutPath(ConfigKeys.RETRAIN_GUARD_RAILS.path()).root(),

@@ -2,11 +2,14 @@ package sparktrain.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.JobConfig;
+import sparktrain.config.KerasOrigin;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
 import sparktrain.provenance.Versions;
@@ -116,7 +119,25 @@ final class RunRecords {
         p.validationExamples,
         p.skippedRows,
         p.validationMetrics,
-        watch.figures());
+        watch.figures(),
+        kerasProvenance());
+  }
+
+  /** The Keras file the model was imported from, for summary.json; null when none. */
+  private Map<String, String> kerasProvenance() {
+    KerasOrigin k = config.keras();
+    if (!k.imported()) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("source", k.source());
+    out.put("sha256", k.sha256());
+    out.put("keras_version", k.kerasVersion());
+    if (k.hasWeights()) {
+      out.put("weights", k.weights());
+      out.put("weights_sha256", k.weightsSha256());
+    }
+    return out;
   }
 
   void writeSummary(TrainSummary s) {

@@ -22,12 +22,14 @@ import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.JobConfig;
+import sparktrain.config.KerasOrigin;
 import sparktrain.config.LossFunction;
 import sparktrain.config.TrainingEngineKind;
 import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
+import sparktrain.keras.KerasWeights;
 import sparktrain.model.NetworkFactory;
 import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
@@ -257,6 +259,11 @@ public final class TrainJob {
       LOG.info("Continuing {} ({} epochs, {} iterations done)", ck.uri(), startEpoch, iterations);
     } else {
       net = NetworkFactory.create(config.model(), training.seed());
+      KerasOrigin keras = config.keras();
+      if (keras.hasWeights()) {
+        KerasWeights.apply(net, keras.source(), keras.weights());
+        LOG.info("Starting from the Keras weights in {}", keras.weights());
+      }
     }
     LOG.info("Network: {} parameters\n{}", net.numParams(), net.summary());
 
