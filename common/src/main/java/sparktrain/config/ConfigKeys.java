@@ -103,6 +103,14 @@ public final class ConfigKeys {
   public static final Key TRAINING_SHUFFLE = Key.of("training.shuffle");
   public static final Key TRAINING_EVALUATE_EVERY_EPOCH = Key.of("training.evaluate-every-epoch");
   public static final Key TRAINING_ENGINE = Key.of("training.engine");
+  public static final Key EARLY_STOPPING_METRIC = Key.of("training.early-stopping.metric");
+  public static final Key EARLY_STOPPING_MODE = Key.of("training.early-stopping.mode");
+  public static final Key EARLY_STOPPING_PATIENCE =
+      Key.of("training.early-stopping.patience", Range.atLeast(0));
+  public static final Key EARLY_STOPPING_MIN_DELTA =
+      Key.of("training.early-stopping.min-delta", Range.atLeast(0));
+  public static final Key EARLY_STOPPING_RESTORE_BEST =
+      Key.of("training.early-stopping.restore-best");
 
   /** Range in milliseconds. */
   public static final Key TRAINING_COLLECTIVE_TIMEOUT =

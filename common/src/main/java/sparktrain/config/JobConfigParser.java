@@ -33,6 +33,11 @@ import static sparktrain.config.ConfigKeys.DATA_TRAIN_PATH;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_PATH;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_METRIC;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_MIN_DELTA;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_MODE;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_PATIENCE;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_RESTORE_BEST;
 import static sparktrain.config.ConfigKeys.MODEL_DROPOUT;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_CHANNELS;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_HEIGHT;
@@ -127,6 +132,8 @@ final class JobConfigParser {
     String workload = in.string(WORKLOAD);
     DataSection dataSection = data();
     ModelConfig model = model();
+    long seed = in.longInteger(TRAINING_SEED);
+    DataConfig data = dataSection.with(model == null ? Task.CLASSIFICATION : taskOf(model), seed);
     TrainingConfig training =
         new TrainingConfig(
             in.integer(TRAINING_EPOCHS),
@@ -137,12 +144,13 @@ final class JobConfigParser {
             in.oneOf(TRAINING_RDD_APPROACH, RddApproach.class),
             in.oneOf(TRAINING_REPARTITION, RepartitionPolicy.class),
             in.integer(TRAINING_AGGREGATION_DEPTH),
-            in.longInteger(TRAINING_SEED),
+            seed,
             in.bool(TRAINING_SHUFFLE),
             in.bool(TRAINING_EVALUATE_EVERY_EPOCH),
             in.duration(TRAINING_PROGRESS_INTERVAL),
             in.oneOf(TRAINING_ENGINE, TrainingEngineKind.class),
-            in.duration(TRAINING_COLLECTIVE_TIMEOUT));
+            in.duration(TRAINING_COLLECTIVE_TIMEOUT),
+            earlyStopping(data));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),
@@ -151,14 +159,57 @@ final class JobConfigParser {
             in.bool(CHECKPOINT_KEEP_BEST),
             in.integer(CHECKPOINT_EVERY_N_ROUNDS));
     OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR));
-    DataConfig data =
-        dataSection.with(model == null ? Task.CLASSIFICATION : taskOf(model), training.seed());
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
     checkLabels(data, model);
     RetrainConfig retrain = retrain();
     return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
+  }
+
+  /**
+   * {@code training.early-stopping}: off without a metric; else the metric must be one the
+   * validation of this task reports, and a validation split must exist.
+   */
+  private EarlyStoppingConfig earlyStopping(DataConfig data) {
+    String metric = in.string(EARLY_STOPPING_METRIC);
+    MetricMode mode = in.oneOf(EARLY_STOPPING_MODE, MetricMode.class);
+    int patience = in.integer(EARLY_STOPPING_PATIENCE);
+    double minDelta = in.decimal(EARLY_STOPPING_MIN_DELTA);
+    boolean restoreBest = in.bool(EARLY_STOPPING_RESTORE_BEST);
+    if (metric.isBlank() || !in.ok(EARLY_STOPPING_METRIC)) {
+      return EarlyStoppingConfig.OFF;
+    }
+    List<String> known = WatchedMetric.of(data.task());
+    if (!known.contains(metric)) {
+      in.problem(
+          EARLY_STOPPING_METRIC,
+          "expected a metric the validation split reports for this model ("
+              + String.join(", ", known)
+              + "), got \""
+              + metric
+              + "\""
+              + UnknownKeys.suggestion(metric, known));
+    }
+    if (!hasValidation(data)) {
+      in.problem(
+          EARLY_STOPPING_METRIC,
+          "early stopping watches the validation split, and this job has none: set"
+              + " data.split.validation (a fraction of the training data) or data.validation.*"
+              + " (it never watches the test split)");
+    }
+    return new EarlyStoppingConfig(
+        metric,
+        mode != null && WatchedMetric.minimize(metric, mode),
+        patience,
+        minDelta,
+        restoreBest);
+  }
+
+  private static boolean hasValidation(DataConfig data) {
+    return data.split().validation() > 0
+        || data.validation().hasIdx()
+        || data.validation().hasPath();
   }
 
   private RetrainConfig retrain() {

@@ -6,7 +6,8 @@ import java.time.Duration;
  * The {@code training} section. {@code workers} 0 means Spark's default parallelism; {@code
  * prefetch} 0 means no asynchronous prefetch. {@code prefetch}, {@code rddApproach}, {@code
  * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
- * collectiveTimeout} to the {@code barrier} engine only.
+ * collectiveTimeout} to the {@code barrier} engine only. {@code earlyStopping} watches the
+ * validation split, on both engines.
  */
 public record TrainingConfig(
     int epochs,
@@ -22,7 +23,42 @@ public record TrainingConfig(
     boolean evaluateEveryEpoch,
     Duration progressInterval,
     TrainingEngineKind engine,
-    Duration collectiveTimeout) {
+    Duration collectiveTimeout,
+    EarlyStoppingConfig earlyStopping) {
+
+  /** The settings before {@code training.early-stopping} existed: early stopping off. */
+  public TrainingConfig(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workers,
+      int prefetch,
+      RddApproach rddApproach,
+      RepartitionPolicy repartition,
+      int aggregationDepth,
+      long seed,
+      boolean shuffle,
+      boolean evaluateEveryEpoch,
+      Duration progressInterval,
+      TrainingEngineKind engine,
+      Duration collectiveTimeout) {
+    this(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        engine,
+        collectiveTimeout,
+        EarlyStoppingConfig.OFF);
+  }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */
   public TrainingConfig(

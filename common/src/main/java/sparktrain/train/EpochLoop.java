@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.CheckpointInfo;
 import sparktrain.checkpoint.CheckpointStore;
+import sparktrain.config.EarlyStoppingConfig;
 import sparktrain.config.JobConfig;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.eval.EvaluationResult;
@@ -72,11 +73,36 @@ final class EpochLoop {
    * @param skipRounds rounds of the first epoch the network already contains (in-epoch resume)
    */
   Position run(int startEpoch, int skipRounds, Position at) throws IOException {
+    return run(startEpoch, skipRounds, at, null);
+  }
+
+  /**
+   * Trains epochs {@code startEpoch + 1 .. training.epochs}, or fewer when early stopping stops.
+   *
+   * @param resumedRow the metrics row of epoch {@code startEpoch} when resuming (early stopping's
+   *     state is restored from it), else null
+   */
+  Position run(int startEpoch, int skipRounds, Position at, Map<?, ?> resumedRow)
+      throws IOException {
     var training = config.training();
     int epochs = training.epochs();
     MultiLayerNetwork net = engine.network();
     long iterations = at.iterations();
     String parent = at.parent();
+    EarlyStoppingConfig esConfig = training.earlyStopping();
+    EarlyStopping stopping =
+        esConfig.enabled() ? EarlyStopping.restore(esConfig, resumedRow) : null;
+    BestWeights best = new BestWeights(esConfig.restoreBest() ? stopping : null);
+    if (stopping != null && startEpoch > 0) {
+      best.resume(startEpoch, net, store);
+      if (stopping.stoppedBefore()) {
+        LOG.info(
+            "Early stopping had stopped this run after epoch {}: nothing left to train",
+            startEpoch);
+        progress.earlyStopping = stopping.outcome(startEpoch, esConfig.restoreBest());
+        return at;
+      }
+    }
     for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
       long t0 = System.nanoTime();
       net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
@@ -106,24 +132,38 @@ final class EpochLoop {
       // selection never looks at the test data.
       Map<String, Double> test = Map.of();
       Map<String, Double> validation = Map.of();
-      boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs;
+      // early stopping needs the validation metrics of every epoch
+      boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs || stopping != null;
       long e0 = System.nanoTime();
       if (evaluateNow && data.validationBatches().isPresent()) {
         validation = evaluate(net, epoch, label, "validation", data.validationBatches().get());
         progress.validationMetrics = validation;
       }
-      if (evaluateNow && (data.validationBatches().isEmpty() || epoch == epochs)) {
+      boolean stop = stopping != null && stopping.update(epoch, validation);
+      boolean last = epoch == epochs || stop;
+      if (stopping != null) {
+        best.afterEpoch(epoch, net, validation);
+        if (stop) {
+          LOG.info("{}: early stopping: {}", label, stopping.stopReason());
+        }
+        if (last) {
+          best.restoreInto(net, epoch, label).ifPresent(m -> progress.validationMetrics = m);
+          progress.earlyStopping = stopping.outcome(stop ? epoch : 0, best.restored());
+        }
+      }
+      if (evaluateNow && (data.validationBatches().isEmpty() || last)) {
         test = evaluate(net, epoch, label, "test", data.testBatches());
         progress.testMetrics = test;
       }
       double evalSeconds = (System.nanoTime() - e0) / 1e9;
       Map<String, Double> selection = data.validationBatches().isPresent() ? validation : test;
 
-      boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
+      boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || last;
       String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
       double perSecond = progress.trainExamples / fitSeconds;
       Map<String, Double> tested = test;
       Map<String, Double> validated = validation;
+      Map<String, Object> stoppingState = stopping == null ? null : stopping.state();
       long fitted = iterations;
       int thisEpoch = epoch;
       // the row as of now: before the checkpoint (for its manifest), then after it (the file's)
@@ -139,7 +179,8 @@ final class EpochLoop {
                   perSecond,
                   fitted,
                   name,
-                  validated);
+                  validated,
+                  stoppingState);
       EpochMetrics row = rowFor.apply(ckName);
       if (checkpointNow) {
         try (SparkPhase p =
@@ -172,6 +213,9 @@ final class EpochLoop {
               epochSeconds,
               perSecond,
               ckName == null ? "" : "  checkpoint " + ckName));
+      if (stop) {
+        break;
+      }
     }
     return new Position(iterations, parent);
   }
@@ -186,7 +230,8 @@ final class EpochLoop {
       double perSecond,
       long iterations,
       String ckName,
-      Map<String, Double> validation) {
+      Map<String, Double> validation,
+      Map<String, Object> earlyStopping) {
     return new EpochMetrics(
         epoch,
         fit.trainLoss(),
@@ -198,7 +243,8 @@ final class EpochLoop {
         iterations,
         ckName,
         validation,
-        EpochMetrics.RoundStats.of(fit));
+        EpochMetrics.RoundStats.of(fit),
+        earlyStopping);
   }
 
   /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */

@@ -17,4 +17,7 @@ final class RunProgress {
   String checkpoint;
   Long validationExamples;
   Map<String, Long> skippedRows = Map.of();
+
+  /** Early stopping's outcome for summary.json; null when it is off. */
+  Map<String, Object> earlyStopping;
 }

@@ -47,6 +47,17 @@ final class RunRecords {
     }
   }
 
+  /** The metrics.jsonl row of {@code epoch} as a map, or null when there is none. */
+  Map<?, ?> row(int epoch) throws IOException {
+    for (String line : run.readText(METRICS).split("\n")) {
+      if (!line.isBlank()
+          && Json.MAPPER.readTree(line).path("epoch").asInt(Integer.MIN_VALUE) == epoch) {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class);
+      }
+    }
+    return null;
+  }
+
   /**
    * On resume: keeps the history in metrics.jsonl up to the resumed epoch and drops rows of epochs
    * after it (trained after the checkpoint, before the crash), which are trained again. When the
@@ -120,7 +131,8 @@ final class RunRecords {
         p.skippedRows,
         p.validationMetrics,
         watch.figures(),
-        kerasProvenance());
+        kerasProvenance(),
+        p.earlyStopping);
   }
 
   /** The Keras file the model was imported from, for summary.json; null when none. */

@@ -231,6 +231,7 @@ public final class TrainJob {
     int skipRounds = 0;
     long iterations = 0;
     String parent = null;
+    Map<?, ?> resumedRow = null;
     if (resumeFrom.isPresent()) {
       LoadedCheckpoint ck = resumeFrom.get();
       net = ck.network();
@@ -249,6 +250,10 @@ public final class TrainJob {
       progress.epochsCompleted = startEpoch;
       progress.checkpoint = ck.uri();
       records.keepMetricsUpTo(startEpoch, ck);
+      // early stopping's state: in the epoch checkpoint's manifest, else (a checkpoint within an
+      // epoch) in the completed epoch's metrics.jsonl row
+      Object saved = CheckpointProvenance.metricsRowIn(ck.provenance()).orElse(null);
+      resumedRow = saved instanceof Map<?, ?> m ? m : records.row(startEpoch);
     } else if (options.startFrom() != null) {
       LoadedCheckpoint ck = options.startFrom();
       net = ck.network();
@@ -298,7 +303,7 @@ public final class TrainJob {
                   roundCheckpoints,
                   metadata,
                   batchesPerEpoch)
-              .run(startEpoch, skipRounds, new EpochLoop.Position(iterations, parent));
+              .run(startEpoch, skipRounds, new EpochLoop.Position(iterations, parent), resumedRow);
     } finally {
       data.unpersist();
       deleteQuietly(run.child("tmp").toString());
@@ -384,6 +389,11 @@ public final class TrainJob {
 
   /** Test accuracy for classification losses, test loss for regression (mse, mae). */
   private CheckpointStore.BestMetric bestMetric() {
+    var stopping = config.training().earlyStopping();
+    if (stopping.enabled() && stopping.restoreBest()) {
+      // keep the checkpoint restore-best may need after a resume
+      return new CheckpointStore.BestMetric(stopping.metric(), !stopping.minimize());
+    }
     var layers = config.model().layers();
     LossFunction loss = layers.get(layers.size() - 1).loss();
     boolean regression = loss == LossFunction.MSE || loss == LossFunction.MAE;

@@ -17,6 +17,8 @@ import sparktrain.provenance.RunStatus;
  *     with a local master the executors' work is in it too)
  * @param keras where an imported Keras model came from (source, sha256, keras_version, weights,
  *     weights_sha256); null for a model given as {@code model.layers}
+ * @param earlyStopping with {@code training.early-stopping}: the metric, stopped_epoch (null when
+ *     it ran every epoch), best_epoch, best, restored_best and the reason; else null
  */
 public record TrainSummary(
     RunStatus status,
@@ -41,4 +43,5 @@ public record TrainSummary(
     Map<String, Long> skippedRows,
     Map<String, Double> validationMetrics,
     Map<String, Object> resources,
-    Map<String, String> keras) {}
+    Map<String, String> keras,
+    Map<String, Object> earlyStopping) {}
