@@ -111,6 +111,16 @@ public final class ConfigKeys {
       Key.of("training.early-stopping.min-delta", Range.atLeast(0));
   public static final Key EARLY_STOPPING_RESTORE_BEST =
       Key.of("training.early-stopping.restore-best");
+  public static final Key PLATEAU_METRIC = Key.of("training.plateau.metric");
+  public static final Key PLATEAU_MODE = Key.of("training.plateau.mode");
+  public static final Key PLATEAU_FACTOR =
+      Key.of("training.plateau.factor", Range.closedOpen(0, 1));
+  public static final Key PLATEAU_PATIENCE = Key.of("training.plateau.patience", Range.atLeast(0));
+  public static final Key PLATEAU_MIN_DELTA =
+      Key.of("training.plateau.min-delta", Range.atLeast(0));
+  public static final Key PLATEAU_COOLDOWN = Key.of("training.plateau.cooldown", Range.atLeast(0));
+  public static final Key PLATEAU_MIN_LEARNING_RATE =
+      Key.of("training.plateau.min-learning-rate", Range.atLeast(0));
 
   /** Range in milliseconds. */
   public static final Key TRAINING_COLLECTIVE_TIMEOUT =

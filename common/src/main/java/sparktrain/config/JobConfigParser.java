@@ -49,6 +49,13 @@ import static sparktrain.config.ConfigKeys.MODEL_L2;
 import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
+import static sparktrain.config.ConfigKeys.PLATEAU_COOLDOWN;
+import static sparktrain.config.ConfigKeys.PLATEAU_FACTOR;
+import static sparktrain.config.ConfigKeys.PLATEAU_METRIC;
+import static sparktrain.config.ConfigKeys.PLATEAU_MIN_DELTA;
+import static sparktrain.config.ConfigKeys.PLATEAU_MIN_LEARNING_RATE;
+import static sparktrain.config.ConfigKeys.PLATEAU_MODE;
+import static sparktrain.config.ConfigKeys.PLATEAU_PATIENCE;
 import static sparktrain.config.ConfigKeys.RETRAIN_EPOCHS;
 import static sparktrain.config.ConfigKeys.RETRAIN_GUARD_RAILS;
 import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
@@ -150,7 +157,8 @@ final class JobConfigParser {
             in.duration(TRAINING_PROGRESS_INTERVAL),
             in.oneOf(TRAINING_ENGINE, TrainingEngineKind.class),
             in.duration(TRAINING_COLLECTIVE_TIMEOUT),
-            earlyStopping(data));
+            earlyStopping(data),
+            plateau(data, model));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),
@@ -180,10 +188,58 @@ final class JobConfigParser {
     if (metric.isBlank() || !in.ok(EARLY_STOPPING_METRIC)) {
       return EarlyStoppingConfig.OFF;
     }
+    watchedMetric(EARLY_STOPPING_METRIC, metric, data, "early stopping");
+    return new EarlyStoppingConfig(
+        metric,
+        mode != null && WatchedMetric.minimize(metric, mode),
+        patience,
+        minDelta,
+        restoreBest);
+  }
+
+  /**
+   * {@code training.plateau}: off without a metric; else as early stopping's metric, and the
+   * learning rate must not follow a schedule of its own.
+   */
+  private PlateauConfig plateau(DataConfig data, ModelConfig model) {
+    String metric = in.string(PLATEAU_METRIC);
+    MetricMode mode = in.oneOf(PLATEAU_MODE, MetricMode.class);
+    double factor = in.decimal(PLATEAU_FACTOR);
+    int patience = in.integer(PLATEAU_PATIENCE);
+    double minDelta = in.decimal(PLATEAU_MIN_DELTA);
+    int cooldown = in.integer(PLATEAU_COOLDOWN);
+    double minLearningRate = in.decimal(PLATEAU_MIN_LEARNING_RATE);
+    if (metric.isBlank() || !in.ok(PLATEAU_METRIC)) {
+      return PlateauConfig.OFF;
+    }
+    watchedMetric(PLATEAU_METRIC, metric, data, "the plateau schedule");
+    if (in.ok(PLATEAU_FACTOR) && factor <= 0) {
+      in.problem(PLATEAU_FACTOR, "expected a value in (0, 1), got " + factor);
+    }
+    if (model != null && model.updater().schedule().type() != ScheduleType.NONE) {
+      in.problem(
+          PLATEAU_METRIC,
+          "the plateau schedule sets the learning rate itself: set model.updater.schedule.type ="
+              + " none (it is "
+              + model.updater().schedule().type().configName()
+              + ")");
+    }
+    return new PlateauConfig(
+        metric,
+        mode != null && WatchedMetric.minimize(metric, mode),
+        factor,
+        patience,
+        minDelta,
+        cooldown,
+        minLearningRate);
+  }
+
+  /** A watched validation metric: one the task reports, on a job with a validation split. */
+  private void watchedMetric(Key key, String metric, DataConfig data, String what) {
     List<String> known = WatchedMetric.of(data.task());
     if (!known.contains(metric)) {
       in.problem(
-          EARLY_STOPPING_METRIC,
+          key,
           "expected a metric the validation split reports for this model ("
               + String.join(", ", known)
               + "), got \""
@@ -193,17 +249,12 @@ final class JobConfigParser {
     }
     if (!hasValidation(data)) {
       in.problem(
-          EARLY_STOPPING_METRIC,
-          "early stopping watches the validation split, and this job has none: set"
+          key,
+          what
+              + " watches the validation split, and this job has none: set"
               + " data.split.validation (a fraction of the training data) or data.validation.*"
               + " (it never watches the test split)");
     }
-    return new EarlyStoppingConfig(
-        metric,
-        mode != null && WatchedMetric.minimize(metric, mode),
-        patience,
-        minDelta,
-        restoreBest);
   }
 
   private static boolean hasValidation(DataConfig data) {

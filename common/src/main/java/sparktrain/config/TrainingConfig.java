@@ -7,7 +7,7 @@ import java.time.Duration;
  * prefetch} 0 means no asynchronous prefetch. {@code prefetch}, {@code rddApproach}, {@code
  * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
  * collectiveTimeout} to the {@code barrier} engine only. {@code earlyStopping} watches the
- * validation split, on both engines.
+ * validation split, on both engines, as does {@code plateau}.
  */
 public record TrainingConfig(
     int epochs,
@@ -24,9 +24,13 @@ public record TrainingConfig(
     Duration progressInterval,
     TrainingEngineKind engine,
     Duration collectiveTimeout,
-    EarlyStoppingConfig earlyStopping) {
+    EarlyStoppingConfig earlyStopping,
+    PlateauConfig plateau) {
 
-  /** The settings before {@code training.early-stopping} existed: early stopping off. */
+  /**
+   * The settings before {@code training.early-stopping} and {@code training.plateau} existed: both
+   * off.
+   */
   public TrainingConfig(
       int epochs,
       int batchSizePerWorker,
@@ -57,7 +61,8 @@ public record TrainingConfig(
         progressInterval,
         engine,
         collectiveTimeout,
-        EarlyStoppingConfig.OFF);
+        EarlyStoppingConfig.OFF,
+        PlateauConfig.OFF);
   }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */

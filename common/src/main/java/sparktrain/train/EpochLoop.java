@@ -16,6 +16,7 @@ import sparktrain.checkpoint.CheckpointInfo;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.EarlyStoppingConfig;
 import sparktrain.config.JobConfig;
+import sparktrain.config.PlateauConfig;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.eval.EvaluationResult;
 import sparktrain.io.Json;
@@ -93,6 +94,15 @@ final class EpochLoop {
     EarlyStopping stopping =
         esConfig.enabled() ? EarlyStopping.restore(esConfig, resumedRow) : null;
     BestWeights best = new BestWeights(esConfig.restoreBest() ? stopping : null);
+    PlateauConfig plateauConfig = training.plateau();
+    Plateau plateau =
+        plateauConfig.enabled()
+            ? Plateau.restore(plateauConfig, config.model().updater().learningRate(), resumedRow)
+            : null;
+    if (plateau != null && !plateauRateIn(net, plateau.learningRate())) {
+      // a retrain continuing a champion whose own plateau lowered its rate starts again here
+      net.setLearningRate(plateau.learningRate());
+    }
     if (stopping != null && startEpoch > 0) {
       best.resume(startEpoch, net, store);
       if (stopping.stoppedBefore()) {
@@ -133,12 +143,25 @@ final class EpochLoop {
       Map<String, Double> test = Map.of();
       Map<String, Double> validation = Map.of();
       // early stopping needs the validation metrics of every epoch
-      boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs || stopping != null;
+      boolean evaluateNow =
+          training.evaluateEveryEpoch() || epoch == epochs || stopping != null || plateau != null;
       long e0 = System.nanoTime();
       if (evaluateNow && data.validationBatches().isPresent()) {
         validation = evaluate(net, epoch, label, "validation", data.validationBatches().get());
         progress.validationMetrics = validation;
       }
+      Double trainedRate = plateau == null ? null : plateau.learningRate();
+      if (plateau != null && plateau.update(validation)) {
+        // the same rate on every worker: it is in the network configuration the engines ship
+        net.setLearningRate(plateau.learningRate());
+        LOG.info(
+            "{}: validation {} on a plateau: learning rate {} -> {}",
+            label,
+            plateauConfig.metric(),
+            trainedRate,
+            plateau.learningRate());
+      }
+      Map<String, Object> plateauState = plateau == null ? null : plateau.state();
       boolean stop = stopping != null && stopping.update(epoch, validation);
       boolean last = epoch == epochs || stop;
       if (stopping != null) {
@@ -180,7 +203,9 @@ final class EpochLoop {
                   fitted,
                   name,
                   validated,
-                  stoppingState);
+                  stoppingState,
+                  trainedRate,
+                  plateauState);
       EpochMetrics row = rowFor.apply(ckName);
       if (checkpointNow) {
         try (SparkPhase p =
@@ -231,7 +256,9 @@ final class EpochLoop {
       long iterations,
       String ckName,
       Map<String, Double> validation,
-      Map<String, Object> earlyStopping) {
+      Map<String, Object> earlyStopping,
+      Double learningRate,
+      Map<String, Object> plateau) {
     return new EpochMetrics(
         epoch,
         fit.trainLoss(),
@@ -244,7 +271,22 @@ final class EpochLoop {
         ckName,
         validation,
         EpochMetrics.RoundStats.of(fit),
-        earlyStopping);
+        earlyStopping,
+        learningRate,
+        plateau);
+  }
+
+  /** Whether every layer with an updater trains at {@code rate} already. */
+  private static boolean plateauRateIn(MultiLayerNetwork net, double rate) {
+    for (int i = 0; i < net.getnLayers(); i++) {
+      if (net.getLayer(i).numParams() > 0) {
+        Double lr = net.getLearningRate(i);
+        if (lr == null || Math.abs(lr - rate) > 1e-12 * Math.max(1, rate)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */

@@ -21,6 +21,10 @@ import java.util.Map;
  * @param rounds the averaging rounds' timings, when the engine measures them (barrier), else null
  * @param earlyStopping the early-stopping state after this epoch (metric, best, best_epoch, wait,
  *     stopped), restored from here on resume; null when early stopping is off
+ * @param learningRate with {@code training.plateau}: the learning rate this epoch trained with;
+ *     else null
+ * @param plateau the plateau schedule's state after this epoch (metric, best, wait, cooldown_left,
+ *     next_learning_rate), restored from here on resume; null when it is off
  */
 public record EpochMetrics(
     int epoch,
@@ -34,7 +38,9 @@ public record EpochMetrics(
     String checkpoint,
     Map<String, Double> validation,
     RoundStats rounds,
-    Map<String, Object> earlyStopping) {
+    Map<String, Object> earlyStopping,
+    Double learningRate,
+    Map<String, Object> plateau) {
 
   /**
    * Timings of an epoch's averaging rounds.

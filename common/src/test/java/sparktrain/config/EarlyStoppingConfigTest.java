@@ -8,7 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import sparktrain.testing.TestDatasets;
 
-/** {@code training.early-stopping}: its mode, and the errors for a missing split or metric. */
+/**
+ * {@code training.early-stopping} and {@code training.plateau}: the mode, and the errors for a
+ * missing split or metric, or a plateau beside a schedule.
+ */
 class EarlyStoppingConfigTest {
 
   private static JobConfig load(String... more) {
@@ -63,5 +66,27 @@ class EarlyStoppingConfigTest {
             () -> load("data.split.validation=0.2", "training.early-stopping.metric=r2"));
 
     assertThat(e.getMessage()).contains("training.early-stopping.metric").contains("pr_auc");
+  }
+
+  @Test
+  void thePlateauNeedsAValidationSplitAndNoScheduleOfItsOwn() {
+    PlateauConfig p =
+        load("data.split.validation=0.2", "training.plateau.metric=loss").training().plateau();
+    assertThat(p.enabled()).isTrue();
+    assertThat(p.minimize()).isTrue();
+    assertThat(p.factor()).isEqualTo(0.1);
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                load(
+                    "training.plateau.metric=loss",
+                    "model.updater.schedule.type=exponential",
+                    "training.plateau.factor=1"));
+    assertThat(e.getMessage())
+        .contains("the plateau schedule watches the validation split, and this job has none")
+        .contains("set model.updater.schedule.type = none (it is exponential)")
+        .contains("training.plateau.factor (--set training.plateau.factor=1)");
   }
 }
