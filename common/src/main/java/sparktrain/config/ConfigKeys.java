@@ -111,6 +111,7 @@ public final class ConfigKeys {
       Key.of("training.early-stopping.min-delta", Range.atLeast(0));
   public static final Key EARLY_STOPPING_RESTORE_BEST =
       Key.of("training.early-stopping.restore-best");
+  public static final Key TRAINING_CLASS_WEIGHTS = Key.of("training.class-weights");
   public static final Key PLATEAU_METRIC = Key.of("training.plateau.metric");
   public static final Key PLATEAU_MODE = Key.of("training.plateau.mode");
   public static final Key PLATEAU_FACTOR =

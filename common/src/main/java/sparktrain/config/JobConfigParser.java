@@ -72,6 +72,7 @@ import static sparktrain.config.ConfigKeys.SCHEDULE_UNIT;
 import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
+import static sparktrain.config.ConfigKeys.TRAINING_CLASS_WEIGHTS;
 import static sparktrain.config.ConfigKeys.TRAINING_COLLECTIVE_TIMEOUT;
 import static sparktrain.config.ConfigKeys.TRAINING_ENGINE;
 import static sparktrain.config.ConfigKeys.TRAINING_EPOCHS;
@@ -158,7 +159,8 @@ final class JobConfigParser {
             in.oneOf(TRAINING_ENGINE, TrainingEngineKind.class),
             in.duration(TRAINING_COLLECTIVE_TIMEOUT),
             earlyStopping(data),
-            plateau(data, model));
+            plateau(data, model),
+            classWeights(data, model));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),
@@ -232,6 +234,79 @@ final class JobConfigParser {
         minDelta,
         cooldown,
         minLearningRate);
+  }
+
+  /**
+   * {@code training.class-weights}: none, balanced, or class index = weight; only for softmax
+   * outputs (DL4J's weighted cross-entropies).
+   */
+  private ClassWeightsConfig classWeights(DataConfig data, ModelConfig model) {
+    Key key = TRAINING_CLASS_WEIGHTS;
+    ConfigValue value = config.getValue(key.path());
+    String where = key.path() + " (" + ConfigReader.where(value.origin()) + "): ";
+    ClassWeightsConfig weights;
+    if (value.valueType() == ConfigValueType.STRING) {
+      String text = (String) value.unwrapped();
+      if (text.equals("none")) {
+        return ClassWeightsConfig.NONE;
+      }
+      if (!text.equals("balanced")) {
+        problems.add(
+            where
+                + "expected none, balanced or a section of class index = weight, got \""
+                + text
+                + "\"");
+        return ClassWeightsConfig.NONE;
+      }
+      weights = new ClassWeightsConfig(true, Map.of());
+    } else if (value instanceof ConfigObject object) {
+      if (object.isEmpty()) {
+        return ClassWeightsConfig.NONE;
+      }
+      Map<Integer, Double> explicit = new LinkedHashMap<>();
+      for (String name : new TreeSet<>(object.keySet())) {
+        Object w = object.get(name).unwrapped();
+        int index = -1;
+        try {
+          index = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        if (index < 0 || index >= Math.max(data.classCount(), 1)) {
+          problems.add(
+              where
+                  + "expected class indexes 0.."
+                  + (data.classCount() - 1)
+                  + " as keys, got \""
+                  + name
+                  + "\"");
+        } else if (!(w instanceof Number n) || !(n.doubleValue() > 0)) {
+          problems.add(where + "class " + name + ": expected a weight > 0, got " + w);
+        } else {
+          explicit.put(index, n.doubleValue());
+        }
+      }
+      weights = new ClassWeightsConfig(false, explicit);
+    } else {
+      problems.add(
+          where
+              + "expected none, balanced or a section of class index = weight, got "
+              + ConfigReader.describe(value));
+      return ClassWeightsConfig.NONE;
+    }
+    if (model != null) {
+      LossFunction loss = model.outputLayer().loss();
+      if (loss != LossFunction.MCXENT && loss != LossFunction.SPARSE_MCXENT) {
+        problems.add(
+            where
+                + "class weights need a softmax output with loss mcxent or sparse-mcxent (DL4J's"
+                + " weighted cross-entropy); the output layer's loss is "
+                + loss.configName()
+                + " (for a binary label, use units = 2, activation = softmax, loss ="
+                + " sparse-mcxent, data.num-classes = 2)");
+      }
+    }
+    return weights;
   }
 
   /** A watched validation metric: one the task reports, on a job with a validation split. */

@@ -25,11 +25,12 @@ public record TrainingConfig(
     TrainingEngineKind engine,
     Duration collectiveTimeout,
     EarlyStoppingConfig earlyStopping,
-    PlateauConfig plateau) {
+    PlateauConfig plateau,
+    ClassWeightsConfig classWeights) {
 
   /**
-   * The settings before {@code training.early-stopping} and {@code training.plateau} existed: both
-   * off.
+   * The settings before {@code training.early-stopping}, {@code training.plateau} and {@code
+   * training.class-weights} existed: all off.
    */
   public TrainingConfig(
       int epochs,
@@ -62,7 +63,8 @@ public record TrainingConfig(
         engine,
         collectiveTimeout,
         EarlyStoppingConfig.OFF,
-        PlateauConfig.OFF);
+        PlateauConfig.OFF,
+        ClassWeightsConfig.NONE);
   }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */

@@ -20,4 +20,7 @@ final class RunProgress {
 
   /** Early stopping's outcome for summary.json; null when it is off. */
   Map<String, Object> earlyStopping;
+
+  /** The class weights used ({@code training.class-weights}); null when every class weighs 1. */
+  Map<String, Object> classWeights;
 }

@@ -132,7 +132,8 @@ final class RunRecords {
         p.validationMetrics,
         watch.figures(),
         kerasProvenance(),
-        p.earlyStopping);
+        p.earlyStopping,
+        p.classWeights);
   }
 
   /** The Keras file the model was imported from, for summary.json; null when none. */

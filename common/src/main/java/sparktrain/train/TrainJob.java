@@ -270,6 +270,14 @@ public final class TrainJob {
         LOG.info("Starting from the Keras weights in {}", keras.weights());
       }
     }
+    double[] classWeights =
+        ClassWeights.resolve(
+            training.classWeights(), data.trainExamples(), config.data().numClasses());
+    if (classWeights != null) {
+      ClassWeights.applyTo(net, classWeights, config.model().outputLayer().loss());
+      progress.classWeights = ClassWeights.describe(training.classWeights(), classWeights);
+      LOG.info("Class weights: {}", progress.classWeights.get("weights"));
+    }
     LOG.info("Network: {} parameters\n{}", net.numParams(), net.summary());
 
     long batchesPerEpoch =

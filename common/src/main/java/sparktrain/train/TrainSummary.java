@@ -19,6 +19,8 @@ import sparktrain.provenance.RunStatus;
  *     weights_sha256); null for a model given as {@code model.layers}
  * @param earlyStopping with {@code training.early-stopping}: the metric, stopped_epoch (null when
  *     it ran every epoch), best_epoch, best, restored_best and the reason; else null
+ * @param classWeights with {@code training.class-weights}: the rule and the weight of each class;
+ *     else null
  */
 public record TrainSummary(
     RunStatus status,
@@ -44,4 +46,5 @@ public record TrainSummary(
     Map<String, Double> validationMetrics,
     Map<String, Object> resources,
     Map<String, String> keras,
-    Map<String, Object> earlyStopping) {}
+    Map<String, Object> earlyStopping,
+    Map<String, Object> classWeights) {}
