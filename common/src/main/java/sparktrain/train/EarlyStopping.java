@@ -55,12 +55,7 @@ final class EarlyStopping {
       throw new IllegalStateException(
           "validation metrics of epoch " + epoch + " have no " + config.metric());
     }
-    boolean improved =
-        !value.isNaN()
-            && (config.minimize()
-                ? value < best - config.minDelta()
-                : value > best + config.minDelta());
-    if (improved) {
+    if (improves(value, best, config.minimize(), config.minDelta())) {
       best = value;
       bestEpoch = epoch;
       wait = 0;
@@ -82,6 +77,14 @@ final class EarlyStopping {
       return true;
     }
     return false;
+  }
+
+  /**
+   * Keras's comparison (EarlyStopping, ReduceLROnPlateau): {@code value} improves on {@code best}
+   * when it is better by more than {@code minDelta}; NaN never does.
+   */
+  static boolean improves(double value, double best, boolean minimize, double minDelta) {
+    return !Double.isNaN(value) && (minimize ? value < best - minDelta : value > best + minDelta);
   }
 
   int bestEpoch() {

@@ -59,12 +59,7 @@ final class Plateau {
       cooldownLeft--;
       wait = 0;
     }
-    boolean improved =
-        !value.isNaN()
-            && (config.minimize()
-                ? value < best - config.minDelta()
-                : value > best + config.minDelta());
-    if (improved) {
+    if (EarlyStopping.improves(value, best, config.minimize(), config.minDelta())) {
       best = value;
       wait = 0;
       return false;

@@ -64,16 +64,11 @@ class ClassWeightsTest extends LocalSparkTestBase {
   @Test
   void theWeightsAreInTheConfigurationTheEnginesShip() {
     var config =
-        ConfigLoader.load(
-            null,
-            List.of(
-                "data.format=csv",
-                "data.path=x.csv",
-                "data.label=benign",
-                "data.num-classes=2",
-                "model.input.size=30",
-                "model.layers=[{type=output, units=2, activation=softmax, loss=sparse-mcxent}]",
-                "training.class-weights={1 = 4.0}"));
+        TestDatasets.breastCancerJob(
+            "csv",
+            TestDatasets.breastCancer(),
+            "model.layers=[{type=output, units=2, activation=softmax, loss=sparse-mcxent}]",
+            "training.class-weights={1 = 4.0}");
     var net = sparktrain.model.NetworkFactory.create(config.model(), 1);
     double[] w = ClassWeights.resolve(config.training().classWeights(), null, 2);
     ClassWeights.applyTo(net, w, config.model().outputLayer().loss());

@@ -28,22 +28,35 @@ import sparktrain.testing.TestDatasets;
 class EarlyStoppingTest extends LocalSparkTestBase {
 
   private static JobConfig config(Path out) {
-    return TestDatasets.breastCancerJob(
-        "csv",
-        TestDatasets.breastCancer(),
-        "output.dir=\"" + out + "\"",
-        "model.layers=[{type=dense, units=16, activation=relu},"
-            + " {type=output, units=1, activation=sigmoid, loss=xent}]",
+    return breastCancerMlp(
+        out,
         "model.updater.learning-rate=0.02",
-        "data.split.validation=0.25",
-        "data.split.test=0.2",
         "training.epochs=30",
-        "training.workers=1",
-        "training.shuffle=false",
-        "training.batch-size-per-worker=16",
         "training.early-stopping.metric=loss",
         "training.early-stopping.patience=2",
         "training.early-stopping.restore-best=true");
+  }
+
+  /**
+   * 30 features -> 16 ReLU -> 1 sigmoid on the breast-cancer data with a validation split, on one
+   * worker in a fixed order (resumed runs are comparable parameter by parameter), then {@code
+   * more}.
+   */
+  static JobConfig breastCancerMlp(Path out, String... more) {
+    List<String> sets =
+        new ArrayList<>(
+            List.of(
+                "output.dir=\"" + out + "\"",
+                "model.layers=[{type=dense, units=16, activation=relu},"
+                    + " {type=output, units=1, activation=sigmoid, loss=xent}]",
+                "data.split.validation=0.25",
+                "data.split.test=0.2",
+                "training.workers=1",
+                "training.shuffle=false",
+                "training.batch-size-per-worker=16"));
+    sets.addAll(List.of(more));
+    return TestDatasets.breastCancerJob(
+        "csv", TestDatasets.breastCancer(), sets.toArray(String[]::new));
   }
 
   @Test

@@ -17,7 +17,6 @@ import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
 import sparktrain.testing.LocalSparkTestBase;
-import sparktrain.testing.TestDatasets;
 
 /**
  * The plateau schedule on the breast-cancer data (barrier engine, one worker, fixed data order):
@@ -29,19 +28,10 @@ class PlateauTest extends LocalSparkTestBase {
   private static final int EPOCHS = 8;
 
   private static JobConfig config(Path out) {
-    return TestDatasets.breastCancerJob(
-        "csv",
-        TestDatasets.breastCancer(),
-        "output.dir=\"" + out + "\"",
-        "model.layers=[{type=dense, units=16, activation=relu},"
-            + " {type=output, units=1, activation=sigmoid, loss=xent}]",
+    return EarlyStoppingTest.breastCancerMlp(
+        out,
         "model.updater.learning-rate=0.05",
-        "data.split.validation=0.25",
-        "data.split.test=0.2",
         "training.epochs=" + EPOCHS,
-        "training.workers=1",
-        "training.shuffle=false",
-        "training.batch-size-per-worker=16",
         "checkpoint.keep-last=10",
         "training.plateau.metric=loss",
         "training.plateau.patience=1",
