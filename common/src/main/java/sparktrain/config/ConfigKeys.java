@@ -57,6 +57,14 @@ public final class ConfigKeys {
   public static final Key MODEL_L1 = Key.of("model.l1", Range.atLeast(0));
   public static final Key MODEL_L2 = Key.of("model.l2", Range.atLeast(0));
   public static final Key MODEL_DROPOUT = Key.of("model.dropout", Range.closedOpen(0, 1));
+  public static final Key MODEL_KERAS = Key.of("model.keras");
+  public static final Key MODEL_KERAS_WEIGHTS = Key.of("model.keras-weights");
+  public static final Key MODEL_KERAS_LOSS = Key.of("model.keras-loss");
+  public static final Key KERAS_IMPORT_SOURCE = Key.of("model.keras-import.source");
+  public static final Key KERAS_IMPORT_SHA256 = Key.of("model.keras-import.sha256");
+  public static final Key KERAS_IMPORT_VERSION = Key.of("model.keras-import.keras-version");
+  public static final Key KERAS_IMPORT_WEIGHTS = Key.of("model.keras-import.weights");
+  public static final Key KERAS_IMPORT_WEIGHTS_SHA256 = Key.of("model.keras-import.weights-sha256");
   public static final Key UPDATER_TYPE = Key.of("model.updater.type");
   public static final Key UPDATER_LEARNING_RATE =
       Key.of("model.updater.learning-rate", Range.greaterThan(0));
@@ -95,6 +103,25 @@ public final class ConfigKeys {
   public static final Key TRAINING_SHUFFLE = Key.of("training.shuffle");
   public static final Key TRAINING_EVALUATE_EVERY_EPOCH = Key.of("training.evaluate-every-epoch");
   public static final Key TRAINING_ENGINE = Key.of("training.engine");
+  public static final Key EARLY_STOPPING_METRIC = Key.of("training.early-stopping.metric");
+  public static final Key EARLY_STOPPING_MODE = Key.of("training.early-stopping.mode");
+  public static final Key EARLY_STOPPING_PATIENCE =
+      Key.of("training.early-stopping.patience", Range.atLeast(0));
+  public static final Key EARLY_STOPPING_MIN_DELTA =
+      Key.of("training.early-stopping.min-delta", Range.atLeast(0));
+  public static final Key EARLY_STOPPING_RESTORE_BEST =
+      Key.of("training.early-stopping.restore-best");
+  public static final Key TRAINING_CLASS_WEIGHTS = Key.of("training.class-weights");
+  public static final Key PLATEAU_METRIC = Key.of("training.plateau.metric");
+  public static final Key PLATEAU_MODE = Key.of("training.plateau.mode");
+  public static final Key PLATEAU_FACTOR =
+      Key.of("training.plateau.factor", Range.closedOpen(0, 1));
+  public static final Key PLATEAU_PATIENCE = Key.of("training.plateau.patience", Range.atLeast(0));
+  public static final Key PLATEAU_MIN_DELTA =
+      Key.of("training.plateau.min-delta", Range.atLeast(0));
+  public static final Key PLATEAU_COOLDOWN = Key.of("training.plateau.cooldown", Range.atLeast(0));
+  public static final Key PLATEAU_MIN_LEARNING_RATE =
+      Key.of("training.plateau.min-learning-rate", Range.atLeast(0));
 
   /** Range in milliseconds. */
   public static final Key TRAINING_COLLECTIVE_TIMEOUT =

@@ -77,9 +77,14 @@ public final class ConfigLoader {
       throw new ConfigException(problem(e), e);
     }
     List<String> problems = new ArrayList<>();
-    // The guard rails are an open section (metric names); the parser checks its keys.
+    resolved = KerasOverlay.apply(resolved, problems);
+    // The guard rails and the class weights are open sections (metric names, class indexes); the
+    // parser checks their keys.
     UnknownKeys.check(
-        resolved.withoutPath(ConfigKeys.RETRAIN_GUARD_RAILS.path()).root(),
+        resolved
+            .withoutPath(ConfigKeys.RETRAIN_GUARD_RAILS.path())
+            .withoutPath(ConfigKeys.TRAINING_CLASS_WEIGHTS.path())
+            .root(),
         reference.root(),
         problems);
     return JobConfigParser.parse(resolved, problems);

@@ -33,6 +33,11 @@ public record JobConfig(
     return resolved.root().render(HOCON);
   }
 
+  /** Where the model was imported from, when {@code model.keras} gave it (else all blank). */
+  public KerasOrigin keras() {
+    return KerasOverlay.origin(resolved);
+  }
+
   /**
    * SHA-256 (hex) of the typed model and training sections in canonical form: configs that differ
    * only in spelling (0.001 vs 1e-3, a layer value written out that equals the default) agree.

@@ -33,6 +33,11 @@ import static sparktrain.config.ConfigKeys.DATA_TRAIN_PATH;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_IMAGES;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_LABELS;
 import static sparktrain.config.ConfigKeys.DATA_VALIDATION_PATH;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_METRIC;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_MIN_DELTA;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_MODE;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_PATIENCE;
+import static sparktrain.config.ConfigKeys.EARLY_STOPPING_RESTORE_BEST;
 import static sparktrain.config.ConfigKeys.MODEL_DROPOUT;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_CHANNELS;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_HEIGHT;
@@ -45,6 +50,13 @@ import static sparktrain.config.ConfigKeys.MODEL_LAYERS;
 import static sparktrain.config.ConfigKeys.MODEL_WEIGHT_INIT;
 import static sparktrain.config.ConfigKeys.OUTPUT_DIR;
 import static sparktrain.config.ConfigKeys.OUTPUT_LEASE_TTL;
+import static sparktrain.config.ConfigKeys.PLATEAU_COOLDOWN;
+import static sparktrain.config.ConfigKeys.PLATEAU_FACTOR;
+import static sparktrain.config.ConfigKeys.PLATEAU_METRIC;
+import static sparktrain.config.ConfigKeys.PLATEAU_MIN_DELTA;
+import static sparktrain.config.ConfigKeys.PLATEAU_MIN_LEARNING_RATE;
+import static sparktrain.config.ConfigKeys.PLATEAU_MODE;
+import static sparktrain.config.ConfigKeys.PLATEAU_PATIENCE;
 import static sparktrain.config.ConfigKeys.RETRAIN_EPOCHS;
 import static sparktrain.config.ConfigKeys.RETRAIN_GUARD_RAILS;
 import static sparktrain.config.ConfigKeys.RETRAIN_LOCK_TTL;
@@ -61,6 +73,7 @@ import static sparktrain.config.ConfigKeys.SCHEDULE_UNIT;
 import static sparktrain.config.ConfigKeys.TRAINING_AGGREGATION_DEPTH;
 import static sparktrain.config.ConfigKeys.TRAINING_AVERAGING_FREQUENCY;
 import static sparktrain.config.ConfigKeys.TRAINING_BATCH_SIZE_PER_WORKER;
+import static sparktrain.config.ConfigKeys.TRAINING_CLASS_WEIGHTS;
 import static sparktrain.config.ConfigKeys.TRAINING_COLLECTIVE_TIMEOUT;
 import static sparktrain.config.ConfigKeys.TRAINING_DATA_PATH;
 import static sparktrain.config.ConfigKeys.TRAINING_ENGINE;
@@ -162,6 +175,8 @@ final class JobConfigParser {
     String workload = in.string(WORKLOAD);
     DataSection dataSection = data();
     ModelConfig model = model();
+    long seed = in.longInteger(TRAINING_SEED);
+    DataConfig data = dataSection.with(model == null ? Task.CLASSIFICATION : taskOf(model), seed);
     TrainingConfig training =
         new TrainingConfig(
             in.integer(TRAINING_EPOCHS),
@@ -172,7 +187,7 @@ final class JobConfigParser {
             in.oneOf(TRAINING_RDD_APPROACH, RddApproach.class),
             in.oneOf(TRAINING_REPARTITION, RepartitionPolicy.class),
             in.integer(TRAINING_AGGREGATION_DEPTH),
-            in.longInteger(TRAINING_SEED),
+            seed,
             in.bool(TRAINING_SHUFFLE),
             in.bool(TRAINING_EVALUATE_EVERY_EPOCH),
             in.duration(TRAINING_PROGRESS_INTERVAL),
@@ -181,7 +196,10 @@ final class JobConfigParser {
             in.oneOf(TRAINING_DATA_PATH, DataPath.class),
             shuffleBuffer(),
             in.string(TRAINING_SPOOL_DIR),
-            in.oneOf(TRAINING_RING_SECURITY, RingSecurity.class));
+            in.oneOf(TRAINING_RING_SECURITY, RingSecurity.class),
+            earlyStopping(data),
+            plateau(data, model),
+            classWeights(data, model));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),
@@ -190,14 +208,173 @@ final class JobConfigParser {
             in.bool(CHECKPOINT_KEEP_BEST),
             in.integer(CHECKPOINT_EVERY_N_ROUNDS));
     OutputConfig output = new OutputConfig(in.string(OUTPUT_DIR), in.duration(OUTPUT_LEASE_TTL));
-    DataConfig data =
-        dataSection.with(model == null ? Task.CLASSIFICATION : taskOf(model), training.seed());
     if (model != null && in.ok(DATA_NUM_CLASSES)) {
       OutputRules.check(model.outputLayer(), outputLayerReader, data.numClasses(), in);
     }
     checkLabels(data, model);
     RetrainConfig retrain = retrain();
     return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
+  }
+
+  /**
+   * {@code training.early-stopping}: off without a metric; else the metric must be one the
+   * validation of this task reports, and a validation split must exist.
+   */
+  private EarlyStoppingConfig earlyStopping(DataConfig data) {
+    String metric = in.string(EARLY_STOPPING_METRIC);
+    MetricMode mode = in.oneOf(EARLY_STOPPING_MODE, MetricMode.class);
+    int patience = in.integer(EARLY_STOPPING_PATIENCE);
+    double minDelta = in.decimal(EARLY_STOPPING_MIN_DELTA);
+    boolean restoreBest = in.bool(EARLY_STOPPING_RESTORE_BEST);
+    if (metric.isBlank() || !in.ok(EARLY_STOPPING_METRIC)) {
+      return EarlyStoppingConfig.OFF;
+    }
+    watchedMetric(EARLY_STOPPING_METRIC, metric, data, "early stopping");
+    return new EarlyStoppingConfig(
+        metric,
+        mode != null && WatchedMetric.minimize(metric, mode),
+        patience,
+        minDelta,
+        restoreBest);
+  }
+
+  /**
+   * {@code training.plateau}: off without a metric; else as early stopping's metric, and the
+   * learning rate must not follow a schedule of its own.
+   */
+  private PlateauConfig plateau(DataConfig data, ModelConfig model) {
+    String metric = in.string(PLATEAU_METRIC);
+    MetricMode mode = in.oneOf(PLATEAU_MODE, MetricMode.class);
+    double factor = in.decimal(PLATEAU_FACTOR);
+    int patience = in.integer(PLATEAU_PATIENCE);
+    double minDelta = in.decimal(PLATEAU_MIN_DELTA);
+    int cooldown = in.integer(PLATEAU_COOLDOWN);
+    double minLearningRate = in.decimal(PLATEAU_MIN_LEARNING_RATE);
+    if (metric.isBlank() || !in.ok(PLATEAU_METRIC)) {
+      return PlateauConfig.OFF;
+    }
+    watchedMetric(PLATEAU_METRIC, metric, data, "the plateau schedule");
+    if (in.ok(PLATEAU_FACTOR) && factor <= 0) {
+      in.problem(PLATEAU_FACTOR, "expected a value in (0, 1), got " + factor);
+    }
+    if (model != null && model.updater().schedule().type() != ScheduleType.NONE) {
+      in.problem(
+          PLATEAU_METRIC,
+          "the plateau schedule sets the learning rate itself: set model.updater.schedule.type ="
+              + " none (it is "
+              + model.updater().schedule().type().configName()
+              + ")");
+    }
+    return new PlateauConfig(
+        metric,
+        mode != null && WatchedMetric.minimize(metric, mode),
+        factor,
+        patience,
+        minDelta,
+        cooldown,
+        minLearningRate);
+  }
+
+  /**
+   * {@code training.class-weights}: none, balanced, or class index = weight; only for softmax
+   * outputs (DL4J's weighted cross-entropies).
+   */
+  private ClassWeightsConfig classWeights(DataConfig data, ModelConfig model) {
+    Key key = TRAINING_CLASS_WEIGHTS;
+    ConfigValue value = config.getValue(key.path());
+    String where = key.path() + " (" + ConfigReader.where(value.origin()) + "): ";
+    ClassWeightsConfig weights;
+    if (value.valueType() == ConfigValueType.STRING) {
+      String text = (String) value.unwrapped();
+      if (text.equals("none")) {
+        return ClassWeightsConfig.NONE;
+      }
+      if (!text.equals("balanced")) {
+        problems.add(
+            where
+                + "expected none, balanced or a section of class index = weight, got \""
+                + text
+                + "\"");
+        return ClassWeightsConfig.NONE;
+      }
+      weights = new ClassWeightsConfig(true, Map.of());
+    } else if (value instanceof ConfigObject object) {
+      if (object.isEmpty()) {
+        return ClassWeightsConfig.NONE;
+      }
+      Map<Integer, Double> explicit = new LinkedHashMap<>();
+      for (String name : new TreeSet<>(object.keySet())) {
+        Object w = object.get(name).unwrapped();
+        int index = -1;
+        try {
+          index = Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        if (index < 0 || index >= Math.max(data.classCount(), 1)) {
+          problems.add(
+              where
+                  + "expected class indexes 0.."
+                  + (data.classCount() - 1)
+                  + " as keys, got \""
+                  + name
+                  + "\"");
+        } else if (!(w instanceof Number n) || !(n.doubleValue() > 0)) {
+          problems.add(where + "class " + name + ": expected a weight > 0, got " + w);
+        } else {
+          explicit.put(index, n.doubleValue());
+        }
+      }
+      weights = new ClassWeightsConfig(false, explicit);
+    } else {
+      problems.add(
+          where
+              + "expected none, balanced or a section of class index = weight, got "
+              + ConfigReader.describe(value));
+      return ClassWeightsConfig.NONE;
+    }
+    if (model != null) {
+      LossFunction loss = model.outputLayer().loss();
+      if (loss != LossFunction.MCXENT && loss != LossFunction.SPARSE_MCXENT) {
+        problems.add(
+            where
+                + "class weights need a softmax output with loss mcxent or sparse-mcxent (DL4J's"
+                + " weighted cross-entropy); the output layer's loss is "
+                + loss.configName()
+                + " (for a binary label, use units = 2, activation = softmax, loss ="
+                + " sparse-mcxent, data.num-classes = 2)");
+      }
+    }
+    return weights;
+  }
+
+  /** A watched validation metric: one the task reports, on a job with a validation split. */
+  private void watchedMetric(Key key, String metric, DataConfig data, String what) {
+    List<String> known = WatchedMetric.of(data.task());
+    if (!known.contains(metric)) {
+      in.problem(
+          key,
+          "expected a metric the validation split reports for this model ("
+              + String.join(", ", known)
+              + "), got \""
+              + metric
+              + "\""
+              + UnknownKeys.suggestion(metric, known));
+    }
+    if (!hasValidation(data)) {
+      in.problem(
+          key,
+          what
+              + " watches the validation split, and this job has none: set"
+              + " data.split.validation (a fraction of the training data) or data.validation.*"
+              + " (it never watches the test split)");
+    }
+  }
+
+  private static boolean hasValidation(DataConfig data) {
+    return data.split().validation() > 0
+        || data.validation().hasIdx()
+        || data.validation().hasPath();
   }
 
   private RetrainConfig retrain() {

@@ -8,7 +8,8 @@ import java.time.Duration;
  * repartition} and {@code aggregationDepth} apply to the {@code dl4j} engine only; {@code
  * collectiveTimeout}, {@code dataPath}, {@code shuffleBuffer}, {@code spoolDir} and {@code
  * ringSecurity} to the {@code barrier} engine only ({@code spoolDir} empty: {@code data-cache/} in
- * the run directory).
+ * the run directory). {@code earlyStopping} watches the validation split, on both engines, as does
+ * {@code plateau}.
  */
 public record TrainingConfig(
     int epochs,
@@ -28,11 +29,15 @@ public record TrainingConfig(
     DataPath dataPath,
     ShuffleBufferSize shuffleBuffer,
     String spoolDir,
-    RingSecurity ringSecurity) {
+    RingSecurity ringSecurity,
+    EarlyStoppingConfig earlyStopping,
+    PlateauConfig plateau,
+    ClassWeightsConfig classWeights) {
 
   /**
-   * The settings before {@code training.data-path} and {@code training.ring-security} existed:
-   * streamed data, the ring secured ({@code auto}), defaults.
+   * The settings before {@code training.data-path}, {@code training.ring-security}, {@code
+   * training.early-stopping}, {@code training.plateau} and {@code training.class-weights} existed:
+   * streamed data, the ring secured ({@code auto}), the Keras-like controls off.
    */
   public TrainingConfig(
       int epochs,
@@ -67,7 +72,10 @@ public record TrainingConfig(
         DataPath.STREAM,
         ShuffleBufferSize.auto(),
         "",
-        RingSecurity.AUTO);
+        RingSecurity.AUTO,
+        EarlyStoppingConfig.OFF,
+        PlateauConfig.OFF,
+        ClassWeightsConfig.NONE);
   }
 
   /** The settings before {@code training.engine} existed: DL4J's engine. */

@@ -87,6 +87,17 @@ public final class TrainReport {
         .append("</code></p>\n");
 
     metricsTable(html, "Final test metrics", summary.path("test_metrics"));
+    if (summary.path("class_weights").has("weights")) {
+      metricsTable(
+          html,
+          "Class weights (" + summary.path("class_weights").path("rule").asText() + ")",
+          summary.path("class_weights").path("weights"));
+    }
+    if (summary.path("early_stopping").has("reason")) {
+      html.append("<p>Early stopping: ")
+          .append(Html.escape(summary.path("early_stopping").path("reason").asText()))
+          .append("</p>\n");
+    }
     if (summary.path("validation_metrics").size() > 0) {
       metricsTable(html, "Final validation metrics", summary.path("validation_metrics"));
     }

@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.CheckpointInfo;
 import sparktrain.checkpoint.CheckpointStore;
+import sparktrain.config.EarlyStoppingConfig;
 import sparktrain.config.JobConfig;
+import sparktrain.config.PlateauConfig;
 import sparktrain.eval.DistributedEvaluator;
 import sparktrain.eval.EvaluationResult;
 import sparktrain.io.Json;
@@ -72,11 +74,45 @@ final class EpochLoop {
    * @param skipRounds rounds of the first epoch the network already contains (in-epoch resume)
    */
   Position run(int startEpoch, int skipRounds, Position at) throws IOException {
+    return run(startEpoch, skipRounds, at, null);
+  }
+
+  /**
+   * Trains epochs {@code startEpoch + 1 .. training.epochs}, or fewer when early stopping stops.
+   *
+   * @param resumedRow the metrics row of epoch {@code startEpoch} when resuming (early stopping's
+   *     state is restored from it), else null
+   */
+  Position run(int startEpoch, int skipRounds, Position at, Map<?, ?> resumedRow)
+      throws IOException {
     var training = config.training();
     int epochs = training.epochs();
     MultiLayerNetwork net = engine.network();
     long iterations = at.iterations();
     String parent = at.parent();
+    EarlyStoppingConfig esConfig = training.earlyStopping();
+    EarlyStopping stopping =
+        esConfig.enabled() ? EarlyStopping.restore(esConfig, resumedRow) : null;
+    BestWeights best = new BestWeights(esConfig.restoreBest() ? stopping : null);
+    PlateauConfig plateauConfig = training.plateau();
+    Plateau plateau =
+        plateauConfig.enabled()
+            ? Plateau.restore(plateauConfig, config.model().updater().learningRate(), resumedRow)
+            : null;
+    if (plateau != null && !plateauRateIn(net, plateau.learningRate())) {
+      // a retrain continuing a champion whose own plateau lowered its rate starts again here
+      net.setLearningRate(plateau.learningRate());
+    }
+    if (stopping != null && startEpoch > 0) {
+      best.resume(startEpoch, net, store);
+      if (stopping.stoppedBefore()) {
+        LOG.info(
+            "Early stopping had stopped this run after epoch {}: nothing left to train",
+            startEpoch);
+        progress.earlyStopping = stopping.outcome(startEpoch, esConfig.restoreBest());
+        return at;
+      }
+    }
     for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
       long t0 = System.nanoTime();
       net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
@@ -106,24 +142,51 @@ final class EpochLoop {
       // selection never looks at the test data.
       Map<String, Double> test = Map.of();
       Map<String, Double> validation = Map.of();
-      boolean evaluateNow = training.evaluateEveryEpoch() || epoch == epochs;
+      // early stopping needs the validation metrics of every epoch
+      boolean evaluateNow =
+          training.evaluateEveryEpoch() || epoch == epochs || stopping != null || plateau != null;
       long e0 = System.nanoTime();
       if (evaluateNow && data.validationBatches().isPresent()) {
         validation = evaluate(net, epoch, label, "validation", data.validationBatches().get());
         progress.validationMetrics = validation;
       }
-      if (evaluateNow && (data.validationBatches().isEmpty() || epoch == epochs)) {
+      Double trainedRate = plateau == null ? null : plateau.learningRate();
+      if (plateau != null && plateau.update(validation)) {
+        // the same rate on every worker: it is in the network configuration the engines ship
+        net.setLearningRate(plateau.learningRate());
+        LOG.info(
+            "{}: validation {} on a plateau: learning rate {} -> {}",
+            label,
+            plateauConfig.metric(),
+            trainedRate,
+            plateau.learningRate());
+      }
+      Map<String, Object> plateauState = plateau == null ? null : plateau.state();
+      boolean stop = stopping != null && stopping.update(epoch, validation);
+      boolean last = epoch == epochs || stop;
+      if (stopping != null) {
+        best.afterEpoch(epoch, net, validation);
+        if (stop) {
+          LOG.info("{}: early stopping: {}", label, stopping.stopReason());
+        }
+        if (last) {
+          best.restoreInto(net, epoch, label).ifPresent(m -> progress.validationMetrics = m);
+          progress.earlyStopping = stopping.outcome(stop ? epoch : 0, best.restored());
+        }
+      }
+      if (evaluateNow && (data.validationBatches().isEmpty() || last)) {
         test = evaluate(net, epoch, label, "test", data.testBatches());
         progress.testMetrics = test;
       }
       double evalSeconds = (System.nanoTime() - e0) / 1e9;
       Map<String, Double> selection = data.validationBatches().isPresent() ? validation : test;
 
-      boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || epoch == epochs;
+      boolean checkpointNow = epoch % config.checkpoint().everyNEpochs() == 0 || last;
       String ckName = checkpointNow ? CheckpointStore.checkpointName(epoch) : null;
       double perSecond = progress.trainExamples / fitSeconds;
       Map<String, Double> tested = test;
       Map<String, Double> validated = validation;
+      Map<String, Object> stoppingState = stopping == null ? null : stopping.state();
       long fitted = iterations;
       int thisEpoch = epoch;
       // the row as of now: before the checkpoint (for its manifest), then after it (the file's)
@@ -139,7 +202,10 @@ final class EpochLoop {
                   perSecond,
                   fitted,
                   name,
-                  validated);
+                  validated,
+                  stoppingState,
+                  trainedRate,
+                  plateauState);
       EpochMetrics row = rowFor.apply(ckName);
       if (checkpointNow) {
         try (SparkPhase p =
@@ -172,6 +238,9 @@ final class EpochLoop {
               epochSeconds,
               perSecond,
               ckName == null ? "" : "  checkpoint " + ckName));
+      if (stop) {
+        break;
+      }
     }
     return new Position(iterations, parent);
   }
@@ -186,7 +255,10 @@ final class EpochLoop {
       double perSecond,
       long iterations,
       String ckName,
-      Map<String, Double> validation) {
+      Map<String, Double> validation,
+      Map<String, Object> earlyStopping,
+      Double learningRate,
+      Map<String, Object> plateau) {
     return new EpochMetrics(
         epoch,
         fit.trainLoss(),
@@ -198,7 +270,23 @@ final class EpochLoop {
         iterations,
         ckName,
         validation,
-        EpochMetrics.RoundStats.of(fit));
+        EpochMetrics.RoundStats.of(fit),
+        earlyStopping,
+        learningRate,
+        plateau);
+  }
+
+  /** Whether every layer with an updater trains at {@code rate} already. */
+  private static boolean plateauRateIn(MultiLayerNetwork net, double rate) {
+    for (int i = 0; i < net.getnLayers(); i++) {
+      if (net.getLayer(i).numParams() > 0) {
+        Double lr = net.getLearningRate(i);
+        if (lr == null || Math.abs(lr - rate) > 1e-12 * Math.max(1, rate)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Metrics of the network on one split, with a warning for NaN or infinite outputs. */

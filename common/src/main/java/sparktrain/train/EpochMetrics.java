@@ -19,6 +19,12 @@ import java.util.Map;
  * @param validation validation-split metrics; empty without a validation split or when not
  *     evaluated this epoch
  * @param rounds the averaging rounds' timings, when the engine measures them (barrier), else null
+ * @param earlyStopping the early-stopping state after this epoch (metric, best, best_epoch, wait,
+ *     stopped), restored from here on resume; null when early stopping is off
+ * @param learningRate with {@code training.plateau}: the learning rate this epoch trained with;
+ *     else null
+ * @param plateau the plateau schedule's state after this epoch (metric, best, wait, cooldown_left,
+ *     next_learning_rate), restored from here on resume; null when it is off
  */
 public record EpochMetrics(
     int epoch,
@@ -31,7 +37,10 @@ public record EpochMetrics(
     long iterations,
     String checkpoint,
     Map<String, Double> validation,
-    RoundStats rounds) {
+    RoundStats rounds,
+    Map<String, Object> earlyStopping,
+    Double learningRate,
+    Map<String, Object> plateau) {
 
   /**
    * Timings of an epoch's averaging rounds.

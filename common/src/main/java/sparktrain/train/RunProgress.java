@@ -17,4 +17,10 @@ final class RunProgress {
   String checkpoint;
   Long validationExamples;
   Map<String, Long> skippedRows = Map.of();
+
+  /** Early stopping's outcome for summary.json; null when it is off. */
+  Map<String, Object> earlyStopping;
+
+  /** The class weights used ({@code training.class-weights}); null when every class weighs 1. */
+  Map<String, Object> classWeights;
 }

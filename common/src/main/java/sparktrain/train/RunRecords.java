@@ -2,11 +2,14 @@ package sparktrain.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.config.JobConfig;
+import sparktrain.config.KerasOrigin;
 import sparktrain.io.Json;
 import sparktrain.provenance.RunStatus;
 import sparktrain.provenance.Versions;
@@ -42,6 +45,17 @@ final class RunRecords {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + METRICS + " in " + run.uri(), e);
     }
+  }
+
+  /** The metrics.jsonl row of {@code epoch} as a map, or null when there is none. */
+  Map<?, ?> row(int epoch) throws IOException {
+    for (String line : run.readText(METRICS).split("\n")) {
+      if (!line.isBlank()
+          && Json.MAPPER.readTree(line).path("epoch").asInt(Integer.MIN_VALUE) == epoch) {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class);
+      }
+    }
+    return null;
   }
 
   /**
@@ -116,7 +130,27 @@ final class RunRecords {
         p.validationExamples,
         p.skippedRows,
         p.validationMetrics,
-        watch.figures());
+        watch.figures(),
+        kerasProvenance(),
+        p.earlyStopping,
+        p.classWeights);
+  }
+
+  /** The Keras file the model was imported from, for summary.json; null when none. */
+  private Map<String, String> kerasProvenance() {
+    KerasOrigin k = config.keras();
+    if (!k.imported()) {
+      return null;
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("source", k.source());
+    out.put("sha256", k.sha256());
+    out.put("keras_version", k.kerasVersion());
+    if (k.hasWeights()) {
+      out.put("weights", k.weights());
+      out.put("weights_sha256", k.weightsSha256());
+    }
+    return out;
   }
 
   void writeSummary(TrainSummary s) {

@@ -23,6 +23,7 @@ import sparktrain.checkpoint.LoadedCheckpoint;
 import sparktrain.checkpoint.ModelDirectory;
 import sparktrain.config.DataPath;
 import sparktrain.config.JobConfig;
+import sparktrain.config.KerasOrigin;
 import sparktrain.config.LossFunction;
 import sparktrain.config.TrainingEngineKind;
 import sparktrain.data.Example;
@@ -33,6 +34,7 @@ import sparktrain.data.spool.Spool;
 import sparktrain.data.spool.SpoolIndex;
 import sparktrain.io.HadoopFiles;
 import sparktrain.lease.OutputLease;
+import sparktrain.keras.KerasWeights;
 import sparktrain.model.NetworkFactory;
 import sparktrain.provenance.RunStatus;
 import sparktrain.runtime.RunWatch;
@@ -295,6 +297,7 @@ public final class TrainJob {
     int skipRounds = 0;
     long iterations = 0;
     String parent = null;
+    Map<?, ?> resumedRow = null;
     if (resumeFrom.isPresent()) {
       LoadedCheckpoint ck = resumeFrom.get();
       net = ck.network();
@@ -313,6 +316,10 @@ public final class TrainJob {
       progress.epochsCompleted = startEpoch;
       progress.checkpoint = ck.uri();
       records.keepMetricsUpTo(startEpoch, ck);
+      // early stopping's state: in the epoch checkpoint's manifest, else (a checkpoint within an
+      // epoch) in the completed epoch's metrics.jsonl row
+      Object saved = CheckpointProvenance.metricsRowIn(ck.provenance()).orElse(null);
+      resumedRow = saved instanceof Map<?, ?> m ? m : records.row(startEpoch);
     } else if (options.startFrom() != null) {
       LoadedCheckpoint ck = options.startFrom();
       net = ck.network();
@@ -323,6 +330,19 @@ public final class TrainJob {
       LOG.info("Continuing {} ({} epochs, {} iterations done)", ck.uri(), startEpoch, iterations);
     } else {
       net = NetworkFactory.create(config.model(), training.seed());
+      KerasOrigin keras = config.keras();
+      if (keras.hasWeights()) {
+        KerasWeights.apply(net, keras.source(), keras.weights());
+        LOG.info("Starting from the Keras weights in {}", keras.weights());
+      }
+    }
+    double[] classWeights =
+        ClassWeights.resolve(
+            training.classWeights(), data.trainExamples(), config.data().numClasses());
+    if (classWeights != null) {
+      ClassWeights.applyTo(net, classWeights, config.model().outputLayer().loss());
+      progress.classWeights = ClassWeights.describe(training.classWeights(), classWeights);
+      LOG.info("Class weights: {}", progress.classWeights.get("weights"));
     }
     LOG.info("Network: {} parameters\n{}", net.numParams(), net.summary());
 
@@ -364,7 +384,7 @@ public final class TrainJob {
                   roundCheckpoints,
                   metadata,
                   batchesPerEpoch)
-              .run(startEpoch, skipRounds, new EpochLoop.Position(iterations, parent));
+              .run(startEpoch, skipRounds, new EpochLoop.Position(iterations, parent), resumedRow);
     } finally {
       data.unpersist();
       deleteQuietly(run.child("tmp").toString());
@@ -486,6 +506,11 @@ public final class TrainJob {
 
   /** Test accuracy for classification losses, test loss for regression (mse, mae). */
   private CheckpointStore.BestMetric bestMetric() {
+    var stopping = config.training().earlyStopping();
+    if (stopping.enabled() && stopping.restoreBest()) {
+      // keep the checkpoint restore-best may need after a resume
+      return new CheckpointStore.BestMetric(stopping.metric(), !stopping.minimize());
+    }
     var layers = config.model().layers();
     LossFunction loss = layers.get(layers.size() - 1).loss();
     boolean regression = loss == LossFunction.MSE || loss == LossFunction.MAE;

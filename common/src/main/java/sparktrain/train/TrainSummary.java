@@ -15,6 +15,12 @@ import sparktrain.provenance.RunStatus;
  * @param validationMetrics the validation split's metrics after the last epoch; empty without one
  * @param resources the driver JVM's CPU seconds and peak heap during the run (see {@code RunWatch};
  *     with a local master the executors' work is in it too)
+ * @param keras where an imported Keras model came from (source, sha256, keras_version, weights,
+ *     weights_sha256); null for a model given as {@code model.layers}
+ * @param earlyStopping with {@code training.early-stopping}: the metric, stopped_epoch (null when
+ *     it ran every epoch), best_epoch, best, restored_best and the reason; else null
+ * @param classWeights with {@code training.class-weights}: the rule and the weight of each class;
+ *     else null
  */
 public record TrainSummary(
     RunStatus status,
@@ -38,4 +44,7 @@ public record TrainSummary(
     Long validationExamples,
     Map<String, Long> skippedRows,
     Map<String, Double> validationMetrics,
-    Map<String, Object> resources) {}
+    Map<String, Object> resources,
+    Map<String, String> keras,
+    Map<String, Object> earlyStopping,
+    Map<String, Object> classWeights) {}
