@@ -93,7 +93,10 @@ class ConfigLoaderTest {
                 DataPath.STREAM,
                 ShuffleBufferSize.auto(),
                 "",
-                RingSecurity.AUTO));
+                RingSecurity.AUTO,
+                EarlyStoppingConfig.OFF,
+                PlateauConfig.OFF,
+                ClassWeightsConfig.NONE));
     assertThat(job.checkpoint()).isEqualTo(new CheckpointConfig("", 1, 3));
     assertThat(job.output()).isEqualTo(new OutputConfig(""));
   }
