@@ -12,6 +12,7 @@ import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.retrain.TrainRegistration;
+import sparktrain.train.Dl4jEngines;
 import sparktrain.train.RunDirectoryPreflight;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -49,6 +50,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig config = job.load(output);
+    Dl4jEngines.check(config.training()); // training.engine = dl4j on the Spark 4 build
     if (resume && (config.output().dir() == null || config.output().dir().isBlank())) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--resume needs --output (or output.dir) naming the run");
