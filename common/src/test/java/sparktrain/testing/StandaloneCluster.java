@@ -308,7 +308,10 @@ public final class StandaloneCluster implements AutoCloseable {
             .classpath(classpath)
             .directory(workDir)
             .env("SPARK_LOCAL_IP", HOST)
-            .env("SPARK_SCALA_VERSION", "2.12")
+            // the Scala line of this build (2.13 on Spark 4, 2.12 on Spark 3.5)
+            .env(
+                "SPARK_SCALA_VERSION",
+                scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1"))
             // Workers build executor commands from SPARK_HOME/jars (empty) + SPARK_DIST_CLASSPATH.
             .env("SPARK_HOME", workDir.resolve("spark-home").toString())
             .env("SPARK_DIST_CLASSPATH", jarsOnly(classpath))
