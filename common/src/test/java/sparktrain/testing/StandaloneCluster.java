@@ -111,11 +111,13 @@ public final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
     try {
       // spark.port.maxRetries=0: fail loudly rather than silently bind another port than ours.
+      // No REST submission server: Spark 4 starts one by default, on the fixed port 6066, which
+      // another cluster on this machine may hold.
       cluster.master =
           cluster.launch(
               "master",
               ports[0],
-              List.of("-Dspark.port.maxRetries=0"),
+              List.of("-Dspark.port.maxRetries=0", "-Dspark.master.rest.enabled=false"),
               MASTER_CLASS,
               "--host",
               HOST,
