@@ -212,7 +212,10 @@ class BenchmarkTest extends LocalSparkTestBase {
                 ? List.of(
                     SingleProcessDl4j.NAME, "sparktrain-local", "sparktrain-dl4j", MllibMlpc.NAME)
                 : List.of(SingleProcessDl4j.NAME, "sparktrain-local", MllibMlpc.NAME));
-    assertThat(full.competitors().stream().map(Competitor::name).anyMatch(n -> n.contains("dl4j-")))
+    assertThat(
+            full.competitors().stream()
+                .map(Competitor::name)
+                .anyMatch(n -> n.startsWith("sparktrain-dl4j")))
         .isEqualTo(Dl4jEngines.available());
     assertThat(quick.config(List.of()).data().trainLimit()).isEqualTo(10_000);
     assertThat(quick.config(List.of()).training().epochs()).isEqualTo(2);
