@@ -44,12 +44,24 @@ shift
 
 SPARK_SUBMIT="${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit"
 command -v "$SPARK_SUBMIT" >/dev/null 2>&1 ||
-  st_die "$SPARK_SUBMIT not found${SPARK_HOME:+ (SPARK_HOME=$SPARK_HOME)}: set SPARK_HOME to a Spark 3.5 installation or put its bin/ on PATH (without a Spark installation: submit-scripts/local-cluster start, then submit-scripts/sparktrain train --master URL ...)"
+  st_die "$SPARK_SUBMIT not found${SPARK_HOME:+ (SPARK_HOME=$SPARK_HOME)}: set SPARK_HOME to a Spark installation of the line sparktrain was built for (Spark 4 by default, Spark 3.5 with -Pspark-3.5) or put its bin/ on PATH (without a Spark installation: submit-scripts/local-cluster start, then submit-scripts/sparktrain train --master URL ...)"
 st_build_if_needed
+
+# A jar built for one Scala line does not load on a Spark of the other: say so before submitting.
+built_scala=$(st_built scala.binary.version)
+spark_scala=$("$SPARK_SUBMIT" --version 2>&1 | sed -n 's/.*Using Scala version \([0-9]*\.[0-9]*\).*/\1/p' | head -n 1)
+if [[ -n "$spark_scala" && -n "$built_scala" && "$spark_scala" != "$built_scala" ]]; then
+  if [[ "$spark_scala" == 2.12 ]]; then
+    how="build for Spark 3.5 with './mvnw -B -Pspark-3.5 -DskipTests package'"
+  else
+    how="build for Spark 4 with './mvnw -B -DskipTests package'"
+  fi
+  st_die "$SPARK_SUBMIT runs Scala $spark_scala, and sparktrain was built for Spark $(st_built spark.version) / Scala $built_scala ($(st_shaded_jar)): $how, or use a Spark installation of that line"
+fi
 
 exec "$SPARK_SUBMIT" \
   --class sparktrain.jobs.SparktrainCli \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
-  --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator \
+  --conf spark.kryo.registrator=sparktrain.spark.Nd4jKryoRegistrator \
   "${submit_args[@]}" \
   "$(st_shaded_jar)" "$@"

@@ -5,6 +5,16 @@
 ST_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ST_JOBS_TARGET="$ST_ROOT/jobs/target"
 ST_CLASSPATH_FILE="$ST_JOBS_TARGET/classpath.txt"
+# Which Spark line the last build was for (jobs/pom.xml writes it): line=spark4.2_2.13 or
+# spark3.5_2.12, spark.version, scala.binary.version, hadoop.version, build.args (-Pspark-3.5 or
+# nothing). The scripts use the jars of that line and rebuild with its arguments.
+ST_LINE_FILE="$ST_JOBS_TARGET/spark-line.properties"
+
+# A value of the last build's spark-line.properties (nothing when there is no build yet).
+st_built() {
+  [[ -f "$ST_LINE_FILE" ]] || return 0
+  sed -n "s/^$1=//p" "$ST_LINE_FILE" | head -n 1
+}
 
 # Spark's module flags for a JVM that spark-submit did not start (see DESIGN §6 / the parent pom).
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -26,6 +36,7 @@ ST_JAVA17_FLAGS=(
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false
+  -Dio.netty.tryReflectionSetAccessible=true
 )
 
 # Usage or environment error the user can fix before anything runs: the message, exit 2.
@@ -48,13 +59,15 @@ st_require_java() {
     st_die "Java 17 or newer is needed, found ${v:-an unreadable version} ($(command -v java)): put a Java 17+ JDK's bin/ first on PATH"
 }
 
-# The thin jobs jar (the shaded one has the "-all" classifier), or nothing (status 0) when there is
-# none yet: finding nothing is an answer, not an error (under set -e a failing lookup would end the
-# caller silently).
+# The thin jobs jar of the last build's Spark line (sparktrain-jobs-VERSION-LINE.jar; the shaded
+# one has the "-all" classifier), or nothing (status 0) when there is none yet: finding nothing is
+# an answer, not an error (under set -e a failing lookup would end the caller silently).
 st_jobs_jar() {
-  local f
-  for f in "$ST_JOBS_TARGET"/sparktrain-jobs-*.jar; do
-    if [[ -f "$f" && "$f" != *-all.jar ]]; then
+  local f line
+  line=$(st_built line)
+  [[ -n "$line" ]] || return 0
+  for f in "$ST_JOBS_TARGET"/sparktrain-jobs-*-"$line".jar; do
+    if [[ -f "$f" ]]; then
       printf '%s\n' "$f"
       return 0
     fi
@@ -62,10 +75,12 @@ st_jobs_jar() {
   return 0
 }
 
-# The shaded jar, or nothing (status 0) when there is none yet.
+# The shaded jar of the last build's Spark line, or nothing (status 0) when there is none yet.
 st_shaded_jar() {
-  local f
-  for f in "$ST_JOBS_TARGET"/sparktrain-jobs-*-all.jar; do
+  local f line
+  line=$(st_built line)
+  [[ -n "$line" ]] || return 0
+  for f in "$ST_JOBS_TARGET"/sparktrain-jobs-*-"$line"-all.jar; do
     if [[ -f "$f" ]]; then
       printf '%s\n' "$f"
       return 0
@@ -75,15 +90,19 @@ st_shaded_jar() {
 }
 
 # Builds with the Maven wrapper when the jars are missing or any source is newer than them; exits 1
-# with what failed and what to do when the build fails or leaves a jar missing.
+# with what failed and what to do when the build fails or leaves a jar missing. The first build is
+# for the default Spark line (Spark 4); a rebuild keeps the line that was built (-Pspark-3.5 stays).
 st_build_if_needed() {
-  local jar
+  local jar sources=("$ST_ROOT/common/src/main" "$ST_ROOT/jobs/src/main" "$ST_ROOT/pom.xml"
+    "$ST_ROOT/common/pom.xml" "$ST_ROOT/jobs/pom.xml")
+  [[ ! -d "$ST_ROOT/common/src/dl4j-spark" ]] || sources+=("$ST_ROOT/common/src/dl4j-spark")
   jar=$(st_jobs_jar)
   if [[ -n "$jar" && -n "$(st_shaded_jar)" && -f "$ST_CLASSPATH_FILE" ]] &&
-    [[ -z "$(find "$ST_ROOT/common/src/main" "$ST_ROOT/jobs/src/main" "$ST_ROOT/pom.xml" \
-      "$ST_ROOT/common/pom.xml" "$ST_ROOT/jobs/pom.xml" -newer "$jar" -type f -print -quit)" ]]; then
+    [[ -z "$(find "${sources[@]}" -newer "$jar" -type f -print -quit)" ]]; then
     return 0
   fi
+  local build_args=()
+  read -r -a build_args <<<"$(st_built build.args)"
   [[ -x "$ST_ROOT/mvnw" ]] ||
     st_fail "cannot build: the Maven wrapper $ST_ROOT/mvnw is missing or not executable (a partial checkout?); run 'git checkout -- mvnw .mvn' or 'chmod +x mvnw'"
   if [[ -z "$jar" ]]; then
@@ -92,12 +111,13 @@ st_build_if_needed() {
     echo "sparktrain: sources changed since the last build: rebuilding..." >&2
   fi
   local rc=0
-  (cd "$ST_ROOT" && ./mvnw -B -q -DskipTests package) >&2 || rc=$?
+  (cd "$ST_ROOT" && ./mvnw -B -q "${build_args[@]}" -DskipTests package) >&2 || rc=$?
   ((rc == 0)) ||
-    st_fail "build failed (./mvnw -B -q -DskipTests package in $ST_ROOT exited $rc; Maven's errors are above): fix what they name, or run './mvnw -B -DskipTests package' there for the full output"
+    st_fail "build failed (./mvnw -B -q ${build_args[*]:+${build_args[*]} }-DskipTests package in $ST_ROOT exited $rc; Maven's errors are above): fix what they name, or run './mvnw -B ${build_args[*]:+${build_args[*]} }-DskipTests package' there for the full output"
   local missing=()
-  [[ -n "$(st_jobs_jar)" ]] || missing+=("$ST_JOBS_TARGET/sparktrain-jobs-<version>.jar")
-  [[ -n "$(st_shaded_jar)" ]] || missing+=("$ST_JOBS_TARGET/sparktrain-jobs-<version>-all.jar")
+  [[ -s "$ST_LINE_FILE" ]] || missing+=("$ST_LINE_FILE")
+  [[ -n "$(st_jobs_jar)" ]] || missing+=("$ST_JOBS_TARGET/sparktrain-jobs-<version>-<spark line>.jar")
+  [[ -n "$(st_shaded_jar)" ]] || missing+=("$ST_JOBS_TARGET/sparktrain-jobs-<version>-<spark line>-all.jar")
   [[ -s "$ST_CLASSPATH_FILE" ]] || missing+=("$ST_CLASSPATH_FILE")
   ((${#missing[@]} == 0)) ||
     st_fail "the build succeeded but did not produce ${missing[*]}; run './mvnw -B -DskipTests package' in $ST_ROOT and check jobs/pom.xml's packaging"

@@ -2,6 +2,7 @@ package sparktrain.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import sparktrain.train.Dl4jEngines;
 
 /**
  * The named competitors of the benchmark, defined in code so that runs stay comparable over time.
@@ -25,19 +26,23 @@ public final class Competitors {
 
   /**
    * sparktrain variants through {@code TrainJob}: the shipped defaults first, then the tuned
-   * settings evaluated against them, one lever each.
+   * settings evaluated against them, one lever each. The dl4j engine's variants only where this
+   * build has that engine (the Spark 3.5 build, see {@link Dl4jEngines}).
    */
   public static List<SparkTrainVariant> sparkVariants() {
+    return allSparkVariants().stream()
+        .filter(v -> !v.usesDl4jEngine() || Dl4jEngines.available())
+        .toList();
+  }
+
+  private static List<SparkTrainVariant> allSparkVariants() {
     return List.of(
         shippedDefaults(),
         new SparkTrainVariant(
             "sparktrain-memory",
             "shipped defaults, training data held in executor memory (data-path = memory)",
             List.of("training.data-path=memory")),
-        new SparkTrainVariant(
-            "sparktrain-dl4j",
-            "shipped defaults on the dl4j engine (one Spark job per averaging round)",
-            List.of("training.engine=dl4j")),
+        dl4jDefaults(),
         new SparkTrainVariant(
             "sparktrain-avg5",
             "shipped defaults, averaging every 5 minibatches",
@@ -68,6 +73,14 @@ public final class Competitors {
             List.of("training.engine=dl4j", "training.rdd-approach=direct")));
   }
 
+  /** The shipped defaults on the dl4j engine (one Spark job per averaging round). */
+  public static SparkTrainVariant dl4jDefaults() {
+    return new SparkTrainVariant(
+        "sparktrain-dl4j",
+        "shipped defaults on the dl4j engine (one Spark job per averaging round)",
+        List.of("training.engine=dl4j"));
+  }
+
   /** sparktrain with the workload's config as shipped: no overrides. */
   public static SparkTrainVariant shippedDefaults() {
     return new SparkTrainVariant(
@@ -76,13 +89,21 @@ public final class Competitors {
 
   /**
    * The competitors of a mode: baseline first, then sparktrain (quick: shipped defaults on the
-   * barrier and on the dl4j engine; full: every variant), then MLlib's MLPC.
+   * barrier and, where this build has it, on the dl4j engine; full: every variant), then MLlib's
+   * MLPC.
    */
   public static List<Competitor> forMode(BenchmarkMode mode, int mlpcIterationsPerEpoch) {
     List<Competitor> all = new ArrayList<>();
     all.add(baseline());
     List<SparkTrainVariant> variants = sparkVariants();
-    all.addAll(mode == BenchmarkMode.QUICK ? variants.subList(0, 3) : variants);
+    if (mode == BenchmarkMode.QUICK) {
+      all.add(shippedDefaults());
+      if (Dl4jEngines.available()) {
+        all.add(dl4jDefaults());
+      }
+    } else {
+      all.addAll(variants);
+    }
     all.add(new MllibMlpc(mlpcIterationsPerEpoch));
     return all;
   }

@@ -15,6 +15,7 @@ import sparktrain.config.JobConfig;
 import sparktrain.config.TrainingConfig;
 import sparktrain.config.TrainingEngineKind;
 import sparktrain.io.Json;
+import sparktrain.train.Dl4jEngines;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -43,6 +44,11 @@ public record SparkTrainVariant(String name, String description, List<String> se
     extra.add("output.dir=\"" + runDir.toString().replace("\\", "\\\\") + "\"");
     extra.addAll(more);
     return ctx.plan().config(extra);
+  }
+
+  /** Whether this variant trains with {@code training.engine = dl4j}. */
+  public boolean usesDl4jEngine() {
+    return sets.contains("training.engine=dl4j");
   }
 
   @Override
@@ -149,8 +155,9 @@ public record SparkTrainVariant(String name, String description, List<String> se
     try {
       return Map.of(
           "dl4j_training_stats",
-          TrainingStatsProfile.run(
-              ctx.sc(), config, epochs, dir.resolve("export").toUri().toString()));
+          Dl4jEngines.require()
+              .trainingStatsProfile(
+                  ctx.sc(), config, epochs, dir.resolve("export").toUri().toString()));
     } catch (RuntimeException e) {
       // The profile only explains the timed run; its failure must not discard the measurements.
       LOG.warn("{}: the DL4J training stats pass failed", name, e);

@@ -12,7 +12,7 @@ public final class GpuCheck {
   public static final String USE_CPU_BUILD =
       "On machines without NVIDIA GPUs use the CPU build instead: build it with"
           + " './mvnw -B -DskipTests package' (without -Pcuda) and submit"
-          + " jobs/target/sparktrain-jobs-VERSION-all.jar.";
+          + " jobs/target/sparktrain-jobs-VERSION-LINE-all.jar.";
 
   private GpuCheck() {}
 

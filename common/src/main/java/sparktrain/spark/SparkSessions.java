@@ -100,10 +100,17 @@ public final class SparkSessions {
     return SparkHadoopUtil.get().newConfiguration(applyDl4jDefaults(conf.clone()));
   }
 
-  /** Sets the serializer settings DL4J needs, unless the user configured them already. */
+  /**
+   * Sets the serializer settings DL4J needs, unless the user configured them already; ND4J's own
+   * registrator (from DL4J's Spark module, Scala 2.12 only), where a config still names it, becomes
+   * sparktrain's {@link Nd4jKryoRegistrator}, which does the same on both Spark lines.
+   */
   public static SparkConf applyDl4jDefaults(SparkConf conf) {
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-    conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    if (Nd4jKryoRegistrator.ND4J_REGISTRATOR.equals(conf.get("spark.kryo.registrator", ""))) {
+      conf.set("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName());
+    }
+    conf.setIfMissing("spark.kryo.registrator", Nd4jKryoRegistrator.class.getName());
     conf.setIfMissing("spark.kryoserializer.buffer.max", "512m");
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     // file: without a forked chmod per created file (see NioLocalFileSystem)

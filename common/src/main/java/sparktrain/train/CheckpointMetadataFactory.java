@@ -72,11 +72,11 @@ final class CheckpointMetadataFactory {
 
   /**
    * The split seed of an epoch for the manifest (DL4J's averaging-round split generator is
-   * re-seeded from it each epoch, see {@link ResumableTrainingMaster}); none before epoch 1. The
+   * re-seeded from it each epoch, see {@link Dl4jEngines#splitSeed}); none before epoch 1. The
    * network's own counters need no entry: they are part of the configuration saved in model.zip.
    */
   private Long splitSeed(int epoch) {
-    return epoch > 0 ? ResumableTrainingMaster.splitSeed(config.training().seed(), epoch) : null;
+    return epoch > 0 ? Dl4jEngines.splitSeed(config.training().seed(), epoch) : null;
   }
 
   private CheckpointProvenance provenance(

@@ -153,6 +153,7 @@ public final class TrainJob {
    * "failed" and the exception is rethrown; published checkpoints and models are never partial.
    */
   public static TrainSummary run(JobConfig config, SparkSession spark, Options options) {
+    Dl4jEngines.check(config.training());
     TrainJob job = new TrainJob(config, spark, options);
     try (OutputLease lease = job.takeLease(job.run.fs(), job.run.path());
         OutputLease checkpoints = job.checkpointDirLease()) {
@@ -479,16 +480,17 @@ public final class TrainJob {
             workers,
             RoundAdvisor.probe(net, probeBatch(layout)));
     String exportDir = run.child("tmp/export-" + UUID.randomUUID()).toString();
-    return new Dl4jEngine(
-        sc,
-        net,
-        data.trainBatches(),
-        training,
-        workers,
-        exportDir,
-        roundCheckpoints,
-        advisor,
-        rounds);
+    return Dl4jEngines.require()
+        .engine(
+            sc,
+            net,
+            data.trainBatches(),
+            training,
+            workers,
+            exportDir,
+            roundCheckpoints,
+            advisor,
+            rounds);
   }
 
   private Configuration hadoopConf() {

@@ -8,10 +8,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * the workers, until the epoch's data is used up.
  *
  * <p>The epoch's start state is the state of {@link #network()} when {@link #fitEpoch} is called;
- * on return it holds the averaged state at the epoch's end. Two implementations: {@link Dl4jEngine}
- * (DL4J's {@code ParameterAveragingTrainingMaster}: one Spark job per round) and {@link
- * sparktrain.train.barrier.BarrierEngine} (one barrier stage per epoch, averaging inside the
- * tasks).
+ * on return it holds the averaged state at the epoch's end. Two implementations: the dl4j engine
+ * (DL4J's {@code ParameterAveragingTrainingMaster}: one Spark job per round; Spark 3.5 build only,
+ * see {@link Dl4jEngines}) and {@link sparktrain.train.barrier.BarrierEngine} (one barrier stage
+ * per epoch, averaging inside the tasks).
  */
 public interface TrainingEngine extends AutoCloseable {
 

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import sparktrain.config.ConfigLoader;
 import sparktrain.provenance.RunStatus;
 import sparktrain.spark.SparkSessions;
+import sparktrain.testing.RequiresDl4jEngine;
 import sparktrain.testing.StandaloneCluster;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -211,6 +212,7 @@ class ExecutorKillTest {
   }
 
   @Test
+  @RequiresDl4jEngine
   void trainingSurvivesAnExecutorKilledMidEpoch() throws Exception {
     List<Double> undisturbed =
         MEASURE ? train(dir.resolve("baseline"), "dl4j").epochSeconds() : List.of();

@@ -1,6 +1,7 @@
 package sparktrain.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static sparktrain.testing.TestJobs.mnistSlice;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.io.Json;
 import sparktrain.testing.LocalSparkTestBase;
+import sparktrain.train.Dl4jEngines;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
 
@@ -68,6 +70,9 @@ class ResumeEquivalenceTest extends LocalSparkTestBase {
   @ValueSource(strings = {"barrier", "dl4j"})
   void resumedRunsEndWithTheParametersOfAnUninterruptedOne(String engine, @TempDir Path tmp)
       throws Exception {
+    assumeTrue(
+        !engine.equals("dl4j") || Dl4jEngines.available(),
+        "training.engine = dl4j needs DL4J's Spark module (Scala 2.12): Spark 3.5 build only");
     this.engine = engine;
     Path straight = tmp.resolve("straight");
     Path resumed = tmp.resolve("resumed");

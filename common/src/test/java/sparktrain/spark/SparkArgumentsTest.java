@@ -100,7 +100,9 @@ class SparkArgumentsTest {
     assertThat(message.lines()).hasSize(5);
     assertThat(message)
         .contains("--master local[x]: not a local master")
-        .contains("spark.executor.memory = lots: Spark cannot read this value: Size must be")
+        // Spark's own reason after the colon (3.5: "Size must be ...", 4: INVALID_CONF_VALUE)
+        .containsPattern(
+            "spark.executor.memory = lots: Spark cannot read this value: (Size must be|.*'lots')")
         .contains("spark.task.maxFailures = many: Spark cannot read this value:")
         .contains("spark.eventLog.enabled = perhaps: Spark cannot read this value:")
         .contains("spark.sql.shuffle.partitions = two: Spark cannot read this value:");

@@ -160,6 +160,8 @@ public final class ChildJvm {
     }
     flags.add("--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
     flags.add("-Djdk.reflect.useDirectMethodHandle=false");
+    // Spark 4's launcher adds it too (netty's direct buffers; harmless on Spark 3.5)
+    flags.add("-Dio.netty.tryReflectionSetAccessible=true");
     return List.copyOf(flags);
   }
 }

@@ -124,11 +124,15 @@ public final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
     try {
       // spark.port.maxRetries=0: fail loudly rather than silently bind another port than ours.
+      // No REST submission server: Spark 4 starts one by default, on the fixed port 6066, which
+      // another cluster on this machine may hold.
       cluster.master =
           cluster.launch(
               "master",
               ports[0],
-              concat(List.of("-Dspark.port.maxRetries=0"), daemonOptions),
+              concat(
+                  List.of("-Dspark.port.maxRetries=0", "-Dspark.master.rest.enabled=false"),
+                  daemonOptions),
               MASTER_CLASS,
               "--host",
               HOST,
@@ -321,7 +325,10 @@ public final class StandaloneCluster implements AutoCloseable {
             .classpath(classpath)
             .directory(workDir)
             .env("SPARK_LOCAL_IP", HOST)
-            .env("SPARK_SCALA_VERSION", "2.12")
+            // the Scala line of this build (2.13 on Spark 4, 2.12 on Spark 3.5)
+            .env(
+                "SPARK_SCALA_VERSION",
+                scala.util.Properties.versionNumberString().replaceAll("^(\\d+\\.\\d+).*", "$1"))
             // Workers build executor commands from SPARK_HOME/jars (empty) + SPARK_DIST_CLASSPATH.
             .env("SPARK_HOME", workDir.resolve("spark-home").toString())
             .env("SPARK_DIST_CLASSPATH", jarsOnly(classpath))

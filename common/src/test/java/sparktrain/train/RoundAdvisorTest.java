@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
 import sparktrain.testing.LocalSparkTestBase;
 import sparktrain.testing.LogCapture;
+import sparktrain.testing.RequiresDl4jEngine;
 
 /** The advisor's arithmetic, and its warning in a real run whose rounds are all overhead. */
 class RoundAdvisorTest extends LocalSparkTestBase {
@@ -34,6 +35,7 @@ class RoundAdvisorTest extends LocalSparkTestBase {
   }
 
   @Test
+  @RequiresDl4jEngine
   void aRunOfTinyRoundsIsToldToAverageLessOften(@TempDir Path out) {
     List<String> warnings;
     try (LogCapture log = LogCapture.open()) {

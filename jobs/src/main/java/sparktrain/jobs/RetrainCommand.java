@@ -12,6 +12,7 @@ import sparktrain.lease.OutputLease;
 import sparktrain.retrain.RetrainJob;
 import sparktrain.retrain.RetrainPreflight;
 import sparktrain.retrain.RetrainSummary;
+import sparktrain.train.Dl4jEngines;
 
 /**
  * {@code sparktrain retrain --config FILE --registry REG/NAME [--set k=v] [--output DIR]}: continue
@@ -56,6 +57,7 @@ final class RetrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig config = job.require().load(output);
+    Dl4jEngines.check(config.training()); // training.engine = dl4j on the Spark 4 build
     // Spark's arguments, the output directory, the registry and its champion, and the data against
     // the champion's network: all checked before Spark starts and before anything is written
     Configuration hadoop = spark.checkedHadoopConf();

@@ -13,6 +13,7 @@ import sparktrain.data.InputPreflight;
 import sparktrain.lease.OutputLease;
 import sparktrain.registry.RegisteredVersion;
 import sparktrain.retrain.TrainRegistration;
+import sparktrain.train.Dl4jEngines;
 import sparktrain.train.RunDirectoryPreflight;
 import sparktrain.train.TrainJob;
 import sparktrain.train.TrainSummary;
@@ -50,6 +51,7 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     JobConfig config = job.load(output);
+    Dl4jEngines.check(config.training()); // training.engine = dl4j on the Spark 4 build
     if (resume && (config.output().dir() == null || config.output().dir().isBlank())) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--resume needs --output (or output.dir) naming the run");

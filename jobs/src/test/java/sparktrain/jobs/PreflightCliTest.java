@@ -1,6 +1,7 @@
 package sparktrain.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.model.NetworkFactory;
 import sparktrain.registry.ModelRegistry;
+import sparktrain.train.Dl4jEngines;
 
 /**
  * Bad inputs of every command, as a user gives them: each is exit 2 with a message of a few lines
@@ -103,6 +105,20 @@ class PreflightCliTest {
     byte[] b = Files.readAllBytes(MNIST.resolve("train-labels-idx1-ubyte"));
     b[8 + record] = (byte) value;
     return Files.write(tmp.resolve("labels-" + value), b);
+  }
+
+  @Test
+  void trainWithTheDl4jEngineOnTheSpark4Build() throws Exception {
+    assumeFalse(Dl4jEngines.available(), "the Spark 3.5 build (-Pspark-3.5) has the dl4j engine");
+    Path run = tmp.resolve("run");
+
+    String err = rejected(run(train(run, "--set", "training.engine=dl4j")), run);
+
+    assertThat(err.lines().findFirst().orElseThrow())
+        .startsWith("error: training.engine = dl4j is not in this build (Scala 2.13")
+        .contains("DL4J's Spark module (dl4j-spark3) exists for Scala 2.12 only")
+        .contains("training.engine = barrier")
+        .contains("./mvnw -Pspark-3.5");
   }
 
   @Test

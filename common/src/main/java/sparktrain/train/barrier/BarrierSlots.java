@@ -13,6 +13,7 @@ import sparktrain.config.ConfigException;
 import sparktrain.config.ConfigKeys;
 import sparktrain.spark.ContainerMemoryExplainer;
 import sparktrain.spark.ContainerMemoryExplainer.Kills;
+import sparktrain.train.Dl4jEngines;
 
 /**
  * Checks, before any data is read, that a barrier stage of {@code workers} tasks can be scheduled:
@@ -67,7 +68,8 @@ public final class BarrierSlots {
               ConfigKeys.TRAINING_ENGINE.path()
                   + " = barrier: Spark cannot run barrier stages with"
                   + " spark.dynamicAllocation.enabled=true (all training.workers tasks must run at"
-                  + " once); set spark.dynamicAllocation.enabled=false, or training.engine = dl4j"));
+                  + " once); set spark.dynamicAllocation.enabled=false"
+                  + (Dl4jEngines.available() ? ", or training.engine = dl4j" : "")));
     }
     long deadline = System.nanoTime() + wait.toNanos();
     int slots = slotCount.getAsInt();

@@ -36,7 +36,7 @@ import sparktrain.train.TrainingMasters;
  * No evaluation and no checkpoints; its wall time is not part of the benchmark's figures
  * (collecting the stats costs a little time itself).
  */
-final class TrainingStatsProfile {
+public final class TrainingStatsProfile {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingStatsProfile.class);
 
   private TrainingStatsProfile() {}
@@ -45,7 +45,7 @@ final class TrainingStatsProfile {
    * Trains {@code epochs} epochs with stats and returns, per epoch, the fit's wall seconds and for
    * every DL4J stats key the number of events and their total, mean and longest milliseconds.
    */
-  static Map<String, Object> run(
+  public static Map<String, Object> run(
       JavaSparkContext sc, JobConfig config, int epochs, String exportDir) {
     TrainingConfig training = config.training();
     DataConfig data = config.data();

@@ -47,11 +47,6 @@ public final class ResumableTrainingMaster extends ParameterAveragingTrainingMas
     return new ResumableTrainingMaster(TrainingMasters.builder(training, workers, exportDir));
   }
 
-  /** The split seed of an epoch: a function of the training seed and the 1-based epoch only. */
-  public static long splitSeed(long seed, int epoch) {
-    return Shuffle.mix(seed ^ 0x5EEDL, epoch);
-  }
-
   /**
    * Prepares the next fit as epoch {@code epoch}: re-seeds the split generator and sets how many
    * leading rounds to skip (rounds a resumed checkpoint already contains; 0 normally).
@@ -60,7 +55,7 @@ public final class ResumableTrainingMaster extends ParameterAveragingTrainingMas
     if (skipRounds < 0) {
       throw new IllegalArgumentException("skipRounds must be >= 0, got " + skipRounds);
     }
-    this.rng = new Random(splitSeed(seed, epoch));
+    this.rng = new Random(Dl4jEngines.splitSeed(seed, epoch));
     this.skipRounds = skipRounds;
   }
 
