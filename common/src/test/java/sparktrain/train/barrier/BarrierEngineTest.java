@@ -17,7 +17,6 @@ import sparktrain.config.ConfigException;
 import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.config.RingSecurity;
-import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.data.Normalizer;
