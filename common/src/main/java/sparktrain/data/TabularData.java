@@ -105,7 +105,11 @@ final class TabularData {
         main.rows()
             .mapPartitions(convert)
             .setName("examples of " + main.path())
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            // on disk, serialized: the splits and every pass over them read the same rows without
+            // parsing the source again, and the memory used does not grow with the data (a
+            // memory-and-disk level unrolls each partition on the heap first: with 4M rows of 30
+            // features and a 512 MiB heap that ran out of memory)
+            .persist(StorageLevel.DISK_ONLY());
     boolean validationFromSplit = !ownValidation && data.split().validation() > 0;
     boolean testFromSplit = !ownTest;
     List<Double> weights = new ArrayList<>();
