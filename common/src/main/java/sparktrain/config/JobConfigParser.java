@@ -281,7 +281,13 @@ final class JobConfigParser {
    */
   private ClassWeightsConfig classWeights(DataConfig data, ModelConfig model) {
     Key key = TRAINING_CLASS_WEIGHTS;
-    ConfigValue value = config.getValue(key.path());
+    ConfigValue value;
+    try {
+      value = config.getValue(key.path());
+    } catch (com.typesafe.config.ConfigException e) {
+      // missing, or "training" is not a section: reported with the other training keys
+      return ClassWeightsConfig.NONE;
+    }
     String where = key.path() + " (" + ConfigReader.where(value.origin()) + "): ";
     ClassWeightsConfig weights;
     if (value.valueType() == ConfigValueType.STRING) {
