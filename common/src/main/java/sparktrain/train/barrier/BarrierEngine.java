@@ -89,42 +89,16 @@ public final class BarrierEngine implements TrainingEngine {
       Normalizer normalizer,
       RoundListener roundListener,
       int everyNRounds) {
-    this.sc = sc;
-    this.net = net;
-    this.training = training;
-    this.layout = layout;
-    this.numClasses = numClasses;
-    this.normalizer = normalizer;
-    this.roundListener = roundListener == null ? RoundListener.none() : roundListener;
-    this.everyNRounds = everyNRounds;
-    this.progress = new FitProgress(training.progressInterval());
-    this.heartbeats = new RoundHeartbeats(progress);
-    this.sameJvm = runsInDriverJvm(sc.master());
-    this.spool = null;
-    this.hadoopConf = null;
-    this.ringKey = ringKey(sc.getConf(), training.ringSecurity(), sameJvm);
-    // As they are when already one partition per worker and not to be shuffled (e.g. a test's
-    // data), else dealt evenly: every round then has all workers busy.
-    boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
-    JavaRDD<Example> parts = keep ? trainExamples : WorkerPartitions.deal(trainExamples, workers);
-    // cached by the caller already: use it as it is, and leave it cached
-    this.ownsCache = !keep || parts.getStorageLevel().equals(StorageLevel.NONE());
-    this.examples = ownsCache ? parts.persist(StorageLevel.MEMORY_AND_DISK()) : parts;
-    int batch = training.batchSizePerWorker();
-    List<Integer> counts =
-        examples
-            .mapPartitions(
-                it -> {
-                  int n = 0;
-                  while (it.hasNext()) {
-                    it.next();
-                    n++;
-                  }
-                  return List.of(n).iterator();
-                })
-            .collect();
-    this.batchesPerWorker = counts.stream().mapToInt(n -> (n + batch - 1) / batch).toArray();
-    logPlan(workers, "held in executor memory");
+    this(
+        sc,
+        net,
+        training,
+        layout,
+        numClasses,
+        normalizer,
+        roundListener,
+        everyNRounds,
+        inMemory(trainExamples, training, workers));
   }
 
   /**
@@ -144,6 +118,48 @@ public final class BarrierEngine implements TrainingEngine {
       Normalizer normalizer,
       RoundListener roundListener,
       int everyNRounds) {
+    this(
+        sc,
+        net,
+        training,
+        layout,
+        numClasses,
+        normalizer,
+        roundListener,
+        everyNRounds,
+        new WorkerData(
+            sc.parallelize(List.of(), workers),
+            false,
+            spool,
+            new EpochShares(spool, workers).batchesPerWorker(training.batchSizePerWorker()),
+            "streamed from " + spool.dir()));
+  }
+
+  /**
+   * Where the workers' examples come from.
+   *
+   * @param examples the barrier stage's input: one partition per worker (empty ones with a spool)
+   * @param ownsCache whether the engine persisted {@code examples} and unpersists them at close
+   * @param spool the streamed examples, or null: each worker's partition of {@code examples}
+   * @param description for the log
+   */
+  private record WorkerData(
+      JavaRDD<Example> examples,
+      boolean ownsCache,
+      SpoolIndex spool,
+      int[] batchesPerWorker,
+      String description) {}
+
+  private BarrierEngine(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      TrainingConfig training,
+      MiniBatches.LabelLayout layout,
+      int numClasses,
+      Normalizer normalizer,
+      RoundListener roundListener,
+      int everyNRounds,
+      WorkerData data) {
     this.sc = sc;
     this.net = net;
     this.training = training;
@@ -155,14 +171,50 @@ public final class BarrierEngine implements TrainingEngine {
     this.progress = new FitProgress(training.progressInterval());
     this.heartbeats = new RoundHeartbeats(progress);
     this.sameJvm = runsInDriverJvm(sc.master());
-    this.spool = spool;
     this.ringKey = ringKey(sc.getConf(), training.ringSecurity(), sameJvm);
-    this.hadoopConf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
-    this.examples = sc.parallelize(List.of(), workers);
-    this.ownsCache = false;
-    this.batchesPerWorker =
-        new EpochShares(spool, workers).batchesPerWorker(training.batchSizePerWorker());
-    logPlan(workers, "streamed from " + spool.dir());
+    this.examples = data.examples();
+    this.ownsCache = data.ownsCache();
+    this.spool = data.spool();
+    this.hadoopConf =
+        spool == null
+            ? null
+            : sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+    this.batchesPerWorker = data.batchesPerWorker();
+    logPlan(batchesPerWorker.length, data.description());
+  }
+
+  /**
+   * The examples dealt to one partition per worker (kept as they are when they already have one
+   * partition per worker and are not to be shuffled), cached, and counted (one Spark job).
+   */
+  private static WorkerData inMemory(
+      JavaRDD<Example> trainExamples, TrainingConfig training, int workers) {
+    // As they are when already one partition per worker and not to be shuffled (e.g. a test's
+    // data), else dealt evenly: every round then has all workers busy.
+    boolean keep = trainExamples.getNumPartitions() == workers && !training.shuffle();
+    JavaRDD<Example> parts = keep ? trainExamples : WorkerPartitions.deal(trainExamples, workers);
+    // cached by the caller already: use it as it is, and leave it cached
+    boolean ownsCache = !keep || parts.getStorageLevel().equals(StorageLevel.NONE());
+    JavaRDD<Example> examples = ownsCache ? parts.persist(StorageLevel.MEMORY_AND_DISK()) : parts;
+    int batch = training.batchSizePerWorker();
+    List<Integer> counts =
+        examples
+            .mapPartitions(
+                it -> {
+                  int n = 0;
+                  while (it.hasNext()) {
+                    it.next();
+                    n++;
+                  }
+                  return List.of(n).iterator();
+                })
+            .collect();
+    return new WorkerData(
+        examples,
+        ownsCache,
+        null,
+        counts.stream().mapToInt(n -> (n + batch - 1) / batch).toArray(),
+        "held in executor memory");
   }
 
   private void logPlan(int workers, String data) {
