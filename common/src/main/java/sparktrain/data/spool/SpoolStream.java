@@ -83,15 +83,6 @@ public final class SpoolStream implements AutoCloseable {
         interrupted);
   }
 
-  /**
-   * The shuffle buffer's capacity in examples for a heap budget of {@code bytes}: as many rows of
-   * {@code width} floats as fit, at least 1,024 and at most 1,048,576.
-   */
-  public static int bufferExamples(long bytes, int width) {
-    long rows = bytes / (4L * (width + 1));
-    return (int) Math.max(1024, Math.min(1 << 20, rows));
-  }
-
   /** Bytes the shuffle buffer holds. */
   public long bufferBytes() {
     return buffer.bytes();
