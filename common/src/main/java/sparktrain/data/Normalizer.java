@@ -44,6 +44,9 @@ public final class Normalizer implements Serializable {
   private final double constantScale;
   private final Map<String, double[]> statistics;
 
+  /** The transformed values of the bytes 0..255 when one scale applies to all (built on use). */
+  private transient float[] byteValues;
+
   private Normalizer(
       Normalization kind,
       List<String> features,
@@ -162,6 +165,54 @@ public final class Normalizer implements Serializable {
       out[j] = apply(j, x[j]);
     }
     return out;
+  }
+
+  /**
+   * Writes the transformed row of {@code width} unsigned bytes at {@code src[from]} into {@code
+   * dst[at]}: the values {@link #applyInPlace} gives the same row as floats, decoded and
+   * transformed in one pass.
+   */
+  public void decodeRow(byte[] src, int from, float[] dst, int at, int width) {
+    if (offset == null) {
+      float[] values = byteValues();
+      for (int k = 0; k < width; k++) {
+        dst[at + k] = values[src[from + k] & 0xFF];
+      }
+      return;
+    }
+    for (int k = 0; k < width; k++) {
+      dst[at + k] = (float) (((src[from + k] & 0xFF) - offset[k]) * scale[k]);
+    }
+  }
+
+  /**
+   * Writes the transformed row of {@code width} features at {@code src[from]} into {@code dst[at]}
+   * (the values of {@link #applyInPlace}).
+   */
+  public void applyRow(float[] src, int from, float[] dst, int at, int width) {
+    if (offset == null) {
+      float c = (float) constantScale;
+      for (int k = 0; k < width; k++) {
+        dst[at + k] = c != 1f ? (float) (src[from + k] * constantScale) : src[from + k];
+      }
+      return;
+    }
+    for (int k = 0; k < width; k++) {
+      dst[at + k] = (float) ((src[from + k] - offset[k]) * scale[k]);
+    }
+  }
+
+  private float[] byteValues() {
+    float[] values = byteValues;
+    if (values == null) {
+      values = new float[256];
+      boolean identity = (float) constantScale == 1f;
+      for (int v = 0; v < 256; v++) {
+        values[v] = identity ? v : (float) (v * constantScale);
+      }
+      byteValues = values;
+    }
+    return values;
   }
 
   /** Transforms rows of {@code width} features, laid out one after the other, in place. */

@@ -118,6 +118,40 @@ class NormalizerTest extends LocalSparkTestBase {
   }
 
   @Test
+  void decodingARowInOnePassGivesTheValuesOfApplyInPlace() {
+    int width = 30;
+    byte[] bytes = new byte[2 * width];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (i * 37 + 11);
+    }
+    float[] floats = new float[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      floats[i] = bytes[i] & 0xFF;
+    }
+    for (Normalization kind :
+        List.of(
+            Normalization.STANDARDIZE,
+            Normalization.MIN_MAX,
+            Normalization.IMAGE_SCALE,
+            Normalization.NONE)) {
+      Normalizer n = Normalizer.fit(data.train(), kind, data.featureNames());
+      float[] expected = floats.clone();
+      n.applyInPlace(expected, width);
+      float[] decoded = new float[width + 3];
+      float[] applied = new float[width + 3];
+      n.decodeRow(bytes, width, decoded, 3, width);
+      n.applyRow(floats, width, applied, 3, width);
+      float[] secondRow = java.util.Arrays.copyOfRange(expected, width, 2 * width);
+      assertThat(java.util.Arrays.copyOfRange(decoded, 3, width + 3))
+          .as("%s, bytes", kind)
+          .containsExactly(secondRow);
+      assertThat(java.util.Arrays.copyOfRange(applied, 3, width + 3))
+          .as("%s, floats", kind)
+          .containsExactly(secondRow);
+    }
+  }
+
+  @Test
   void aConstantFeatureBecomesZeroNeverNanOrInfinite() {
     List<Example> examples = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

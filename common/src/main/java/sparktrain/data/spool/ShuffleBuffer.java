@@ -1,6 +1,7 @@
 package sparktrain.data.spool;
 
 import java.util.SplittableRandom;
+import sparktrain.data.Normalizer;
 
 /**
  * A bounded shuffle buffer over a stream of examples (as in tf.data and Petastorm): it holds up to
@@ -59,17 +60,23 @@ final class ShuffleBuffer {
    * label.
    */
   float next(float[] dst, int offset) {
+    return next(dst, offset, Normalizer.none());
+  }
+
+  /**
+   * Takes one example out: writes its features, transformed by {@code normalizer}, to {@code dst}
+   * at {@code offset} (decoded and transformed in one pass) and returns its label.
+   */
+  float next(float[] dst, int offset, Normalizer normalizer) {
     fill();
     if (size == 0) {
       throw new IllegalStateException("the shuffle buffer is empty");
     }
     int j = size == 1 ? 0 : random.nextInt(size);
     if (rows != null) {
-      System.arraycopy(rows, j * width, dst, offset, width);
+      normalizer.applyRow(rows, j * width, dst, offset, width);
     } else {
-      for (int k = 0, from = j * width; k < width; k++) {
-        dst[offset + k] = byteRows[from + k] & 0xFF;
-      }
+      normalizer.decodeRow(byteRows, j * width, dst, offset, width);
     }
     float label = labels[j];
     if (source.hasNext()) {

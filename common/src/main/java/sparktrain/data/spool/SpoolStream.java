@@ -115,12 +115,12 @@ public final class SpoolStream implements AutoCloseable {
     int width = index.width();
     float[] features = new float[n * width];
     float[] labels = new float[n * layout.width(numClasses)];
+    normalizer.checkWidth(width);
     for (int i = 0; i < n; i++) {
-      float label = buffer.next(features, i * width);
+      float label = buffer.next(features, i * width, normalizer);
       MiniBatches.setLabel(labels, i, label, layout, numClasses);
     }
     taken += n;
-    normalizer.applyInPlace(features, width);
     return MiniBatches.dataSet(features, labels, n, width, layout.width(numClasses));
   }
 
