@@ -90,10 +90,21 @@ final class MakeDataCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv")
     String format;
 
+    @Option(
+        names = "--values",
+        defaultValue = "normal",
+        description =
+            "normal: float columns ~ N(0,1); byte: whole numbers clamp(round(128 + 40 f), 0, 255)"
+                + " in int columns (one byte per value in the training spool)")
+    String values;
+
     @Option(names = "--seed", defaultValue = "12345")
     long seed;
 
-    @Option(names = "--partitions", defaultValue = "0", description = "0: one per 1M rows")
+    @Option(
+        names = "--partitions",
+        defaultValue = "0",
+        description = "0: one per 32M values (1M rows of 32 columns)")
     int partitions;
 
     @Option(names = "--output", required = true, paramLabel = "DIR")
@@ -104,9 +115,17 @@ final class MakeDataCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       spark.checkedHadoopConf();
+      SyntheticTable.Values kind;
+      try {
+        kind = SyntheticTable.Values.valueOf(values.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--values must be normal or byte, got " + values);
+      }
       SparkSession session = spark.start("sparktrain make-data table");
-      int parts = partitions > 0 ? partitions : (int) Math.max(1, (rows + 999_999) / 1_000_000);
-      SyntheticTable.write(session, output, format, rows, features, seed, parts);
+      long cells = rows * (features + 1L);
+      int parts = partitions > 0 ? partitions : (int) Math.max(1, (cells + (1 << 25) - 1) >> 25);
+      SyntheticTable.write(session, output, format, rows, features, seed, parts, kind);
       System.out.println(output);
       return ExitCodes.OK;
     }

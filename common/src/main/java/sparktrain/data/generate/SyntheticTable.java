@@ -1,8 +1,11 @@
 package sparktrain.data.generate;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.randn;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -18,9 +21,34 @@ import org.apache.spark.sql.SparkSession;
  * header): features {@code f0 .. f(d-1)} drawn from N(0, 1), and a binary {@code label} that is 1
  * when {@code sum_j w_j f_j + 0.5 * noise > 0}, with {@code w_j = (-1)^j / sqrt(j + 1)}. A logistic
  * regression or a small MLP learns it to about 90% accuracy (the noise sets the limit).
+ *
+ * <p>With {@link Values#BYTE} each feature is stored as the whole number {@code clamp(round(128 +
+ * 40 f_j), 0, 255)} (an int column) and the rule is applied to those stored values, {@code (x_j -
+ * 128) / 40}: a table of pixel-like columns that sparktrain's spool keeps at one byte per value,
+ * and that is several times smaller than float columns in Parquet and CSV.
  */
 public final class SyntheticTable {
   private SyntheticTable() {}
+
+  /** How feature values are stored. */
+  public enum Values {
+    /** float32 draws from N(0, 1). */
+    NORMAL,
+    /** whole numbers in [0, 255] (see the class comment). */
+    BYTE
+  }
+
+  /** As {@link #write(SparkSession, String, String, long, int, long, int, Values)} with normal. */
+  public static long write(
+      SparkSession spark,
+      String out,
+      String format,
+      long rows,
+      int features,
+      long seed,
+      int partitions) {
+    return write(spark, out, format, rows, features, seed, partitions, Values.NORMAL);
+  }
 
   /** Writes {@code rows} rows of {@code features} features to {@code out}; returns the rows. */
   public static long write(
@@ -30,19 +58,25 @@ public final class SyntheticTable {
       long rows,
       int features,
       long seed,
-      int partitions) {
+      int partitions,
+      Values values) {
     if (!format.equals("parquet") && !format.equals("csv")) {
       throw new IllegalArgumentException("format must be parquet or csv, got " + format);
     }
     List<Column> cols = new ArrayList<>();
     Column score = lit(0.0);
     for (int j = 0; j < features; j++) {
-      Column f = randn(seed + j).cast("float").as("f" + j);
-      cols.add(f);
+      Column z = randn(seed + j);
+      Column f =
+          values == Values.BYTE
+              ? least(greatest(round(z.multiply(40).plus(128)), lit(0)), lit(255)).cast("int")
+              : z.cast("float");
+      cols.add(f.as("f" + j));
     }
     Dataset<Row> x = spark.range(0, rows, 1, partitions).select(cols.toArray(new Column[0]));
     for (int j = 0; j < features; j++) {
-      score = score.plus(col("f" + j).multiply((j % 2 == 0 ? 1.0 : -1.0) / Math.sqrt(j + 1)));
+      Column v = values == Values.BYTE ? col("f" + j).minus(128).divide(40.0) : col("f" + j);
+      score = score.plus(v.multiply((j % 2 == 0 ? 1.0 : -1.0) / Math.sqrt(j + 1)));
     }
     Dataset<Row> table =
         x.withColumn(
