@@ -51,6 +51,8 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
   private final Param<String> config;
   private final Param<String> configPath;
   private final Param<String> outputDir;
+  private final Param<String> keras;
+  private final Param<String> kerasWeights;
   private final DoubleParam learningRate;
   private final IntParam epochs;
   private final DoubleParam validationFraction;
@@ -69,6 +71,17 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
     config = new Param<>(this, "config", "the job config as HOCON (network, training settings)");
     configPath = new Param<>(this, "configPath", "a local HOCON file with the job config");
     outputDir = new Param<>(this, "outputDir", "the run directory a fit writes (Hadoop URI)");
+    keras =
+        new Param<>(
+            this,
+            "keras",
+            "overrides model.keras: a Keras Sequential model (to_json or whole-model .h5) as the"
+                + " network instead of model.layers (Hadoop URI)");
+    kerasWeights =
+        new Param<>(
+            this,
+            "kerasWeights",
+            "overrides model.keras-weights: Keras-trained weights (.h5) to start from (Hadoop URI)");
     learningRate =
         new DoubleParam(
             this, "learningRate", "overrides model.updater.learning-rate", ParamValidators.gt(0.0));
@@ -120,6 +133,16 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
     return outputDir;
   }
 
+  /** Param: the Keras model file ({@code model.keras}). */
+  public Param<String> keras() {
+    return keras;
+  }
+
+  /** Param: the Keras weights file ({@code model.keras-weights}). */
+  public Param<String> kerasWeights() {
+    return kerasWeights;
+  }
+
   /** Param: learning rate override. */
   public DoubleParam learningRate() {
     return learningRate;
@@ -163,6 +186,21 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
     return this;
   }
 
+  /**
+   * Sets {@code model.keras}: the network is the Keras Sequential model in {@code path} (README,
+   * "From Keras"), not the config's {@code model.layers}.
+   */
+  public SparktrainEstimator setKeras(String path) {
+    set(keras, path);
+    return this;
+  }
+
+  /** Sets {@code model.keras-weights}: the fit starts from these Keras-trained weights. */
+  public SparktrainEstimator setKerasWeights(String path) {
+    set(kerasWeights, path);
+    return this;
+  }
+
   /** Overrides {@code model.updater.learning-rate}. */
   public SparktrainEstimator setLearningRate(double value) {
     set(learningRate, value);
@@ -198,6 +236,12 @@ public final class SparktrainEstimator extends Estimator<SparktrainModel>
     Map<String, Object> overrides = new LinkedHashMap<>();
     overrides.put("data.label", getOrDefault(columns.label));
     overrides.put("output.dir", runDir);
+    if (isDefined(keras)) {
+      overrides.put("model.keras", getOrDefault(keras));
+    }
+    if (isDefined(kerasWeights)) {
+      overrides.put("model.keras-weights", getOrDefault(kerasWeights));
+    }
     if (isDefined(learningRate)) {
       overrides.put("model.updater.learning-rate", getOrDefault(learningRate));
     }
