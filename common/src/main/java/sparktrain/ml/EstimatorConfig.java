@@ -15,7 +15,8 @@ import sparktrain.config.JobConfig;
  * The job config of an estimator's fit: reference.conf < {@code setConfig} HOCON or the {@code
  * setConfigPath} file < the estimator's Params that override keys ({@code learningRate} → {@code
  * model.updater.learning-rate}, {@code epochs} → {@code training.epochs}, {@code
- * validationFraction} → {@code data.split.validation}, {@code outputDir} → {@code output.dir}),
+ * validationFraction} → {@code data.split.validation}, {@code outputDir} → {@code output.dir},
+ * {@code keras} → {@code model.keras}, {@code kerasWeights} → {@code model.keras-weights}),
  * validated by {@link ConfigLoader} like the CLI's (unknown keys and bad values are errors).
  *
  * <p>The data section's inputs are the DataFrame: {@code data.format}, {@code data.path} and the
