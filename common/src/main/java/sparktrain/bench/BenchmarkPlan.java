@@ -79,7 +79,7 @@ public record BenchmarkPlan(
   }
 
   /**
-   * This plan with only the baseline and the named competitors.
+   * This plan with only the baseline and the named competitors, run in the order named.
    *
    * @throws IllegalArgumentException naming any unknown name and the known ones
    */
@@ -93,10 +93,15 @@ public record BenchmarkPlan(
       throw new IllegalArgumentException(
           "unknown competitor(s) " + unknown + " in " + mode + " mode; known: " + known);
     }
+    // the baseline first, then the named ones in the order given: a competitor that runs later in
+    // the same JVM finds the JIT warmer, so swapping the order shows how much that is worth
     List<Competitor> kept = new ArrayList<>();
-    for (Competitor c : competitors) {
-      if (c == baseline() || names.contains(c.name())) {
-        kept.add(c);
+    kept.add(baseline());
+    for (String name : new java.util.LinkedHashSet<>(names)) {
+      for (Competitor c : competitors) {
+        if (c != baseline() && c.name().equals(name)) {
+          kept.add(c);
+        }
       }
     }
     return new BenchmarkPlan(

@@ -197,6 +197,14 @@ class BenchmarkTest extends LocalSparkTestBase {
     BenchmarkPlan one = full.only(List.of("mllib-mlpc"));
     assertThat(one.competitors().stream().map(Competitor::name))
         .containsExactly(SingleProcessDl4j.NAME, MllibMlpc.NAME);
+    // in the order named, after the baseline (naming the baseline again changes nothing)
+    assertThat(
+            full
+                .only(List.of("sparktrain-memory", SingleProcessDl4j.NAME, "sparktrain-local"))
+                .competitors()
+                .stream()
+                .map(Competitor::name))
+        .containsExactly(SingleProcessDl4j.NAME, "sparktrain-memory", "sparktrain-local");
     assertThatThrownBy(() -> full.only(List.of("sparktrain-avg05")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sparktrain-avg05")

@@ -77,7 +77,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       names = "--only",
       paramLabel = "NAME",
       split = ",",
-      description = "Run only these competitors (and the baseline); see --list.")
+      description = "Run only these competitors (after the baseline), in this order; see --list.")
   List<String> only = new ArrayList<>();
 
   @Option(names = "--list", description = "List the competitors of the mode and exit.")
