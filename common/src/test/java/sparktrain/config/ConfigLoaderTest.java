@@ -261,4 +261,20 @@ class ConfigLoaderTest {
     assertThat(job.training().seed()).isEqualTo(12345);
     assertThat(job.data().test()).isEqualTo(new SplitPaths("c", "d"));
   }
+
+  @Test
+  void theX20ConfigIsTheMnistMlpWithItsDataEpochsAndACosineDecay() {
+    JobConfig mlp = ConfigLoader.load("../conf/mnist-mlp.conf", List.of());
+    JobConfig x20 = ConfigLoader.load("../conf/mnist-mlp-x20.conf", List.of());
+
+    assertThat(x20.data().train().images()).isEqualTo("data/mnist-x20/train-images-idx3-ubyte");
+    assertThat(x20.data().test()).isEqualTo(mlp.data().test());
+    assertThat(x20.model().layers()).isEqualTo(mlp.model().layers());
+    assertThat(x20.model().updater().learningRate()).isEqualTo(2e-3);
+    assertThat(x20.model().updater().schedule())
+        .isEqualTo(
+            new ScheduleConfig(ScheduleType.COSINE, ScheduleUnit.ITERATION, 0.1, 1, 56280, 1e-5));
+    assertThat(x20.training().epochs()).isEqualTo(3);
+    assertThat(x20.training().batchSizePerWorker()).isEqualTo(mlp.training().batchSizePerWorker());
+  }
 }
