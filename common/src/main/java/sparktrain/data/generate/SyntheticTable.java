@@ -30,6 +30,25 @@ import org.apache.spark.sql.SparkSession;
 public final class SyntheticTable {
   private SyntheticTable() {}
 
+  /**
+   * The sum of {@code terms} as a balanced tree of additions: a left-deep chain of hundreds of
+   * columns overflows the stack of Spark's analyzer.
+   */
+  private static Column sum(List<Column> terms) {
+    if (terms.isEmpty()) {
+      return lit(0.0);
+    }
+    List<Column> level = terms;
+    while (level.size() > 1) {
+      List<Column> next = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += 2) {
+        next.add(i + 1 < level.size() ? level.get(i).plus(level.get(i + 1)) : level.get(i));
+      }
+      level = next;
+    }
+    return level.get(0);
+  }
+
   /** How feature values are stored. */
   public enum Values {
     /** float32 draws from N(0, 1). */
@@ -64,7 +83,6 @@ public final class SyntheticTable {
       throw new IllegalArgumentException("format must be parquet or csv, got " + format);
     }
     List<Column> cols = new ArrayList<>();
-    Column score = lit(0.0);
     for (int j = 0; j < features; j++) {
       Column z = randn(seed + j);
       Column f =
@@ -74,10 +92,12 @@ public final class SyntheticTable {
       cols.add(f.as("f" + j));
     }
     Dataset<Row> x = spark.range(0, rows, 1, partitions).select(cols.toArray(new Column[0]));
+    List<Column> terms = new ArrayList<>();
     for (int j = 0; j < features; j++) {
       Column v = values == Values.BYTE ? col("f" + j).minus(128).divide(40.0) : col("f" + j);
-      score = score.plus(v.multiply((j % 2 == 0 ? 1.0 : -1.0) / Math.sqrt(j + 1)));
+      terms.add(v.multiply((j % 2 == 0 ? 1.0 : -1.0) / Math.sqrt(j + 1)));
     }
+    Column score = sum(terms);
     Dataset<Row> table =
         x.withColumn(
             "label", when(score.plus(randn(seed + features).multiply(0.5)).gt(0), 1).otherwise(0));
