@@ -295,9 +295,11 @@ public final class BarrierEngine implements TrainingEngine {
       while (from < rounds) {
         int to =
             everyNRounds > 0 ? Math.min(rounds, (from / everyNRounds + 1) * everyNRounds) : rounds;
+        long s0 = System.nanoTime();
         List<TaskResult> results =
             runStage(epoch, from, to, label, from - Math.min(skipRounds, rounds));
         stages++;
+        logStage(label, (System.nanoTime() - s0) / 1e6, results);
         NetworkState averaged = null;
         double[] slowestFit = new double[to - from];
         for (TaskResult r : results) {
@@ -408,6 +410,31 @@ public final class BarrierEngine implements TrainingEngine {
         training.shuffleBuffer(),
         ringKey,
         training.ringSecurity() == RingSecurity.REQUIRED);
+  }
+
+  /**
+   * What a stage cost besides its rounds: the driver's wall time for it against the slowest task's
+   * setup (start to ring joined: network build, data opened, rendezvous).
+   */
+  private static void logStage(String label, double stageMillis, List<TaskResult> results) {
+    double setup = 0;
+    double rounds = 0;
+    for (TaskResult r : results) {
+      setup = Math.max(setup, r.setupMillis());
+      double sum = 0;
+      for (int i = 0; i < r.fitMillis().length; i++) {
+        sum += r.fitMillis()[i] + r.averageMillis()[i];
+      }
+      rounds = Math.max(rounds, sum);
+    }
+    LOG.info(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s: stage %.0f ms on the driver; slowest task setup %.0f ms, rounds %.0f ms",
+            label,
+            stageMillis,
+            setup,
+            rounds));
   }
 
   private List<TaskResult> runStage(int epoch, int from, int to, String label, int roundsBefore) {

@@ -209,7 +209,11 @@ final class BarrierTask
   }
 
   private TaskResult train(BarrierTaskContext ctx, int rank, Batches source, long t0) {
-    MultiLayerNetwork net = start.value().build();
+    long b0 = System.nanoTime();
+    NetworkState state0 = start.value();
+    long b1 = System.nanoTime();
+    MultiLayerNetwork net = state0.build();
+    long b2 = System.nanoTime();
     int iterationAtStart = net.getLayerWiseConfigurations().getIterationCount();
     FlatState flat = new FlatState(net);
     float[] buffer = new float[flat.length() + 1];
@@ -221,6 +225,14 @@ final class BarrierTask
     double setupMillis;
     try (Allreduce group = join(ctx, rank)) {
       setupMillis = (System.nanoTime() - t0) / 1e6;
+      LOG.debug(
+          "worker {}: setup {} ms: data opened {} ms, broadcast {} ms, network {} ms, group {} ms",
+          rank,
+          Math.round(setupMillis),
+          (b0 - t0) / 1_000_000,
+          (b1 - b0) / 1_000_000,
+          (b2 - b1) / 1_000_000,
+          (System.nanoTime() - b2) / 1_000_000);
       for (int round = plan.fromRound(); round < plan.toRound(); round++) {
         long f0 = System.nanoTime();
         int n = plan.batchesIn(rank, round);
