@@ -339,10 +339,10 @@ public final class BarrierEngine implements TrainingEngine {
    * Warms up the JVMs that train: one barrier stage with a task per worker, scheduled as the
    * epochs' stages are (so every executor that trains runs one; in {@code local[N]} they are the
    * driver's threads), each fitting a throwaway copy of the network on {@value #WARM_UP_BATCHES}
-   * synthetic minibatches of the run's shape and averaging every {@code averaging-frequency} of
-   * them through the same allreduce as an epoch. The driver's network is only read. A failure is
-   * logged and the run goes on without: a real problem (e.g. workers that cannot reach each other)
-   * fails the first epoch with its own error.
+   * synthetic minibatches of the run's shape (at most an epoch's, rounded up to whole rounds) and
+   * averaging every {@code averaging-frequency} of them through the same allreduce as an epoch. The
+   * driver's network is only read. A failure is logged and the run goes on without: a real problem
+   * (e.g. workers that cannot reach each other) fails the first epoch with its own error.
    *
    * @param featureWidth features per example (the model's flattened input size)
    * @return the wall seconds it took
@@ -351,7 +351,9 @@ public final class BarrierEngine implements TrainingEngine {
   public double warmUp(int featureWidth) {
     long t0 = System.nanoTime();
     int f = training.averagingFrequency();
-    int rounds = Math.max(1, (WARM_UP_BATCHES + f - 1) / f);
+    // never more fitting than one epoch's: small data needs no long warm-up
+    int most = Arrays.stream(batchesPerWorker).max().orElse(1);
+    int rounds = Math.max(1, (Math.min(WARM_UP_BATCHES, most) + f - 1) / f);
     int[] batches = new int[batchesPerWorker.length];
     Arrays.fill(batches, rounds * f);
     StagePlan plan = plan(0, 0, rounds, batches, Normalizer.none(), null, null);
