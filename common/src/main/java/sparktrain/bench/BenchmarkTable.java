@@ -76,6 +76,15 @@ public final class BenchmarkTable {
       sb.append("  ").append(r.name()).append(": ").append(r.breakdown().get("description"));
       sb.append('\n');
     }
+    StringBuilder splits = new StringBuilder();
+    for (CompetitorResult r : report.results()) {
+      if (r.breakdown().get("epoch_split") instanceof List<?> split) {
+        splits.append(EpochSplit.render(r.name(), split));
+      }
+    }
+    if (splits.length() > 0) {
+      sb.append("per-epoch split, seconds (").append(EpochSplit.NOTE).append("):\n").append(splits);
+    }
     skipped.forEach(
         (name, why) -> sb.append("skipped ").append(name).append(": ").append(why).append('\n'));
     return sb.toString();

@@ -128,6 +128,7 @@ public final class ConfigKeys {
       Key.of("training.collective-timeout", Range.atLeast(1));
 
   public static final Key TRAINING_RING_SECURITY = Key.of("training.ring-security");
+  public static final Key TRAINING_WARM_UP = Key.of("training.warm-up");
 
   /** Range in milliseconds. */
   public static final Key TRAINING_PROGRESS_INTERVAL =

@@ -88,6 +88,7 @@ import static sparktrain.config.ConfigKeys.TRAINING_SEED;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE;
 import static sparktrain.config.ConfigKeys.TRAINING_SHUFFLE_BUFFER;
 import static sparktrain.config.ConfigKeys.TRAINING_SPOOL_DIR;
+import static sparktrain.config.ConfigKeys.TRAINING_WARM_UP;
 import static sparktrain.config.ConfigKeys.TRAINING_WORKERS;
 import static sparktrain.config.ConfigKeys.UPDATER_BETA1;
 import static sparktrain.config.ConfigKeys.UPDATER_BETA2;
@@ -199,7 +200,8 @@ final class JobConfigParser {
             in.oneOf(TRAINING_RING_SECURITY, RingSecurity.class),
             earlyStopping(data),
             plateau(data, model),
-            classWeights(data, model));
+            classWeights(data, model),
+            in.oneOf(TRAINING_WARM_UP, WarmUp.class));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),

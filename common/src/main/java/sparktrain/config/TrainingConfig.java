@@ -9,7 +9,8 @@ import java.time.Duration;
  * collectiveTimeout}, {@code dataPath}, {@code shuffleBuffer}, {@code spoolDir} and {@code
  * ringSecurity} to the {@code barrier} engine only ({@code spoolDir} empty: {@code data-cache/} in
  * the run directory). {@code earlyStopping} watches the validation split, on both engines, as does
- * {@code plateau}.
+ * {@code plateau}. {@code warmUp}: whether the training JVMs are warmed up before the first epoch
+ * (see {@link WarmUp}).
  */
 public record TrainingConfig(
     int epochs,
@@ -32,7 +33,56 @@ public record TrainingConfig(
     RingSecurity ringSecurity,
     EarlyStoppingConfig earlyStopping,
     PlateauConfig plateau,
-    ClassWeightsConfig classWeights) {
+    ClassWeightsConfig classWeights,
+    WarmUp warmUp) {
+
+  /** The settings before {@code training.warm-up} existed, with it {@code auto}. */
+  public TrainingConfig(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workers,
+      int prefetch,
+      RddApproach rddApproach,
+      RepartitionPolicy repartition,
+      int aggregationDepth,
+      long seed,
+      boolean shuffle,
+      boolean evaluateEveryEpoch,
+      Duration progressInterval,
+      TrainingEngineKind engine,
+      Duration collectiveTimeout,
+      DataPath dataPath,
+      ShuffleBufferSize shuffleBuffer,
+      String spoolDir,
+      RingSecurity ringSecurity,
+      EarlyStoppingConfig earlyStopping,
+      PlateauConfig plateau,
+      ClassWeightsConfig classWeights) {
+    this(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        engine,
+        collectiveTimeout,
+        dataPath,
+        shuffleBuffer,
+        spoolDir,
+        ringSecurity,
+        earlyStopping,
+        plateau,
+        classWeights,
+        WarmUp.AUTO);
+  }
 
   /**
    * The settings before {@code training.data-path}, {@code training.ring-security}, {@code

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.checkpoint.BackgroundCheckpoints;
 import sparktrain.checkpoint.CheckpointInfo;
 import sparktrain.checkpoint.CheckpointStore;
 import sparktrain.config.EarlyStoppingConfig;
@@ -86,10 +88,7 @@ final class EpochLoop {
   Position run(int startEpoch, int skipRounds, Position at, Map<?, ?> resumedRow)
       throws IOException {
     var training = config.training();
-    int epochs = training.epochs();
     MultiLayerNetwork net = engine.network();
-    long iterations = at.iterations();
-    String parent = at.parent();
     EarlyStoppingConfig esConfig = training.earlyStopping();
     EarlyStopping stopping =
         esConfig.enabled() ? EarlyStopping.restore(esConfig, resumedRow) : null;
@@ -113,8 +112,43 @@ final class EpochLoop {
         return at;
       }
     }
+    BackgroundCheckpoints checkpoints = new BackgroundCheckpoints(store);
+    try {
+      Position end =
+          epochs(startEpoch, skipRounds, at, net, stopping, best, plateau, esConfig, checkpoints);
+      // the run's last checkpoint is durable (or its failure surfaces) before the run ends
+      checkpoints.await().ifPresent(info -> progress.checkpoint = info.uri());
+      return end;
+    } finally {
+      checkpoints.close();
+    }
+  }
+
+  private Position epochs(
+      int startEpoch,
+      int skipRounds,
+      Position at,
+      MultiLayerNetwork net,
+      EarlyStopping stopping,
+      BestWeights best,
+      Plateau plateau,
+      EarlyStoppingConfig esConfig,
+      BackgroundCheckpoints checkpoints)
+      throws IOException {
+    var training = config.training();
+    int epochs = training.epochs();
+    PlateauConfig plateauConfig = training.plateau();
+    long iterations = at.iterations();
+    String parent = at.parent();
     for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
       long t0 = System.nanoTime();
+      double checkpointSeconds = 0;
+      if (config.checkpoint().everyNRounds() > 0) {
+        // checkpoints within the epoch go through the store directly: one writer at a time
+        long c0 = System.nanoTime();
+        checkpoints.await().ifPresent(info -> progress.checkpoint = info.uri());
+        checkpointSeconds += (System.nanoTime() - c0) / 1e9;
+      }
       net.getLayerWiseConfigurations().setEpochCount(epoch - 1);
       String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs);
       int skip = epoch == startEpoch + 1 ? skipRounds : 0;
@@ -208,22 +242,27 @@ final class EpochLoop {
                   plateauState);
       EpochMetrics row = rowFor.apply(ckName);
       if (checkpointNow) {
+        long c0 = System.nanoTime();
         try (SparkPhase p =
             SparkPhase.start(sc, "epoch-" + epoch + "-checkpoint", label + ": checkpoint")) {
           // The epoch's metrics row goes into the manifest too: a crash after the checkpoint is
-          // published and before the row is appended to metrics.jsonl loses nothing.
-          CheckpointInfo info =
-              store.write(
+          // published and before the row is appended to metrics.jsonl loses nothing. The copy of
+          // the network is written while the next epoch fits; the previous epoch's write ends
+          // first (its failure surfaces here), so LATEST moves forward one epoch at a time.
+          Optional<CheckpointInfo> previous = checkpoints.await();
+          previous.ifPresent(info -> progress.checkpoint = info.uri());
+          ckName =
+              checkpoints.submit(
                   net,
                   metadata.afterEpoch(epoch, iterations, parent, selection, asPlainMap(row)),
                   data.dataFiles());
-          ckName = info.name();
-          parent = info.name();
-          progress.checkpoint = info.uri();
+          parent = ckName;
         }
+        checkpointSeconds += (System.nanoTime() - c0) / 1e9;
       }
       double epochSeconds = (System.nanoTime() - t0) / 1e9;
-      records.append(rowFor.apply(ckName));
+      double checkpointTime = checkpointSeconds;
+      records.append(rowFor.apply(ckName).withCheckpointSeconds(checkpointTime));
       progress.epochSeconds.add(epochSeconds);
       progress.epochsCompleted = epoch;
       LOG.info(
@@ -273,7 +312,10 @@ final class EpochLoop {
         EpochMetrics.RoundStats.of(fit),
         earlyStopping,
         learningRate,
-        plateau);
+        plateau,
+        0,
+        EpochMetrics.totalSeconds(fit.fitMillis()),
+        EpochMetrics.totalSeconds(fit.averageMillis()));
   }
 
   /** Whether every layer with an updater trains at {@code rate} already. */

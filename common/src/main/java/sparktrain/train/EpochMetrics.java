@@ -25,6 +25,12 @@ import java.util.Map;
  *     else null
  * @param plateau the plateau schedule's state after this epoch (metric, best, wait, cooldown_left,
  *     next_learning_rate), restored from here on resume; null when it is off
+ * @param checkpointSeconds wall seconds the epoch spent on checkpoints: the snapshot of the network
+ *     and the wait for the previous epoch's checkpoint, written in the background (0 without one)
+ * @param workerFitSeconds of {@code fitSeconds}, the sum over rounds of the slowest worker's time
+ *     fitting its minibatches, when the engine measures rounds (barrier), else null
+ * @param averagingSeconds of {@code fitSeconds}, the sum over rounds of worker 0's time in the
+ *     allreduce (including waits for slower workers), when measured, else null
  */
 public record EpochMetrics(
     int epoch,
@@ -40,7 +46,44 @@ public record EpochMetrics(
     RoundStats rounds,
     Map<String, Object> earlyStopping,
     Double learningRate,
-    Map<String, Object> plateau) {
+    Map<String, Object> plateau,
+    double checkpointSeconds,
+    Double workerFitSeconds,
+    Double averagingSeconds) {
+
+  /** This row with {@code seconds} as its {@code checkpointSeconds}. */
+  EpochMetrics withCheckpointSeconds(double seconds) {
+    return new EpochMetrics(
+        epoch,
+        trainLoss,
+        test,
+        fitSeconds,
+        evalSeconds,
+        epochSeconds,
+        examplesPerSecond,
+        iterations,
+        checkpoint,
+        validation,
+        rounds,
+        earlyStopping,
+        learningRate,
+        plateau,
+        Math.round(seconds * 1e4) / 1e4,
+        workerFitSeconds,
+        averagingSeconds);
+  }
+
+  /** The sum of {@code millis}, in seconds rounded to the millisecond; null when empty. */
+  static Double totalSeconds(java.util.List<Double> millis) {
+    if (millis.isEmpty()) {
+      return null;
+    }
+    double sum = 0;
+    for (double ms : millis) {
+      sum += ms;
+    }
+    return Math.round(sum) / 1000.0;
+  }
 
   /**
    * Timings of an epoch's averaging rounds.

@@ -26,12 +26,14 @@ import sparktrain.config.JobConfig;
 import sparktrain.config.KerasOrigin;
 import sparktrain.config.LossFunction;
 import sparktrain.config.TrainingEngineKind;
+import sparktrain.config.WarmUp;
 import sparktrain.data.Example;
 import sparktrain.data.InputFingerprint;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.data.spool.Spool;
 import sparktrain.data.spool.SpoolIndex;
+import sparktrain.eval.DistributedEvaluator;
 import sparktrain.io.HadoopFiles;
 import sparktrain.keras.KerasWeights;
 import sparktrain.lease.OutputLease;
@@ -373,6 +375,9 @@ public final class TrainJob {
             roundCheckpoints,
             spoolDir,
             fingerprints)) {
+      if (training.warmUp() == WarmUp.AUTO && startEpoch < training.epochs()) {
+        warmUp(engine, data);
+      }
       end =
           new EpochLoop(
                   sc,
@@ -417,6 +422,36 @@ public final class TrainJob {
         headline(progress.testMetrics),
         run.child(RunRecords.SUMMARY));
     return summary;
+  }
+
+  /**
+   * {@code training.warm-up = auto}: before the first epoch, the engine warms up the workers on
+   * synthetic minibatches, then a throwaway copy of the network scores the split every epoch scores
+   * (validation, else test), which also fills its cache: the first epoch's fit and evaluation then
+   * run like the next ones'. The network that trains is only read.
+   */
+  private void warmUp(TrainingEngine engine, PreparedData data) {
+    long t0 = System.nanoTime();
+    try (SparkPhase p =
+        SparkPhase.start(sc, "warm-up", "Warm up the workers on synthetic minibatches")) {
+      engine.warmUp(config.model().input().size());
+    }
+    long e0 = System.nanoTime();
+    JavaRDD<DataSet> scored = data.validationBatches().orElse(data.testBatches());
+    try (SparkPhase p =
+        SparkPhase.start(
+            sc, "warm-up-eval", "Warm up the evaluation: a copy of the network scores once")) {
+      DistributedEvaluator.evaluate(
+          sc, engine.network().clone(), scored, config.model(), config.data().numClasses());
+    }
+    long e1 = System.nanoTime();
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "Warm-up: %.1f s (fitting %.1f s, evaluation %.1f s) before the first epoch",
+            (e1 - t0) / 1e9,
+            (e0 - t0) / 1e9,
+            (e1 - e0) / 1e9));
   }
 
   private TrainingEngine engine(

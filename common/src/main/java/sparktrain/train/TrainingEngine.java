@@ -29,6 +29,17 @@ public interface TrainingEngine extends AutoCloseable {
    */
   EpochFit fitEpoch(int epoch, int skipRounds, String jobGroup, String label);
 
+  /**
+   * Warms up the JVMs that will train ({@code training.warm-up = auto}) by fitting a throwaway copy
+   * of {@link #network()} on synthetic minibatches of {@code featureWidth} features; the network
+   * itself is left as it is. The default does nothing (the dl4j engine).
+   *
+   * @return the wall seconds it took
+   */
+  default double warmUp(int featureWidth) {
+    return 0;
+  }
+
   /** Releases cached data and listeners. */
   @Override
   void close();

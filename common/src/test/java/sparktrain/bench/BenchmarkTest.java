@@ -2,6 +2,7 @@ package sparktrain.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
@@ -141,6 +142,23 @@ class BenchmarkTest extends LocalSparkTestBase {
           .isGreaterThanOrEqualTo(spark.get("round_averaging_ms_median").get(e).asDouble());
       assertThat(spark.get("round_fit_ms_median").get(e).asDouble()).isPositive();
     }
+    // per epoch, the split of its seconds: parts that sum to the epoch
+    assertThat(spark.get("epoch_split")).hasSize(2);
+    for (int e = 0; e < 2; e++) {
+      JsonNode split = spark.get("epoch_split").get(e);
+      double sum = 0;
+      for (String part :
+          List.of("fitting", "averaging", "stage", "evaluation", "checkpoint", "other")) {
+        assertThat(split.has(part)).as(part).isTrue();
+        sum += split.get(part).asDouble();
+      }
+      assertThat(sum).isCloseTo(split.get("seconds").asDouble(), within(1e-3));
+      assertThat(split.get("seconds").asDouble())
+          .isCloseTo(results.get(1).get("epoch_seconds").get(e).asDouble(), within(1e-3));
+      assertThat(split.get("fitting").asDouble()).isPositive();
+      assertThat(split.get("evaluation").asDouble())
+          .isCloseTo(spark.get("evaluation_seconds").get(e).asDouble(), within(1e-3));
+    }
     assertThat(spark.get("dl4j_training_stats").get("note").asText()).contains("barrier");
     if (Dl4jEngines.available()) {
       // the dl4j engine: DL4J's own training stats from the profile pass
@@ -166,6 +184,7 @@ class BenchmarkTest extends LocalSparkTestBase {
     assertThat(table.lines().filter(l -> l.startsWith("| ")).count())
         .isEqualTo(2 + results.size()); // header, rule, rows
     assertThat(table).contains("dl4j-single-process", "sparktrain-local", "mllib-mlpc", "1.00x");
+    assertThat(table).contains("per-epoch split", "sparktrain-local epoch 2 ");
   }
 
   @Test

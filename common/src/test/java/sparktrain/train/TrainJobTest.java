@@ -68,6 +68,18 @@ class TrainJobTest extends LocalSparkTestBase {
     assertThat(last.get("epoch").asInt()).isEqualTo(3);
     assertThat(last.get("test").get("accuracy").asDouble())
         .isEqualTo(s.testMetrics().get("accuracy"));
+    // the epoch's split: the rounds' fitting and averaging are parts of the engine's fit
+    for (String row : rows) {
+      JsonNode r = Json.MAPPER.readTree(row);
+      double fit = r.get("fit_seconds").asDouble();
+      assertThat(r.get("worker_fit_seconds").asDouble()).isPositive();
+      assertThat(r.get("averaging_seconds").asDouble()).isNotNegative();
+      assertThat(r.get("worker_fit_seconds").asDouble() + r.get("averaging_seconds").asDouble())
+          .isLessThanOrEqualTo(fit + 1e-3);
+      assertThat(r.get("checkpoint_seconds").asDouble())
+          .isNotNegative()
+          .isLessThanOrEqualTo(r.get("epoch_seconds").asDouble() - fit);
+    }
 
     assertThat(out.resolve("config.conf")).exists();
     ConfigLoader.load(out.resolve("config.conf").toString(), List.of());
@@ -84,6 +96,13 @@ class TrainJobTest extends LocalSparkTestBase {
     MultiLayerNetwork model = ModelSerializer.restoreMultiLayerNetwork(modelZip, true);
     assertThat(model.params().equalsWithEps(latest.network().params(), 0)).isTrue();
     assertThat(model.getUpdater().getStateViewArray()).isNotNull();
+    // the checkpoint, written in the background, holds the epoch's Adam state too
+    assertThat(
+            model
+                .getUpdater()
+                .getStateViewArray()
+                .equalsWithEps(latest.network().getUpdater().getStateViewArray(), 0))
+        .isTrue();
 
     // The report references only images that exist, and shows the final accuracy.
     String html = Files.readString(out.resolve("report/index.html"));

@@ -48,6 +48,12 @@ public final class BarrierEngine implements TrainingEngine {
   private static final Logger LOG = LoggerFactory.getLogger(BarrierEngine.class);
   private static final ClassTag<TaskResult> RESULT = ClassTag$.MODULE$.apply(TaskResult.class);
 
+  /**
+   * Synthetic minibatches each worker fits in the warm-up: enough for the just-in-time compiler to
+   * compile DL4J's fit and the averaging (measured: README, "Performance: the benchmark").
+   */
+  static final int WARM_UP_BATCHES = 400;
+
   private final JavaSparkContext sc;
   private final MultiLayerNetwork net;
   private final JavaRDD<Example> examples;
@@ -289,9 +295,11 @@ public final class BarrierEngine implements TrainingEngine {
       while (from < rounds) {
         int to =
             everyNRounds > 0 ? Math.min(rounds, (from / everyNRounds + 1) * everyNRounds) : rounds;
+        long s0 = System.nanoTime();
         List<TaskResult> results =
             runStage(epoch, from, to, label, from - Math.min(skipRounds, rounds));
         stages++;
+        logStage(label, (System.nanoTime() - s0) / 1e6, results);
         NetworkState averaged = null;
         double[] slowestFit = new double[to - from];
         for (TaskResult r : results) {
@@ -327,28 +335,112 @@ public final class BarrierEngine implements TrainingEngine {
     return new EpochFit(loss, rounds - Math.min(skipRounds, rounds), fit, average, stages);
   }
 
+  /**
+   * Warms up the JVMs that train: one barrier stage with a task per worker, scheduled as the
+   * epochs' stages are (so every executor that trains runs one; in {@code local[N]} they are the
+   * driver's threads), each fitting a throwaway copy of the network on {@value #WARM_UP_BATCHES}
+   * synthetic minibatches of the run's shape (at most an epoch's, rounded up to whole rounds) and
+   * averaging every {@code averaging-frequency} of them through the same allreduce as an epoch. The
+   * driver's network is only read. A failure is logged and the run goes on without: a real problem
+   * (e.g. workers that cannot reach each other) fails the first epoch with its own error.
+   *
+   * @param featureWidth features per example (the model's flattened input size)
+   * @return the wall seconds it took
+   */
+  @Override
+  public double warmUp(int featureWidth) {
+    long t0 = System.nanoTime();
+    int f = training.averagingFrequency();
+    // never more fitting than one epoch's: small data needs no long warm-up
+    int most = Arrays.stream(batchesPerWorker).max().orElse(1);
+    int rounds = Math.max(1, (Math.min(WARM_UP_BATCHES, most) + f - 1) / f);
+    int[] batches = new int[batchesPerWorker.length];
+    Arrays.fill(batches, rounds * f);
+    StagePlan plan = plan(0, 0, rounds, batches, Normalizer.none(), null, null);
+    Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
+    try {
+      sc.setJobDescription(
+          "warm-up: " + rounds * f + " synthetic minibatches per worker on a copy of the network");
+      sc.parallelize(List.<Example>of(), batches.length)
+          .rdd()
+          .barrier()
+          .mapPartitions(new BarrierTask(start, plan, null, featureWidth), false, RESULT)
+          .toJavaRDD()
+          .collect();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      LOG.info(
+          "Warm-up: {} workers fitted {} synthetic minibatches each on a copy of the network, in"
+              + " {} s (training.warm-up = off skips it)",
+          batches.length,
+          rounds * f,
+          String.format(java.util.Locale.ROOT, "%.1f", seconds));
+      return seconds;
+    } catch (Exception e) {
+      // Exception: Spark throws its checked SparkException undeclared
+      LOG.warn("Warm-up failed; training goes on without it: {}", e.toString());
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      start.destroy();
+    }
+  }
+
+  private StagePlan plan(
+      int epoch,
+      int from,
+      int to,
+      int[] batches,
+      Normalizer normalizer,
+      SpoolIndex spool,
+      Broadcast<SerializableConfiguration> hadoopConf) {
+    return new StagePlan(
+        runId,
+        epoch,
+        from,
+        to,
+        batches,
+        training.batchSizePerWorker(),
+        training.averagingFrequency(),
+        training.seed(),
+        training.shuffle(),
+        sameJvm,
+        training.collectiveTimeout(),
+        layout,
+        numClasses,
+        normalizer,
+        spool,
+        hadoopConf,
+        training.shuffleBuffer(),
+        ringKey,
+        training.ringSecurity() == RingSecurity.REQUIRED);
+  }
+
+  /**
+   * What a stage cost besides its rounds: the driver's wall time for it against the slowest task's
+   * setup (start to ring joined: network build, data opened, rendezvous).
+   */
+  private static void logStage(String label, double stageMillis, List<TaskResult> results) {
+    double setup = 0;
+    double rounds = 0;
+    for (TaskResult r : results) {
+      setup = Math.max(setup, r.setupMillis());
+      double sum = 0;
+      for (int i = 0; i < r.fitMillis().length; i++) {
+        sum += r.fitMillis()[i] + r.averageMillis()[i];
+      }
+      rounds = Math.max(rounds, sum);
+    }
+    LOG.info(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s: stage %.0f ms on the driver; slowest task setup %.0f ms, rounds %.0f ms",
+            label,
+            stageMillis,
+            setup,
+            rounds));
+  }
+
   private List<TaskResult> runStage(int epoch, int from, int to, String label, int roundsBefore) {
-    StagePlan plan =
-        new StagePlan(
-            runId,
-            epoch,
-            from,
-            to,
-            batchesPerWorker,
-            training.batchSizePerWorker(),
-            training.averagingFrequency(),
-            training.seed(),
-            training.shuffle(),
-            sameJvm,
-            training.collectiveTimeout(),
-            layout,
-            numClasses,
-            normalizer,
-            spool,
-            hadoopConf,
-            training.shuffleBuffer(),
-            ringKey,
-            training.ringSecurity() == RingSecurity.REQUIRED);
+    StagePlan plan = plan(epoch, from, to, batchesPerWorker, normalizer, spool, hadoopConf);
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
     LongAccumulator roundsDone = sc.sc().longAccumulator("sparktrain rounds done");
     heartbeats.watch(roundsDone, roundsBefore);

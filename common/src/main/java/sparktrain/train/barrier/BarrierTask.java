@@ -39,18 +39,37 @@ final class BarrierTask
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(BarrierTask.class);
 
+  /** Distinct synthetic minibatches a warm-up task cycles through. */
+  private static final int SYNTHETIC_BATCHES = 8;
+
   private final Broadcast<NetworkState> start;
   private final StagePlan plan;
   private final LongAccumulator roundsDone;
+  private final int syntheticWidth;
 
   /**
    * @param roundsDone worker 0 adds one per finished round (in-epoch progress, see {@link
    *     RoundHeartbeats})
    */
   BarrierTask(Broadcast<NetworkState> start, StagePlan plan, LongAccumulator roundsDone) {
+    this(start, plan, roundsDone, 0);
+  }
+
+  /**
+   * A task that trains on synthetic minibatches of {@code syntheticWidth} random features instead
+   * of its data (a warm-up, see {@link BarrierEngine#warmUp}) when {@code syntheticWidth > 0}.
+   *
+   * @param roundsDone as above, or null (not counted)
+   */
+  BarrierTask(
+      Broadcast<NetworkState> start,
+      StagePlan plan,
+      LongAccumulator roundsDone,
+      int syntheticWidth) {
     this.start = start;
     this.plan = plan;
     this.roundsDone = roundsDone;
+    this.syntheticWidth = syntheticWidth;
   }
 
   @Override
@@ -58,7 +77,10 @@ final class BarrierTask
     long t0 = System.nanoTime();
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    try (Batches batches = plan.spool() != null ? streamed(ctx, rank) : inMemory(input, rank)) {
+    try (Batches batches =
+        syntheticWidth > 0
+            ? synthetic(rank)
+            : plan.spool() != null ? streamed(ctx, rank) : inMemory(input, rank)) {
       return JavaConverters.asScalaIteratorConverter(
               List.of(train(ctx, rank, batches, t0)).iterator())
           .asScala();
@@ -114,6 +136,38 @@ final class BarrierTask
     };
   }
 
+  /**
+   * Minibatches of random features in [0, 1) and random labels of the run's shape, cycled: what a
+   * warm-up fits. Labels are class indices, or 0 for a regression.
+   */
+  private Batches synthetic(int rank) {
+    Random random = new Random(Shuffle.mix(plan.seed(), rank));
+    List<DataSet> batches = new ArrayList<>();
+    for (int b = 0; b < SYNTHETIC_BATCHES; b++) {
+      List<Example> examples = new ArrayList<>();
+      for (int i = 0; i < plan.batchSize(); i++) {
+        float[] features = new float[syntheticWidth];
+        for (int j = 0; j < features.length; j++) {
+          features[j] = random.nextFloat();
+        }
+        examples.add(new Example(features, random.nextInt(Math.max(1, plan.numClasses()))));
+      }
+      batches.add(
+          MiniBatches.toDataSet(examples, plan.layout(), plan.numClasses(), plan.normalizer()));
+    }
+    return new Batches() {
+      int next;
+
+      @Override
+      public DataSet next() {
+        return batches.get(next++ % batches.size());
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   /** This worker's partition, held in memory and shuffled by (seed, epoch, rank). */
   private Batches inMemory(scala.collection.Iterator<Example> input, int rank) {
     List<Example> examples = new ArrayList<>();
@@ -155,7 +209,11 @@ final class BarrierTask
   }
 
   private TaskResult train(BarrierTaskContext ctx, int rank, Batches source, long t0) {
-    MultiLayerNetwork net = start.value().build();
+    long b0 = System.nanoTime();
+    NetworkState state0 = start.value();
+    long b1 = System.nanoTime();
+    MultiLayerNetwork net = state0.build();
+    long b2 = System.nanoTime();
     int iterationAtStart = net.getLayerWiseConfigurations().getIterationCount();
     FlatState flat = new FlatState(net);
     float[] buffer = new float[flat.length() + 1];
@@ -167,6 +225,14 @@ final class BarrierTask
     double setupMillis;
     try (Allreduce group = join(ctx, rank)) {
       setupMillis = (System.nanoTime() - t0) / 1e6;
+      LOG.debug(
+          "worker {}: setup {} ms: data opened {} ms, broadcast {} ms, network {} ms, group {} ms",
+          rank,
+          Math.round(setupMillis),
+          (b0 - t0) / 1_000_000,
+          (b1 - b0) / 1_000_000,
+          (b2 - b1) / 1_000_000,
+          (System.nanoTime() - b2) / 1_000_000);
       for (int round = plan.fromRound(); round < plan.toRound(); round++) {
         long f0 = System.nanoTime();
         int n = plan.batchesIn(rank, round);
@@ -184,7 +250,7 @@ final class BarrierTask
             .setIterationCount(
                 iterationAtStart + (round + 1 - plan.fromRound()) * plan.averagingFrequency());
         long a1 = System.nanoTime();
-        if (rank == 0) {
+        if (rank == 0 && roundsDone != null) {
           roundsDone.add(1);
         }
         fitMillis[round - plan.fromRound()] = (a0 - f0) / 1e6;

@@ -171,6 +171,43 @@ class BarrierEngineTest extends LocalSparkTestBase {
   }
 
   @Test
+  void warmUpLeavesTheNetworkAloneAndTheTrainedModelUnchanged() {
+    JobConfig config =
+        config(
+            "training.shuffle=true",
+            "training.batch-size-per-worker=16",
+            "training.averaging-frequency=3");
+    JavaRDD<Example> data = mnist(400, 2);
+    // warmed up before its first and second epochs
+    MultiLayerNetwork again = NetworkFactory.create(config.model(), 11);
+    try (BarrierEngine e = engine(config, again, data, 2)) {
+      INDArray start = again.params().dup();
+      INDArray updater = NetworkState.updaterView(again).dup();
+      int iteration = again.getLayerWiseConfigurations().getIterationCount();
+      assertThat(e.warmUp(784)).isGreaterThan(0);
+      assertThat(maxDiff(again.params(), start)).as("warm-up left the parameters").isEqualTo(0.0);
+      assertThat(maxDiff(NetworkState.updaterView(again), updater)).isEqualTo(0.0);
+      assertThat(again.getLayerWiseConfigurations().getIterationCount()).isEqualTo(iteration);
+      e.fitEpoch(1, 0, "test", "epoch 1");
+      e.warmUp(784);
+      e.fitEpoch(2, 0, "test", "epoch 2");
+    }
+    MultiLayerNetwork reference = NetworkFactory.create(config.model(), 11);
+    try (BarrierEngine e = engine(config, reference, data, 2)) {
+      e.fitEpoch(1, 0, "test", "epoch 1");
+      e.fitEpoch(2, 0, "test", "epoch 2");
+    }
+    assertThat(maxDiff(again.params(), NetworkFactory.create(config.model(), 11).params()))
+        .as("trained")
+        .isGreaterThan(1e-3);
+    assertThat(maxDiff(again.params(), reference.params()))
+        .as("the same model with and without warm-ups")
+        .isEqualTo(0.0);
+    assertThat(maxDiff(NetworkState.updaterView(again), NetworkState.updaterView(reference)))
+        .isEqualTo(0.0);
+  }
+
+  @Test
   void unevenPartitionsRunTheSameRoundsAndUseEveryMinibatch() {
     JobConfig config =
         config("training.batch-size-per-worker=10", "training.averaging-frequency=4");
