@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -46,6 +47,46 @@ final class FrameCipher {
       return THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
     } catch (UnsupportedOperationException e) {
       return false;
+    }
+  }
+
+  private static final AtomicBoolean WARMED = new AtomicBoolean();
+
+  /** Calls of {@link #warmUpOnce}: small frames, with a full one every {@value #WARM_UP_FULL}. */
+  static final int WARM_UP_CALLS = 6000;
+
+  private static final int WARM_UP_FULL = 100;
+
+  /**
+   * The first call in this JVM seals and opens {@value #WARM_UP_CALLS} throwaway frames (a zero
+   * key, never used for data) the way the ring does; later calls return at once. HotSpot runs
+   * AES-GCM with its AES-CTR and GHASH intrinsics only once the provider's callers are compiled by
+   * C2, after about 5,000 calls: a ring of 256 KiB frames would seal some 200 MB at a few tens of
+   * MB/s first (seconds of every first stage). Small frames reach those calls in a fraction of a
+   * second, and a full frame now and then keeps the compiled code valid for full frames (without
+   * them, the first full frame throws it away and the count starts over).
+   */
+  static void warmUpOnce() {
+    if (!WARMED.compareAndSet(false, true)) {
+      return;
+    }
+    byte[] zero = new byte[KEY_BYTES];
+    FrameCipher sealer = sealing(zero);
+    FrameCipher opener = opening(zero);
+    ByteBuffer plain = ByteBuffer.allocate(RingLinks.FRAME_BYTES);
+    ByteBuffer wire = ByteBuffer.allocateDirect(RingLinks.FRAME_BYTES + TAG_BYTES);
+    try {
+      for (int i = 0; i < WARM_UP_CALLS; i++) {
+        int length = i % WARM_UP_FULL == 0 ? RingLinks.FRAME_BYTES : 1024;
+        plain.clear().limit(length);
+        wire.clear();
+        sealer.seal(plain, wire);
+        wire.flip();
+        plain.clear();
+        opener.open(wire, plain);
+      }
+    } catch (AEADBadTagException e) {
+      throw new IllegalStateException("AES-GCM failed to open its own frame", e);
     }
   }
 
