@@ -185,7 +185,12 @@ public final class AllreduceBenchmark {
     }
     List<String> addresses = listeners.stream().map(RingAllreduce.Listener::address).toList();
     return RankThreads.each(
-        n, r -> listeners.get(r).connect(addresses, r, TIMEOUT, () -> false, auth));
+        n,
+        r -> {
+          RingAllreduce g = listeners.get(r).connect(addresses, r, TIMEOUT, () -> false, auth);
+          g.timeCrypto();
+          return g;
+        });
   }
 
   private static Result result(

@@ -162,7 +162,15 @@ final class RingLinks implements AutoCloseable {
     return sealer != null;
   }
 
-  /** Nanoseconds spent sealing and opening frames so far; 0 unsealed. */
+  /** Starts counting the CPU time of sealing and opening (see {@link #cryptoNanos}). */
+  void timeCrypto() {
+    if (sealer != null) {
+      sealer.time();
+      opener.time();
+    }
+  }
+
+  /** CPU nanoseconds spent sealing and opening frames since {@link #timeCrypto}; 0 unsealed. */
   long cryptoNanos() {
     return sealer == null ? 0 : sealer.nanos() + opener.nanos();
   }
