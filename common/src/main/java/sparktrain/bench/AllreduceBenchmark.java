@@ -84,6 +84,10 @@ public final class AllreduceBenchmark {
    * @param algbwGbPerS array bytes / median seconds / 10^9
    * @param busbwGbPerS algbw x 2(ranks-1)/ranks: the bytes each rank sends (and receives) in a ring
    *     allreduce per second, comparable across rank counts
+   * @param cpuMs this JVM's CPU time per timed round (all threads, user and system: the kernel's
+   *     loopback copies included), the mean of the timed rounds
+   * @param cryptoMs time all ranks together spent sealing and opening frames per timed round (0
+   *     unsecured)
    */
   public record Result(
       String impl,
@@ -98,7 +102,9 @@ public final class AllreduceBenchmark {
       double minMs,
       double maxMs,
       double algbwGbPerS,
-      double busbwGbPerS) {}
+      double busbwGbPerS,
+      double cpuMs,
+      double cryptoMs) {}
 
   /** Runs both implementations for every rank count and size; {@code rounds} timed rounds each. */
   public static List<Result> run(List<Integer> ranks, List<Double> sizesMb, int rounds) {
@@ -138,8 +144,8 @@ public final class AllreduceBenchmark {
             large ? 2 : Math.max(5, Math.min(20, rounds)); // JIT: the first rounds are slow
         int floats = (int) Math.round(mb * 1e6 / 4);
         System.gc(); // the previous size's arrays go before this one is timed
-        double[] ms = RankThreads.rounds(groups, floats, warmUp, timed);
-        Result r = result(impl, n, mb, floats, warmUp, setupMs, ms);
+        RankThreads.Timing t = RankThreads.rounds(groups, floats, warmUp, timed);
+        Result r = result(impl, n, mb, floats, warmUp, setupMs, t);
         LOG.info(
             "allreduce {} ranks={} size={} MB: median {} ms, p95 {} ms",
             r.impl(),
@@ -179,11 +185,17 @@ public final class AllreduceBenchmark {
     }
     List<String> addresses = listeners.stream().map(RingAllreduce.Listener::address).toList();
     return RankThreads.each(
-        n, r -> listeners.get(r).connect(addresses, r, TIMEOUT, () -> false, auth));
+        n,
+        r -> {
+          RingAllreduce g = listeners.get(r).connect(addresses, r, TIMEOUT, () -> false, auth);
+          g.timeCrypto();
+          return g;
+        });
   }
 
   private static Result result(
-      Impl impl, int n, double mb, int floats, int warmUp, double setupMs, double[] ms) {
+      Impl impl, int n, double mb, int floats, int warmUp, double setupMs, RankThreads.Timing t) {
+    double[] ms = t.ms();
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
     double median = percentile(sorted, 0.5);
@@ -202,7 +214,9 @@ public final class AllreduceBenchmark {
         round4(sorted[0]),
         round4(sorted[sorted.length - 1]),
         round4(algbw),
-        round4(algbw * 2 * (n - 1) / n));
+        round4(algbw * 2 * (n - 1) / n),
+        round4(t.cpuMsPerRound()),
+        round4(t.cryptoMsPerRound()));
   }
 
   /** Nearest-rank percentile of sorted values; the median of an even count is the mean of two. */
@@ -229,8 +243,29 @@ public final class AllreduceBenchmark {
     return d;
   }
 
+  /**
+   * What one core seals, opens and authenticates per second in the ring's frames (AES-GCM seal and
+   * open, HMAC-SHA256, GMAC, a plain copy), GB/s by name: the ceiling of the secured ring per core.
+   */
+  public static Map<String, Double> cryptoRates() {
+    return CryptoRates.measure();
+  }
+
+  /** {@link #cryptoRates} as one line. */
+  public static String cryptoLine(Map<String, Double> rates) {
+    return CryptoRates.line(rates);
+  }
+
   /** Writes {@value #JSON} (machine, method, results) into {@code dir}; returns its path. */
   public static Path write(Path dir, List<Result> results) {
+    return write(dir, results, Map.of());
+  }
+
+  /**
+   * Writes {@value #JSON} (machine, method, results and, unless empty, {@code cryptoRates}) into
+   * {@code dir}; returns its path.
+   */
+  public static Path write(Path dir, List<Result> results, Map<String, Double> cryptoRates) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("machine", machine());
     json.put(
@@ -238,8 +273,13 @@ public final class AllreduceBenchmark {
         "ranks are threads of one JVM; ring and raw TCP over 127.0.0.1; a round runs from the"
             + " first rank entering mean() to the last leaving it; algbw = bytes / median; busbw ="
             + " algbw x 2(n-1)/n; raw-tcp moves the ring's bytes over plain sockets, both"
-            + " directions at once; ring-secured: authenticated connections, AES-GCM frames");
+            + " directions at once; ring-secured: authenticated connections, AES-GCM frames;"
+            + " cpu_ms: the JVM's CPU time per timed round (user + system); crypto_ms: time all"
+            + " ranks spent sealing and opening per timed round");
     json.put("results", results);
+    if (!cryptoRates.isEmpty()) {
+      json.put("crypto_per_core_gb_per_s", cryptoRates);
+    }
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(JSON);
@@ -277,7 +317,9 @@ public final class AllreduceBenchmark {
             "p95 ms",
             "min ms",
             "algbw GB/s",
-            "busbw GB/s");
+            "busbw GB/s",
+            "cpu ms",
+            "crypto ms");
     List<List<String>> rows = new ArrayList<>();
     for (Result r : results) {
       rows.add(
@@ -290,17 +332,24 @@ public final class AllreduceBenchmark {
               String.format(Locale.ROOT, "%.3f", r.p95Ms()),
               String.format(Locale.ROOT, "%.3f", r.minMs()),
               String.format(Locale.ROOT, "%.2f", r.algbwGbPerS()),
-              String.format(Locale.ROOT, "%.2f", r.busbwGbPerS())));
+              String.format(Locale.ROOT, "%.2f", r.busbwGbPerS()),
+              String.format(Locale.ROOT, "%.1f", r.cpuMs()),
+              String.format(Locale.ROOT, "%.1f", r.cryptoMs())));
     }
     return render(header, rows)
         + "time per mean(): first rank in to last rank out; algbw = size / median;"
-        + " busbw = algbw x 2(n-1)/n; ranks are threads of one JVM, ring over 127.0.0.1\n";
+        + " busbw = algbw x 2(n-1)/n; ranks are threads of one JVM, ring over 127.0.0.1;"
+        + " cpu ms: the JVM's CPU time per round (all threads, user + system); crypto ms: sealing"
+        + " and opening, all ranks, per round\n";
   }
 
   /**
    * Raw TCP, the ring unsecured and the ring secured side by side for every (ranks, size) that has
    * all three: medians, the secured ring's time against the unsecured one, each ring's rate as a
-   * share of the raw baseline's, and the group set-up (listen, connect, handshakes) of each.
+   * share of the raw baseline's, the CPU time per round of both rings, the crypto time per round
+   * (all ranks) and the ratio the crypto alone implies where the CPUs are the bottleneck (as over
+   * loopback: 1 + crypto / the unsecured ring's CPU time), and the group set-up (listen, connect,
+   * handshakes) of each.
    */
   public static String comparison(List<Result> results) {
     List<String> header =
@@ -313,6 +362,9 @@ public final class AllreduceBenchmark {
             "secured/ring",
             "ring % raw",
             "secured % raw",
+            "cpu ms ring/secured",
+            "crypto ms",
+            "crypto-only ratio",
             "setup ms ring/secured");
     List<List<String>> rows = new ArrayList<>();
     for (Result raw : results) {
@@ -334,6 +386,11 @@ public final class AllreduceBenchmark {
               String.format(Locale.ROOT, "%.2f", secured.medianMs() / ring.medianMs()),
               String.format(Locale.ROOT, "%.0f%%", 100 * raw.medianMs() / ring.medianMs()),
               String.format(Locale.ROOT, "%.0f%%", 100 * raw.medianMs() / secured.medianMs()),
+              String.format(Locale.ROOT, "%.1f/%.1f", ring.cpuMs(), secured.cpuMs()),
+              String.format(Locale.ROOT, "%.1f", secured.cryptoMs()),
+              ring.cpuMs() > 0
+                  ? String.format(Locale.ROOT, "%.2f", 1 + secured.cryptoMs() / ring.cpuMs())
+                  : "-",
               String.format(Locale.ROOT, "%.1f/%.1f", ring.setupMs(), secured.setupMs())));
     }
     if (rows.isEmpty()) {
@@ -341,8 +398,12 @@ public final class AllreduceBenchmark {
     }
     return render(header, rows)
         + "raw: plain TCP moving the ring's bytes (both directions at once, no steps, no sums);"
-        + " ring: security off; secured: authenticated, AES-GCM frames (integrity and encryption);"
-        + " % raw: raw ms / ring ms; setup: listen + connect (+ handshakes) of the whole group\n";
+        + " ring: security off; secured: authenticated connections, AES-GCM frames (integrity and"
+        + " encryption in one pass: integrity alone, by HMAC-SHA256 or GMAC, is slower on this JDK,"
+        + " see the crypto rates); % raw: raw ms / ring ms; cpu ms: the JVM's CPU time per round;"
+        + " crypto ms: sealing and opening per round, all ranks; crypto-only ratio: 1 + crypto ms /"
+        + " the unsecured ring's cpu ms, the least secured/ring can be where the CPUs are the"
+        + " bottleneck (loopback); setup: listen + connect (+ handshakes) of the whole group\n";
   }
 
   private static Result find(List<Result> results, Impl impl, Result like) {

@@ -1,5 +1,6 @@
 package sparktrain.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import sparktrain.train.collective.Allreduce;
+import sparktrain.train.collective.RingAllreduce;
 
 /** The ranks of {@link AllreduceBenchmark} as threads: group set-up and timed rounds. */
 final class RankThreads {
@@ -74,15 +76,33 @@ final class RankThreads {
   }
 
   /**
-   * {@code warmUp} then {@code timed} rounds of one {@code mean()} per rank on arrays of {@code
-   * floats}; the timed rounds' milliseconds from the first rank in to the last rank out.
+   * The timed rounds: milliseconds of each, from the first rank in to the last rank out; this JVM's
+   * CPU time (all threads, user and system, the kernel's socket copies included) per round; and the
+   * time all ranks together spent sealing and opening frames per round.
    */
-  static double[] rounds(List<Allreduce> groups, int floats, int warmUp, int timed) {
+  record Timing(double[] ms, double cpuMsPerRound, double cryptoMsPerRound) {}
+
+  /**
+   * {@code warmUp} then {@code timed} rounds of one {@code mean()} per rank on arrays of {@code
+   * floats}.
+   */
+  static Timing rounds(List<Allreduce> groups, int floats, int warmUp, int timed) {
     int n = groups.size();
     int total = warmUp + timed;
     long[][] in = new long[total][n];
     long[][] out = new long[total][n];
-    CyclicBarrier barrier = new CyclicBarrier(n);
+    long[] cpuAndCrypto = new long[2];
+    int[] trips = {0};
+    // the action runs once all ranks wait at the barrier: before the first timed round starts
+    CyclicBarrier barrier =
+        new CyclicBarrier(
+            n,
+            () -> {
+              if (trips[0]++ == warmUp) {
+                cpuAndCrypto[0] = cpuNanos();
+                cpuAndCrypto[1] = cryptoNanos(groups);
+              }
+            });
     each(
         n,
         r -> {
@@ -101,12 +121,33 @@ final class RankThreads {
           }
           return null;
         });
+    double cpuMs = (cpuNanos() - cpuAndCrypto[0]) / 1e6 / timed;
+    double cryptoMs = (cryptoNanos(groups) - cpuAndCrypto[1]) / 1e6 / timed;
     double[] ms = new double[timed];
     for (int i = 0; i < timed; i++) {
       long first = Arrays.stream(in[warmUp + i]).min().orElseThrow();
       long last = Arrays.stream(out[warmUp + i]).max().orElseThrow();
       ms[i] = (last - first) / 1e6;
     }
-    return ms;
+    return new Timing(ms, cpuMs, cryptoMs);
+  }
+
+  /** CPU time of this JVM so far (all threads, user and system), or 0 where the JVM cannot say. */
+  private static long cpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  private static long cryptoNanos(List<Allreduce> groups) {
+    long sum = 0;
+    for (Allreduce g : groups) {
+      if (g instanceof RingAllreduce ring) {
+        sum += ring.cryptoNanos();
+      }
+    }
+    return sum;
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,13 @@ class AllreduceBenchmarkTest {
       assertThat(row.get("p95_ms").asDouble())
           .isGreaterThanOrEqualTo(row.get("median_ms").asDouble());
       assertThat(row.get("algbw_gb_per_s").asDouble()).isPositive();
+      assertThat(row.get("cpu_ms").asDouble()).isNotNegative();
+      // only the secured ring seals and opens
+      if (row.get("impl").asText().equals("ring-secured")) {
+        assertThat(row.get("crypto_ms").asDouble()).isPositive();
+      } else {
+        assertThat(row.get("crypto_ms").asDouble()).isZero();
+      }
     }
     List<String> expected = new ArrayList<>();
     for (int n : List.of(2, 3)) { // every implementation of one rank count, one after the other
@@ -44,8 +52,28 @@ class AllreduceBenchmarkTest {
     // side by side: one row per (ranks, size), the secured ring against the unsecured one and raw
     List<String> comparison = AllreduceBenchmark.comparison(results).lines().toList();
     assertThat(comparison).hasSize(2 + 4 + 1);
-    assertThat(comparison.get(0)).contains("raw ms", "ring ms", "secured ms", "secured/ring");
+    assertThat(comparison.get(0))
+        .contains(
+            "raw ms",
+            "ring ms",
+            "secured ms",
+            "secured/ring",
+            "cpu ms ring/secured",
+            "crypto ms",
+            "crypto-only ratio");
     assertThat(comparison.get(2)).matches("\\| 2 +\\| +0\\.0 \\|.*%.*");
+  }
+
+  @Test
+  void cryptoRatesArePositiveAndWritten(@TempDir Path tmp) throws Exception {
+    Map<String, Double> rates = AllreduceBenchmark.cryptoRates();
+    assertThat(rates.keySet())
+        .containsExactly("aes-gcm seal", "aes-gcm open", "hmac-sha256", "gmac", "copy");
+    assertThat(rates.values()).allMatch(v -> v > 0);
+    assertThat(AllreduceBenchmark.cryptoLine(rates)).startsWith("one core, frames of 256 KiB");
+    Path file = AllreduceBenchmark.write(tmp, List.of(), rates);
+    JsonNode json = new ObjectMapper().readTree(file.toFile());
+    assertThat(json.get("crypto_per_core_gb_per_s").get("aes-gcm seal").asDouble()).isPositive();
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -221,7 +222,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     System.out.print(AllreduceBenchmark.table(results));
     System.out.println();
     System.out.print(AllreduceBenchmark.comparison(results));
-    System.out.println(AllreduceBenchmark.write(out, results));
+    Map<String, Double> rates = AllreduceBenchmark.cryptoRates();
+    System.out.print(AllreduceBenchmark.cryptoLine(rates));
+    System.out.println(AllreduceBenchmark.write(out, results, rates));
     return ExitCodes.OK;
   }
 

@@ -122,6 +122,9 @@ final class RingConnector {
    */
   static RingLinks connect(
       ServerSocketChannel server, List<String> addresses, int rank, Limits limits, RingAuth auth) {
+    if (auth != null) {
+      FrameCipher.warmUpOnce(); // once per JVM, before the neighbours wait on this rank's frames
+    }
     RingConnector c;
     try {
       c = new RingConnector(server, addresses, rank, limits, auth);

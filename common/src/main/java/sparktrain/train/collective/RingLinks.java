@@ -26,8 +26,10 @@ import javax.crypto.AEADBadTagException;
  * <p>With ring security on, each message goes as frames of at most {@value #FRAME_BYTES} bytes (the
  * call header is a frame of its own), each sealed by the connection's {@link FrameCipher}: frames
  * are sealed just ahead of the socket and opened as soon as they are in, so the ciphers of both
- * ends run while the bytes travel. A frame that fails its check fails the call (and the group).
- * Frame lengths are never sent: both ends know the message length.
+ * ends run while the bytes travel, through a window of {@value #WINDOW_FRAMES} frames per direction
+ * that stays in the core's cache between the cipher and the kernel's copy. A frame that fails its
+ * check fails the call (and the group). Frame lengths are never sent: both ends know the message
+ * length, and no more than the message's bytes are read.
  */
 final class RingLinks implements AutoCloseable {
   private final int rank;
@@ -49,6 +51,9 @@ final class RingLinks implements AutoCloseable {
 
   /** Largest frame of a sealed message (plain bytes). */
   static final int FRAME_BYTES = 256 << 10;
+
+  /** Frames each direction's window of sealed bytes holds. */
+  static final int WINDOW_FRAMES = 4;
 
   /** Test hook: bytes this rank sends before it closes its connections and fails; -1: never. */
   private long dieAfterBytes = -1;
@@ -157,19 +162,39 @@ final class RingLinks implements AutoCloseable {
     return sealer != null;
   }
 
-  /** {@link #exchange} in sealed frames. */
+  /** Starts counting the CPU time of sealing and opening (see {@link #cryptoNanos}). */
+  void timeCrypto() {
+    if (sealer != null) {
+      sealer.time();
+      opener.time();
+    }
+  }
+
+  /** CPU nanoseconds spent sealing and opening frames since {@link #timeCrypto}; 0 unsealed. */
+  long cryptoNanos() {
+    return sealer == null ? 0 : sealer.nanos() + opener.nanos();
+  }
+
+  /**
+   * {@link #exchange} in sealed frames, through two windows of {@value #WINDOW_FRAMES} frames
+   * (direct buffers small enough to stay in the core's cache): a frame is sealed into the out
+   * window just ahead of the socket, and each frame read into the in window is opened as soon as it
+   * is complete.
+   */
   private void sealedExchange(ByteBuffer send, ByteBuffer recv, int header, Runnable onHeader) {
     int sendFrom = send.position();
     int sendLen = send.remaining();
     int recvFrom = recv.position();
     int recvLen = recv.remaining();
-    wireOut = capacity(wireOut, wireBytes(sendLen, header));
-    wireIn = capacity(wireIn, wireBytes(recvLen, header));
+    int window = WINDOW_FRAMES * (FRAME_BYTES + FrameCipher.TAG_BYTES);
+    wireOut = capacity(wireOut, window);
+    wireIn = capacity(wireIn, window);
     wireOut.clear().limit(0); // [position, limit): sealed, not yet written
-    wireIn.clear().limit(wireBytes(recvLen, header));
+    wireIn.clear(); // [0, openedAt): opened; [openedAt, position): read, not yet opened
+    long wireLeft = wireBytes(recvLen, header); // of this message, not yet read
+    int openedAt = 0;
     int sealed = 0; // plain bytes of send sealed so far
     int opened = 0; // plain bytes of recv opened so far
-    int openedWire = 0; // wire bytes of those
     boolean blocked = false; // the last write took nothing: seal ahead meanwhile
     long lastSend = System.nanoTime();
     long lastRecv = lastSend;
@@ -177,16 +202,21 @@ final class RingLinks implements AutoCloseable {
       while (true) {
         boolean progress = false;
         if (sealed < sendLen && (!wireOut.hasRemaining() || blocked)) {
+          if (!wireOut.hasRemaining()) {
+            wireOut.clear().limit(0); // all written: the window starts over
+          }
           int len = frameLength(sealed, sendLen, header);
           int limit = wireOut.limit();
-          ByteBuffer plain = send.duplicate();
-          plain.limit(sendFrom + sealed + len).position(sendFrom + sealed);
-          ByteBuffer dst = wireOut.duplicate();
-          dst.limit(limit + len + FrameCipher.TAG_BYTES).position(limit);
-          sealer.seal(plain, dst);
-          wireOut.limit(limit + len + FrameCipher.TAG_BYTES);
-          sealed += len;
-          progress = true;
+          if (wireOut.capacity() - limit >= len + FrameCipher.TAG_BYTES) {
+            ByteBuffer plain = send.duplicate();
+            plain.limit(sendFrom + sealed + len).position(sendFrom + sealed);
+            ByteBuffer dst = wireOut.duplicate();
+            dst.limit(limit + len + FrameCipher.TAG_BYTES).position(limit);
+            sealer.seal(plain, dst);
+            wireOut.limit(limit + len + FrameCipher.TAG_BYTES);
+            sealed += len;
+            progress = true;
+          }
         }
         if (wireOut.hasRemaining()) {
           int n = write(wireOut);
@@ -196,18 +226,30 @@ final class RingLinks implements AutoCloseable {
             lastSend = System.nanoTime();
           }
         }
-        if (wireIn.hasRemaining() && read(wireIn) > 0) {
-          progress = true;
-          lastRecv = System.nanoTime();
+        if (wireLeft > 0) {
+          wireIn.limit((int) Math.min(wireIn.capacity(), wireIn.position() + wireLeft));
+          if (wireIn.hasRemaining()) {
+            int n = read(wireIn);
+            if (n > 0) {
+              wireLeft -= n;
+              progress = true;
+              lastRecv = System.nanoTime();
+            }
+          }
         }
         while (opened < recvLen) {
           int len = frameLength(opened, recvLen, header);
-          int frameEnd = openedWire + len + FrameCipher.TAG_BYTES;
+          int frameEnd = openedAt + len + FrameCipher.TAG_BYTES;
           if (wireIn.position() < frameEnd) {
+            if (frameEnd > wireIn.capacity()) { // the frame does not fit behind the last one
+              wireIn.limit(wireIn.position()).position(openedAt);
+              wireIn.compact(); // its first bytes to the window's start
+              openedAt = 0;
+            }
             break;
           }
           ByteBuffer frame = wireIn.duplicate();
-          frame.limit(frameEnd).position(openedWire);
+          frame.limit(frameEnd).position(openedAt);
           ByteBuffer plain = recv.duplicate();
           plain.limit(recvFrom + opened + len).position(recvFrom + opened);
           try {
@@ -223,8 +265,12 @@ final class RingLinks implements AutoCloseable {
                 e);
           }
           opened += len;
-          openedWire = frameEnd;
+          openedAt = frameEnd;
           progress = true;
+          if (openedAt == wireIn.position()) { // all read bytes opened: the window starts over
+            wireIn.clear();
+            openedAt = 0;
+          }
           if (opened == header) {
             onHeader.run();
           }
@@ -237,7 +283,7 @@ final class RingLinks implements AutoCloseable {
         if (!progress) {
           await(
               wireOut.hasRemaining() || sealed < sendLen,
-              wireIn.hasRemaining(),
+              wireLeft > 0 || opened < recvLen,
               lastSend,
               lastRecv);
         }

@@ -124,6 +124,40 @@ class RingSecurityTest {
     }
   }
 
+  /**
+   * Messages of many windows ({@link RingLinks#WINDOW_FRAMES} frames each): reads that end inside a
+   * frame at a window's end move the frame's first bytes to the window's start; the result is the
+   * unsecured ring's, bit for bit, on every rank.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void messagesOfManyWindowsAreTheUnsecuredMeanBitForBit(int n) throws Exception {
+    int length = 3_000_017; // 2 ranks: 6 MB chunks, 23 frames
+    List<RingAllreduce> secured = ring(n, stage(9));
+    List<RingAllreduce> plain = ring(n, null);
+    for (List<RingAllreduce> groups : List.of(secured, plain)) {
+      // the same data twice through the same groups: the second call reuses every buffer
+      Ranks.all(n, r -> groups.get(r).mean(Ranks.data(5, r, 0, length)));
+    }
+    List<Outcome<float[]>> a = means(secured, length);
+    List<Outcome<float[]>> b = means(plain, length);
+    for (int r = 0; r < n; r++) {
+      assertThat(a.get(r).get()).as("rank %d", r).isEqualTo(b.get(r).get());
+      assertThat(a.get(r).get()).as("rank %d", r).isEqualTo(a.get(0).get());
+    }
+  }
+
+  private static List<Outcome<float[]>> means(List<RingAllreduce> groups, int length)
+      throws InterruptedException {
+    return Ranks.run(
+        groups.size(),
+        r -> {
+          float[] d = Ranks.data(6, r, 1, length);
+          groups.get(r).mean(d);
+          return d;
+        });
+  }
+
   /** What a stranger does to rank 1's listener (waiting for rank 0) while the ring forms. */
   enum Stranger {
     /** The ring's plain hello of ring security off, with the right address hash (the issue's). */
