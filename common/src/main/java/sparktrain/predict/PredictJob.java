@@ -159,7 +159,7 @@ public final class PredictJob {
     PredictionRows rows = new PredictionRows(setup.plan(), options.keepColumns());
     LongAccumulator nonFinite = sc.sc().longAccumulator("non-finite outputs");
 
-    ScoringSetup.ScoringData data;
+    ScoringSetup.ScoringBatches data;
     double seconds;
     Map<String, Object> figures;
     MultiLayerNetwork net = setup.network();
@@ -167,11 +167,10 @@ public final class PredictJob {
     try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "predict", "Predict with " + options.model())) {
       long t0 = System.nanoTime();
-      data = setup.read(sc, options.split());
+      data = setup.readBatches(sc, options.split(), true);
       JavaRDD<Row> predicted =
-          data.examples()
-              .zipWithIndex()
-              .mapPartitions(new Predictor<>(broadcast, setup.encoder(), rows, nonFinite));
+          data.batches()
+              .mapPartitions(new BatchPredictor(broadcast, setup.encoder(), rows, nonFinite));
       Dataset<Row> frame = spark.createDataFrame(predicted, rows.schema());
       frame
           .write()
@@ -257,6 +256,7 @@ public final class PredictJob {
         config.checkpoint(),
         config.output(),
         config.retrain(),
+        config.evaluation(),
         config.resolved());
   }
 
