@@ -108,18 +108,19 @@ public final class EvaluateJob {
     ScoringSetup setup = ScoringSetup.prepare(config, model);
 
     EvaluationPass.Result result;
-    ScoringSetup.ScoringData data;
+    ScoringSetup.ScoringBatches data;
     double seconds;
     Map<String, Object> figures;
     try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "evaluate", "Evaluate " + options.model())) {
       long t0 = System.nanoTime();
-      data = setup.read(sc, options.split());
+      data = setup.readBatches(sc, options.split(), false);
       result =
           EvaluationPass.run(
               sc,
               setup.network(),
-              setup.encoder().batches(data.examples()),
+              data.batches(),
+              setup.encoder(),
               setup.plan(),
               EvaluationPass.DEFAULT_SAMPLE_ROWS);
       seconds = (System.nanoTime() - t0) / 1e9;
@@ -206,7 +207,7 @@ public final class EvaluateJob {
   }
 
   private static Map<String, Object> dataInfo(
-      JobConfig config, ScoringSetup setup, ScoringSetup.ScoringData data, Configuration conf) {
+      JobConfig config, ScoringSetup setup, ScoringSetup.ScoringBatches data, Configuration conf) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("split", data.split().configName());
     m.put("format", config.data().format().name().toLowerCase(Locale.ROOT));

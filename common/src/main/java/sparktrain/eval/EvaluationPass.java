@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -11,6 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
+import sparktrain.data.FeatureBatch;
 
 /**
  * One pass of a saved model over distributed minibatches, as {@link DistributedEvaluator} does it
@@ -56,6 +58,39 @@ public final class EvaluationPass {
       JavaRDD<DataSet> data,
       EvaluationPlan plan,
       int sampleRows) {
+    return run(
+        sc, net, data, (Function<DataSet, DataSet> & Serializable) ds -> ds, plan, sampleRows);
+  }
+
+  /**
+   * Scores {@code net} on {@code batches}, each turned into the model's minibatch by {@code
+   * encoder} on the executors (its label layout and classes; the features are already normalized).
+   *
+   * @param sampleRows rows of the residual sample kept for regression (0: none)
+   */
+  public static Result run(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<FeatureBatch> batches,
+      BatchEncoder encoder,
+      EvaluationPlan plan,
+      int sampleRows) {
+    return run(
+        sc,
+        net,
+        batches,
+        (Function<FeatureBatch, DataSet> & Serializable) encoder::toDataSet,
+        plan,
+        sampleRows);
+  }
+
+  private static <B> Result run(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<B> data,
+      Function<B, DataSet> minibatch,
+      EvaluationPlan plan,
+      int sampleRows) {
     int rows = plan.kind() == EvaluationPlan.Kind.REGRESSION ? sampleRows : 0;
     if (data.getNumPartitions() == 0) {
       return new Result(plan.empty(), new ResidualSample(rows));
@@ -65,14 +100,14 @@ public final class EvaluationPass {
     try {
       Partial merged =
           data.mapPartitionsWithIndex(
-                  (Integer partition, Iterator<DataSet> it) -> {
+                  (Integer partition, Iterator<B> it) -> {
                     EvaluationResult m = plan.empty();
                     ResidualSample sample = new ResidualSample(rows);
                     if (it.hasNext()) {
                       MultiLayerNetwork local = DistributedEvaluator.rebuild(model.value());
                       long index = 0;
                       while (it.hasNext()) {
-                        DataSet ds = it.next();
+                        DataSet ds = minibatch.apply(it.next());
                         DistributedEvaluator.score(local, ds, plan, m);
                         if (rows > 0) {
                           sampleRows(local, ds, partition, index, sample);

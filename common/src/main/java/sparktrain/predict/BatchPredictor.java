@@ -1,0 +1,86 @@
+package sparktrain.predict;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import scala.Tuple2;
+import sparktrain.data.FeatureBatch;
+import sparktrain.eval.BatchEncoder;
+import sparktrain.eval.ForwardPass;
+
+/**
+ * Runs on the executors: one forward pass per {@link FeatureBatch} of a partition, its outputs read
+ * back in one bulk copy, and one {@link PredictionRows} row per record, in order ({@code id} = the
+ * batch's first record index plus the row). At most one minibatch of rows is held at a time.
+ */
+public final class BatchPredictor implements FlatMapFunction<Iterator<FeatureBatch>, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final Broadcast<Tuple2<String, INDArray>> model;
+  private final BatchEncoder encoder;
+  private final PredictionRows rows;
+  private final LongAccumulator nonFinite;
+
+  /**
+   * @param model the network's configuration JSON and parameters ({@link Predictor#broadcast})
+   * @param nonFinite counts the records whose output held NaN or an infinity
+   */
+  public BatchPredictor(
+      Broadcast<Tuple2<String, INDArray>> model,
+      BatchEncoder encoder,
+      PredictionRows rows,
+      LongAccumulator nonFinite) {
+    this.model = model;
+    this.encoder = encoder;
+    this.rows = rows;
+    this.nonFinite = nonFinite;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<FeatureBatch> batches) {
+    if (!batches.hasNext()) {
+      return Collections.emptyIterator();
+    }
+    Tuple2<String, INDArray> m = model.value();
+    MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(m._1()));
+    net.init(m._2().dup(), false);
+    return new Iterator<>() {
+      private FeatureBatch batch;
+      private float[] out;
+      private int width;
+      private int row;
+
+      @Override
+      public boolean hasNext() {
+        while ((batch == null || row == batch.rows()) && batches.hasNext()) {
+          batch = batches.next();
+          out = ForwardPass.outputs(net, encoder.features(batch));
+          width = out.length / batch.rows();
+          row = 0;
+        }
+        return batch != null && row < batch.rows();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int i = row++;
+        float[] output = Arrays.copyOfRange(out, i * width, (i + 1) * width);
+        if (!PredictionRows.isFinite(output)) {
+          nonFinite.add(1);
+        }
+        return rows.row(batch.first() + i, batch.labels()[i], output, batch.kept(i));
+      }
+    };
+  }
+}
