@@ -14,7 +14,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.DataFormat;
@@ -23,6 +22,7 @@ import sparktrain.data.HadoopPaths;
 import sparktrain.data.IdxHeader;
 import sparktrain.data.Normalizer;
 import sparktrain.eval.EvaluateJob;
+import sparktrain.eval.ForwardPass;
 import sparktrain.eval.ModelLocator;
 import sparktrain.eval.ScoringSetup;
 import sparktrain.io.Json;
@@ -176,8 +176,7 @@ public final class ScoringBenchmark {
         for (int i = 0; i < x.length; i++) {
           x[i] = uniform ? table[pixels[i] & 0xff] : normalizer.apply(i % width, pixels[i] & 0xff);
         }
-        float[] out =
-            net.output(Nd4j.create(x, new long[] {n, width}, 'c'), false).data().asFloat();
+        float[] out = net.output(ForwardPass.matrix(x, n, width), false).data().asFloat();
         int classes = out.length / n;
         for (int r = 0; r < n; r++) {
           int best = 0;

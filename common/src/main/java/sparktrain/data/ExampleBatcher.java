@@ -3,6 +3,7 @@ package sparktrain.data;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.ToLongFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Groups a partition's records into {@link FeatureBatch}es of at most {@code batchSize}, in order,
@@ -18,6 +19,7 @@ public final class ExampleBatcher<T> implements Iterator<FeatureBatch> {
   private final int inputSize;
   private final Normalizer normalizer;
   private long position;
+  private float[] features; // reused: each batch is copied off-heap
 
   /**
    * @param example the example of a record
@@ -50,7 +52,9 @@ public final class ExampleBatcher<T> implements Iterator<FeatureBatch> {
     if (!records.hasNext()) {
       throw new NoSuchElementException();
     }
-    float[] features = new float[batchSize * inputSize];
+    if (features == null) {
+      features = new float[batchSize * inputSize];
+    }
     double[] labels = new double[batchSize];
     String[][] kept = null;
     long first = -1;
@@ -79,10 +83,11 @@ public final class ExampleBatcher<T> implements Iterator<FeatureBatch> {
     }
     position += n;
     if (n < batchSize) {
-      features = java.util.Arrays.copyOf(features, n * inputSize);
       labels = java.util.Arrays.copyOf(labels, n);
       kept = kept == null ? null : java.util.Arrays.copyOf(kept, n);
     }
-    return new FeatureBatch(first, n, inputSize, features, labels, kept);
+    INDArray matrix = FeatureBatch.allocate(n, inputSize);
+    FeatureBatch.buffer(matrix).put(features, 0, n * inputSize);
+    return new FeatureBatch(first, n, inputSize, matrix, labels, kept);
   }
 }

@@ -1,13 +1,18 @@
 package sparktrain.data;
 
 import java.io.Serializable;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A scoring minibatch before it becomes network input: the features of {@link #rows()} records,
- * already normalized, row-major in one array, with each record's raw label (class index or target)
- * and, for {@code predict --keep-columns}, its kept input cells. Built on the executors straight
- * from the source (IDX bytes decode into {@link #features()} without a Java object per record) or
- * from a partition's {@link Example}s.
+ * A scoring minibatch: the features of {@link #rows()} records, already normalized, as the
+ * network's {@code [rows, width]} float input (off-heap), with each record's raw label (class index
+ * or target) and, for {@code predict --keep-columns}, its kept input cells. Built on the executors
+ * straight from the source (IDX bytes decode into the input's memory without a Java object per
+ * record) or from a partition's {@link Example}s.
  */
 public final class FeatureBatch implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -15,7 +20,7 @@ public final class FeatureBatch implements Serializable {
   private final long first;
   private final int rows;
   private final int width;
-  private final float[] features;
+  private final INDArray features;
   private final double[] labels;
   private final String[][] kept;
 
@@ -25,13 +30,13 @@ public final class FeatureBatch implements Serializable {
    * @param first index of the first record in its split (IDX, and tabular with record indexes) or
    *     in its partition
    * @param width features per record
-   * @param features {@code rows * width} normalized values, row after row
+   * @param features the {@code [rows, width]} normalized values (see {@link #allocate})
    * @param labels one label per record
    * @param kept each record's kept input cells, or null when none were asked for
    */
   public FeatureBatch(
-      long first, int rows, int width, float[] features, double[] labels, String[][] kept) {
-    if (features.length != (long) rows * width || labels.length != rows) {
+      long first, int rows, int width, INDArray features, double[] labels, String[][] kept) {
+    if (features.length() != (long) rows * width || labels.length != rows) {
       throw new IllegalArgumentException(
           rows
               + " rows of "
@@ -41,7 +46,7 @@ public final class FeatureBatch implements Serializable {
               + " values and "
               + rows
               + " labels, got "
-              + features.length
+              + features.length()
               + " and "
               + labels.length);
     }
@@ -68,9 +73,21 @@ public final class FeatureBatch implements Serializable {
     return width;
   }
 
-  /** The normalized features, row-major (the array itself). */
-  public float[] features() {
+  /** The normalized features, {@code [rows, width]} (the array itself). */
+  public INDArray features() {
     return features;
+  }
+
+  /** An uninitialized {@code [rows, width]} float matrix, outside any workspace. */
+  public static INDArray allocate(int rows, int width) {
+    return Nd4j.createUninitializedDetached(DataType.FLOAT, rows, width);
+  }
+
+  /**
+   * The memory of a matrix from {@link #allocate}, row-major, to fill with bulk or indexed puts.
+   */
+  public static FloatBuffer buffer(INDArray matrix) {
+    return matrix.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   /** The records' labels (the array itself). */

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -16,12 +17,13 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
 import org.apache.spark.util.TaskCompletionListener;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Runs on the executors: reads a partition's range of an IDX image/label file pair in blocks of
  * {@code batchSize} records and decodes the pixel bytes straight into each {@link FeatureBatch}'s
- * float array, normalized (a 256-entry table when the normalizer scales every feature alike). No
- * Java object per record, one read per block.
+ * off-heap network input, normalized (a 256-entry table when the normalizer scales every feature
+ * alike). No Java object per record, one read per block.
  */
 final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, FeatureBatch> {
   private static final long serialVersionUID = 1L;
@@ -96,6 +98,7 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
     private final Configuration hadoopConf;
     private final int width;
     private final float[] table;
+    private final float[] row;
     private byte[] pixels;
     private byte[] labelBytes;
     private FSDataInputStream imageIn;
@@ -108,6 +111,7 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
       this.hadoopConf = hadoopConf;
       this.width = width;
       this.table = byteTable(normalizer);
+      this.row = new float[width];
       this.next = range.start;
     }
 
@@ -136,17 +140,19 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
       }
       readFully(imageIn, pixels, images);
       readFully(labelIn, labelBytes, labels);
-      float[] features = new float[n * width];
-      if (table != null) {
-        for (int i = 0; i < features.length; i++) {
-          features[i] = table[pixels[i] & 0xff];
-        }
-      } else {
-        for (int r = 0, i = 0; r < n; r++) {
+      INDArray features = FeatureBatch.allocate(n, width);
+      FloatBuffer into = FeatureBatch.buffer(features);
+      for (int r = 0, i = 0; r < n; r++) {
+        if (table != null) {
           for (int j = 0; j < width; j++, i++) {
-            features[i] = normalizer.apply(j, (float) (pixels[i] & 0xff));
+            row[j] = table[pixels[i] & 0xff];
+          }
+        } else {
+          for (int j = 0; j < width; j++, i++) {
+            row[j] = normalizer.apply(j, (float) (pixels[i] & 0xff));
           }
         }
+        into.put(row);
       }
       double[] y = new double[n];
       for (int i = 0; i < n; i++) {

@@ -7,7 +7,6 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 import sparktrain.data.DataException;
 import sparktrain.data.Example;
@@ -110,7 +109,7 @@ public record BatchEncoder(
   /** The network input of a batch ({@code [rows, width]}, its array not copied). */
   public INDArray features(FeatureBatch batch) {
     FeatureBatch.checkWidth(batch.width(), inputSize);
-    return Nd4j.create(batch.features(), new long[] {batch.rows(), batch.width()}, 'c');
+    return batch.features();
   }
 
   /** The labels of a batch laid out for the model's loss ({@code [rows, layout width]}). */
@@ -122,7 +121,7 @@ public record BatchEncoder(
     for (int i = 0; i < n; i++) {
       MiniBatches.setLabel(y, i, raw[i], layout, numClasses);
     }
-    return Nd4j.create(y, new long[] {n, width}, 'c');
+    return ForwardPass.matrix(y, n, width);
   }
 
   /** A batch as the minibatch the model takes (the same as {@link #encode} of its examples). */

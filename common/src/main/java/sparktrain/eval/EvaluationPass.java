@@ -59,7 +59,13 @@ public final class EvaluationPass {
       EvaluationPlan plan,
       int sampleRows) {
     return run(
-        sc, net, data, (Function<DataSet, DataSet> & Serializable) ds -> ds, plan, sampleRows);
+        sc,
+        net,
+        data,
+        (Function<DataSet, DataSet> & Serializable) ds -> ds,
+        false,
+        plan,
+        sampleRows);
   }
 
   /**
@@ -80,6 +86,7 @@ public final class EvaluationPass {
         net,
         batches,
         (Function<FeatureBatch, DataSet> & Serializable) encoder::toDataSet,
+        true,
         plan,
         sampleRows);
   }
@@ -89,6 +96,7 @@ public final class EvaluationPass {
       MultiLayerNetwork net,
       JavaRDD<B> data,
       Function<B, DataSet> minibatch,
+      boolean release,
       EvaluationPlan plan,
       int sampleRows) {
     int rows = plan.kind() == EvaluationPlan.Kind.REGRESSION ? sampleRows : 0;
@@ -113,6 +121,11 @@ public final class EvaluationPass {
                           sampleRows(local, ds, partition, index, sample);
                         }
                         index += ds.numExamples();
+                        if (release) {
+                          // built for this pass only: free the off-heap memory now, not at a GC
+                          ForwardPass.release(ds.getFeatures());
+                          ForwardPass.release(ds.getLabels());
+                        }
                       }
                     }
                     return List.of(new Partial(m, sample)).iterator();

@@ -1,12 +1,15 @@
 package sparktrain.eval;
 
+import java.nio.ByteOrder;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One inference forward pass of a minibatch that gives both the network's outputs and each
@@ -73,6 +76,28 @@ public final class ForwardPass {
    */
   public static float[] outputs(MultiLayerNetwork net, INDArray features) {
     return floats(net.output(features, false));
+  }
+
+  /**
+   * A {@code [rows, width]} float matrix holding {@code values} (row-major), copied off-heap in one
+   * bulk copy ({@code Nd4j.create(float[], ...)} copies element by element).
+   */
+  public static INDArray matrix(float[] values, int rows, int width) {
+    int n = rows * width;
+    if (values.length < n) {
+      throw new IllegalArgumentException(
+          rows + " rows of " + width + " need " + n + " values, got " + values.length);
+    }
+    INDArray a = Nd4j.createUninitializedDetached(DataType.FLOAT, rows, width);
+    a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer().put(values, 0, n);
+    return a;
+  }
+
+  /** Frees an array's off-heap memory now when it owns it (not a view, not in a workspace). */
+  public static void release(INDArray a) {
+    if (a != null && a.closeable()) {
+      a.close();
+    }
   }
 
   private static INDArray preProcess(

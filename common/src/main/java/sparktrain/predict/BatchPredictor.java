@@ -63,6 +63,7 @@ public final class BatchPredictor implements FlatMapFunction<Iterator<FeatureBat
         while ((batch == null || row == batch.rows()) && batches.hasNext()) {
           batch = batches.next();
           out = ForwardPass.outputs(net, encoder.features(batch));
+          ForwardPass.release(batch.features());
           width = out.length / batch.rows();
           row = 0;
         }

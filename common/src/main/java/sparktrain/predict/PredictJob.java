@@ -176,6 +176,8 @@ public final class PredictJob {
           .write()
           // the directory holds only the lease now (see clearPrevious)
           .mode(SaveMode.Append)
+          // probabilities and ids are (nearly) all distinct: a dictionary is built, then dropped
+          .option("parquet.enable.dictionary", "false")
           .parquet(out.toString());
       seconds = (System.nanoTime() - t0) / 1e9;
       figures = watch.figures();
