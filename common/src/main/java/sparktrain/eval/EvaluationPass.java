@@ -32,18 +32,26 @@ public final class EvaluationPass {
    *
    * @param metrics the metrics of the plan's kind
    * @param residuals the residual sample (empty unless the plan is regression)
+   * @param span when the executors scored (first minibatch to last)
    */
-  public record Result(EvaluationResult metrics, ResidualSample residuals) {}
+  public record Result(EvaluationResult metrics, ResidualSample residuals, BatchSpan span) {
+    /** A result without timing. */
+    public Result(EvaluationResult metrics, ResidualSample residuals) {
+      this(metrics, residuals, BatchSpan.NONE);
+    }
+  }
 
   /** A partition's result (a class, not a record: task results travel with Kryo). */
   private static final class Partial implements Serializable {
     private static final long serialVersionUID = 1L;
     private final EvaluationResult metrics;
     private final ResidualSample residuals;
+    private final BatchSpan span;
 
-    Partial(EvaluationResult metrics, ResidualSample residuals) {
+    Partial(EvaluationResult metrics, ResidualSample residuals, BatchSpan span) {
       this.metrics = metrics;
       this.residuals = residuals;
+      this.span = span;
     }
   }
 
@@ -111,7 +119,9 @@ public final class EvaluationPass {
                   (Integer partition, Iterator<B> it) -> {
                     EvaluationResult m = plan.empty();
                     ResidualSample sample = new ResidualSample(rows);
+                    BatchSpan span = BatchSpan.NONE;
                     if (it.hasNext()) {
+                      long start = System.currentTimeMillis();
                       MultiLayerNetwork local = DistributedEvaluator.rebuild(model.value());
                       long index = 0;
                       while (it.hasNext()) {
@@ -127,12 +137,13 @@ public final class EvaluationPass {
                           ForwardPass.release(ds.getLabels());
                         }
                       }
+                      span = new BatchSpan(start, System.currentTimeMillis());
                     }
-                    return List.of(new Partial(m, sample)).iterator();
+                    return List.of(new Partial(m, sample, span)).iterator();
                   },
                   false)
               .treeReduce(EvaluationPass::merge);
-      return new Result(merged.metrics, merged.residuals);
+      return new Result(merged.metrics, merged.residuals, merged.span);
     } finally {
       model.destroy();
     }
@@ -176,7 +187,8 @@ public final class EvaluationPass {
   }
 
   private static Partial merge(Partial a, Partial b) {
-    return new Partial(mergeMetrics(a.metrics, b.metrics), a.residuals.merge(b.residuals));
+    return new Partial(
+        mergeMetrics(a.metrics, b.metrics), a.residuals.merge(b.residuals), a.span.merge(b.span));
   }
 
   /** Merges two results of the same kind into {@code a}. */

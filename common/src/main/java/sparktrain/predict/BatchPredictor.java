@@ -7,6 +7,7 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import scala.Tuple2;
 import sparktrain.data.FeatureBatch;
 import sparktrain.eval.BatchEncoder;
+import sparktrain.eval.BatchSpan;
 import sparktrain.eval.ForwardPass;
 
 /**
@@ -28,20 +30,34 @@ public final class BatchPredictor implements FlatMapFunction<Iterator<FeatureBat
   private final BatchEncoder encoder;
   private final PredictionRows rows;
   private final LongAccumulator nonFinite;
+  private final CollectionAccumulator<long[]> spans;
 
   /**
    * @param model the network's configuration JSON and parameters ({@link Predictor#broadcast})
    * @param nonFinite counts the records whose output held NaN or an infinity
+   * @param spans receives each partition's {first minibatch's start, last row's end} in epoch
+   *     milliseconds (see {@link #seconds})
    */
   public BatchPredictor(
       Broadcast<Tuple2<String, INDArray>> model,
       BatchEncoder encoder,
       PredictionRows rows,
-      LongAccumulator nonFinite) {
+      LongAccumulator nonFinite,
+      CollectionAccumulator<long[]> spans) {
     this.model = model;
     this.encoder = encoder;
     this.rows = rows;
     this.nonFinite = nonFinite;
+    this.spans = spans;
+  }
+
+  /** Seconds from the earliest partition's first minibatch to the latest one's last row. */
+  public static double seconds(CollectionAccumulator<long[]> spans) {
+    BatchSpan all = BatchSpan.NONE;
+    for (long[] s : spans.value()) {
+      all = all.merge(new BatchSpan(s[0], s[1]));
+    }
+    return all.seconds();
   }
 
   @Override
@@ -49,6 +65,7 @@ public final class BatchPredictor implements FlatMapFunction<Iterator<FeatureBat
     if (!batches.hasNext()) {
       return Collections.emptyIterator();
     }
+    long start = System.currentTimeMillis();
     Tuple2<String, INDArray> m = model.value();
     MultiLayerNetwork net = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(m._1()));
     net.init(m._2().dup(), false);
@@ -57,6 +74,7 @@ public final class BatchPredictor implements FlatMapFunction<Iterator<FeatureBat
       private float[] out;
       private int width;
       private int row;
+      private boolean done;
 
       @Override
       public boolean hasNext() {
@@ -67,7 +85,12 @@ public final class BatchPredictor implements FlatMapFunction<Iterator<FeatureBat
           width = out.length / batch.rows();
           row = 0;
         }
-        return batch != null && row < batch.rows();
+        boolean more = batch != null && row < batch.rows();
+        if (!more && !done) {
+          done = true;
+          spans.add(new long[] {start, System.currentTimeMillis()});
+        }
+        return more;
       }
 
       @Override
