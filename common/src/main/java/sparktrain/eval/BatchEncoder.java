@@ -44,7 +44,9 @@ public record BatchEncoder(
   }
 
   /**
-   * One minibatch of {@code examples} (at least one), in order.
+   * One minibatch of {@code examples} (at least one), in order: the same values as {@link
+   * MiniBatches#toDataSet(List, MiniBatches.LabelLayout, int, Normalizer)}, copied off-heap in
+   * bulk.
    *
    * @throws DataException if an example does not have {@link #inputSize()} features
    */
@@ -52,7 +54,11 @@ public record BatchEncoder(
     for (Example e : examples) {
       FeatureBatch.checkWidth(e.numFeatures(), inputSize);
     }
-    return MiniBatches.toDataSet(examples, layout, numClasses, normalizer);
+    FeatureBatch batch =
+        new ExampleBatcher<Example>(
+                examples.iterator(), e -> e, null, examples.size(), inputSize, normalizer)
+            .next();
+    return toDataSet(batch);
   }
 
   /** The minibatches of each partition, streamed: a partition is never held in memory whole. */

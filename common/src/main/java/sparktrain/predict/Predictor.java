@@ -108,6 +108,8 @@ public final class Predictor<T> implements FlatMapFunction<Iterator<T>, Row> {
         }
         DataSet batch = encoder.encode(examples);
         float[] out = ForwardPass.outputs(net, batch.getFeatures());
+        ForwardPass.release(batch.getFeatures());
+        ForwardPass.release(batch.getLabels());
         int n = examples.size();
         int width = out.length / n;
         for (int i = 0; i < n; i++) {
