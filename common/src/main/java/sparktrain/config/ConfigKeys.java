@@ -153,6 +153,8 @@ public final class ConfigKeys {
 
   public static final Key OUTPUT_LEASE_TTL = Key.of("output.lease-ttl", Range.atLeast(1000));
 
+  public static final Key EVALUATION_BATCH_SIZE = Key.of("evaluation.batch-size", Range.atLeast(1));
+
   public static final Key RETRAIN_EPOCHS = Key.of("retrain.epochs", Range.atLeast(1));
   public static final Key RETRAIN_METRIC = Key.of("retrain.metric");
   public static final Key RETRAIN_MIN_IMPROVEMENT =

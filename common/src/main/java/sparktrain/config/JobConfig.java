@@ -10,6 +10,8 @@ import java.util.HexFormat;
 /**
  * A validated job configuration; build it with {@link ConfigLoader}.
  *
+ * @param evaluation how models are scored ({@code evaluate}, {@code predict}, the per-epoch
+ *     evaluation, the Spark ML model's {@code transform})
  * @param resolved the merged, resolved config it was read from (reference < file < --set)
  */
 public record JobConfig(
@@ -20,7 +22,30 @@ public record JobConfig(
     CheckpointConfig checkpoint,
     OutputConfig output,
     RetrainConfig retrain,
+    EvaluationConfig evaluation,
     Config resolved) {
+
+  /** A config with the default {@code evaluation} section. */
+  public JobConfig(
+      String workload,
+      DataConfig data,
+      ModelConfig model,
+      TrainingConfig training,
+      CheckpointConfig checkpoint,
+      OutputConfig output,
+      RetrainConfig retrain,
+      Config resolved) {
+    this(
+        workload,
+        data,
+        model,
+        training,
+        checkpoint,
+        output,
+        retrain,
+        EvaluationConfig.DEFAULTS,
+        resolved);
+  }
 
   private static final ConfigRenderOptions HOCON =
       ConfigRenderOptions.defaults().setOriginComments(false).setComments(false).setJson(false);

@@ -38,6 +38,7 @@ import static sparktrain.config.ConfigKeys.EARLY_STOPPING_MIN_DELTA;
 import static sparktrain.config.ConfigKeys.EARLY_STOPPING_MODE;
 import static sparktrain.config.ConfigKeys.EARLY_STOPPING_PATIENCE;
 import static sparktrain.config.ConfigKeys.EARLY_STOPPING_RESTORE_BEST;
+import static sparktrain.config.ConfigKeys.EVALUATION_BATCH_SIZE;
 import static sparktrain.config.ConfigKeys.MODEL_DROPOUT;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_CHANNELS;
 import static sparktrain.config.ConfigKeys.MODEL_INPUT_HEIGHT;
@@ -215,7 +216,9 @@ final class JobConfigParser {
     }
     checkLabels(data, model);
     RetrainConfig retrain = retrain();
-    return new JobConfig(workload, data, model, training, checkpoint, output, retrain, config);
+    EvaluationConfig evaluation = new EvaluationConfig(in.integer(EVALUATION_BATCH_SIZE));
+    return new JobConfig(
+        workload, data, model, training, checkpoint, output, retrain, evaluation, config);
   }
 
   /**

@@ -59,6 +59,59 @@ public final class IdxDataset {
       int offset,
       int limit,
       int partitions) {
+    Ranges r = ranges(sc, imagesPath, labelsPath, offset, limit, partitions);
+    // One range per slice: parallelize puts element i of a list of n elements into slice i of n.
+    return sc.parallelize(r.ranges(), partitions)
+        .mapPartitions(new IdxRangeReader(r.images(), r.labels(), r.conf()))
+        .setName("IDX " + r.images().path() + " + " + r.labels().path());
+  }
+
+  /**
+   * Records {@code [offset, offset + limit)} (as {@link #read(JavaSparkContext, String, String,
+   * int, int, int)}, in the same partitions) as scoring minibatches of at most {@code batchSize}
+   * records, each partition's last one smaller: the executors read their range in blocks and decode
+   * the pixel bytes straight into each batch's float array, normalized by {@code normalizer}. A
+   * batch's {@link FeatureBatch#first()} is its first record's index counted from {@code offset}.
+   *
+   * @param inputSize features the model takes: images of another size are a {@link DataException}
+   *     when a partition is read
+   * @throws DataException as {@link #read(JavaSparkContext, String, String, int, int, int)}
+   */
+  public static JavaRDD<FeatureBatch> readBatches(
+      JavaSparkContext sc,
+      String imagesPath,
+      String labelsPath,
+      int offset,
+      int limit,
+      int partitions,
+      int batchSize,
+      int inputSize,
+      Normalizer normalizer) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+    Ranges r = ranges(sc, imagesPath, labelsPath, offset, limit, partitions);
+    return sc.parallelize(r.ranges(), partitions)
+        .mapPartitions(
+            new IdxBatchReader(
+                r.images(), r.labels(), r.conf(), offset, batchSize, inputSize, normalizer))
+        .setName("IDX batches " + r.images().path() + " + " + r.labels().path());
+  }
+
+  /** The checked headers, the partitions' record ranges and the shipped Hadoop configuration. */
+  private record Ranges(
+      IdxHeader images,
+      IdxHeader labels,
+      List<IdxRange> ranges,
+      Broadcast<SerializableConfiguration> conf) {}
+
+  private static Ranges ranges(
+      JavaSparkContext sc,
+      String imagesPath,
+      String labelsPath,
+      int offset,
+      int limit,
+      int partitions) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must be >= 0, got " + offset);
     }
@@ -91,10 +144,7 @@ public final class IdxDataset {
     }
     Broadcast<SerializableConfiguration> shippedConf =
         sc.broadcast(new SerializableConfiguration(conf));
-    // One range per slice: parallelize puts element i of a list of n elements into slice i of n.
-    return sc.parallelize(ranges, partitions)
-        .mapPartitions(new IdxRangeReader(images, labels, shippedConf))
-        .setName("IDX " + images.path() + " + " + labels.path());
+    return new Ranges(images, labels, ranges, shippedConf);
   }
 
   static void checkShapes(IdxHeader images, IdxHeader labels) {

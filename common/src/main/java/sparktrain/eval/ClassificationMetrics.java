@@ -64,14 +64,23 @@ public final class ClassificationMetrics implements EvaluationResult, Serializab
    * boundary count as hits).
    */
   public void addProbabilities(int actual, double[] probabilities) {
+    addProbabilities(actual, probabilities, 0, probabilities.length);
+  }
+
+  /**
+   * As {@link #addProbabilities(int, double[])} for the {@code classes} probabilities of one row
+   * that start at {@code from} in a larger array.
+   */
+  void addProbabilities(int actual, double[] rows, int from, int classes) {
     int predicted = 0;
     int higher = 0;
-    double pActual = probabilities[actual];
-    for (int c = 0; c < probabilities.length; c++) {
-      if (probabilities[c] > probabilities[predicted]) {
+    double pActual = rows[from + actual];
+    for (int c = 0; c < classes; c++) {
+      double p = rows[from + c];
+      if (p > rows[from + predicted]) {
         predicted = c;
       }
-      if (probabilities[c] > pActual) {
+      if (p > pActual) {
         higher++;
       }
     }

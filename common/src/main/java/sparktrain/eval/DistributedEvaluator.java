@@ -19,8 +19,9 @@ import sparktrain.config.ModelConfig;
  * minibatch by minibatch, and returns one small mergeable {@link EvaluationResult}; the results are
  * merged with {@code treeReduce}. No prediction travels to the driver.
  *
- * <p>Per minibatch the network runs twice: once for the outputs and once for the per-example loss
- * of its own loss function ({@code scoreExamples}, regularization excluded).
+ * <p>Per minibatch the network runs once ({@link ForwardPass}): the outputs and the per-example
+ * loss of its own loss function (regularization excluded) come from the same pass, are read back
+ * with one bulk copy each, and the metrics are updated from those flat arrays.
  */
 public final class DistributedEvaluator {
   private DistributedEvaluator() {}
@@ -105,31 +106,23 @@ public final class DistributedEvaluator {
    */
   public static void score(
       MultiLayerNetwork net, DataSet ds, EvaluationPlan plan, EvaluationResult metrics) {
-    double[][] out = net.output(ds.getFeatures(), false).toDoubleMatrix();
-    double[][] labels = ds.getLabels().toDoubleMatrix();
-    double[] exampleLoss = net.scoreExamples(ds, false).toDoubleVector();
-    double lossSum = 0;
-    long finite = 0;
-    for (int i = 0; i < out.length; i++) {
-      if (!isFinite(out[i])) {
-        metrics.addNonFinite();
-        continue;
-      }
-      plan.addRow(metrics, out[i], labels[i]);
-      lossSum += exampleLoss[i];
-      finite++;
-    }
-    if (finite > 0) {
-      metrics.addLoss(lossSum, finite);
-    }
+    score(net, ds.getFeatures(), ds.getLabels(), plan, metrics);
   }
 
-  private static boolean isFinite(double[] row) {
-    for (double v : row) {
-      if (!Double.isFinite(v)) {
-        return false;
-      }
+  /** As {@link #score(MultiLayerNetwork, DataSet, EvaluationPlan, EvaluationResult)}. */
+  static void score(
+      MultiLayerNetwork net,
+      INDArray features,
+      INDArray labels,
+      EvaluationPlan plan,
+      EvaluationResult metrics) {
+    ForwardPass.Result r = ForwardPass.run(net, features, labels);
+    double[] y = ForwardPass.doubles(labels);
+    int labelWidth = (int) (y.length / Math.max(1, features.size(0)));
+    if (r.width() != plan.outputs()) {
+      throw new IllegalArgumentException(
+          "the network has " + r.width() + " outputs, the plan " + plan.outputs());
     }
-    return true;
+    plan.addBatch(metrics, r.outputs(), y, labelWidth, r.loss());
   }
 }

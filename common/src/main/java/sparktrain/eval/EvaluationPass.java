@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -11,6 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
+import sparktrain.data.FeatureBatch;
 
 /**
  * One pass of a saved model over distributed minibatches, as {@link DistributedEvaluator} does it
@@ -30,18 +32,26 @@ public final class EvaluationPass {
    *
    * @param metrics the metrics of the plan's kind
    * @param residuals the residual sample (empty unless the plan is regression)
+   * @param span when the executors scored (first minibatch to last)
    */
-  public record Result(EvaluationResult metrics, ResidualSample residuals) {}
+  public record Result(EvaluationResult metrics, ResidualSample residuals, BatchSpan span) {
+    /** A result without timing. */
+    public Result(EvaluationResult metrics, ResidualSample residuals) {
+      this(metrics, residuals, BatchSpan.NONE);
+    }
+  }
 
   /** A partition's result (a class, not a record: task results travel with Kryo). */
   private static final class Partial implements Serializable {
     private static final long serialVersionUID = 1L;
     private final EvaluationResult metrics;
     private final ResidualSample residuals;
+    private final BatchSpan span;
 
-    Partial(EvaluationResult metrics, ResidualSample residuals) {
+    Partial(EvaluationResult metrics, ResidualSample residuals, BatchSpan span) {
       this.metrics = metrics;
       this.residuals = residuals;
+      this.span = span;
     }
   }
 
@@ -56,6 +66,47 @@ public final class EvaluationPass {
       JavaRDD<DataSet> data,
       EvaluationPlan plan,
       int sampleRows) {
+    return run(
+        sc,
+        net,
+        data,
+        (Function<DataSet, DataSet> & Serializable) ds -> ds,
+        false,
+        plan,
+        sampleRows);
+  }
+
+  /**
+   * Scores {@code net} on {@code batches}, each turned into the model's minibatch by {@code
+   * encoder} on the executors (its label layout and classes; the features are already normalized).
+   *
+   * @param sampleRows rows of the residual sample kept for regression (0: none)
+   */
+  public static Result run(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<FeatureBatch> batches,
+      BatchEncoder encoder,
+      EvaluationPlan plan,
+      int sampleRows) {
+    return run(
+        sc,
+        net,
+        batches,
+        (Function<FeatureBatch, DataSet> & Serializable) encoder::toDataSet,
+        true,
+        plan,
+        sampleRows);
+  }
+
+  private static <B> Result run(
+      JavaSparkContext sc,
+      MultiLayerNetwork net,
+      JavaRDD<B> data,
+      Function<B, DataSet> minibatch,
+      boolean release,
+      EvaluationPlan plan,
+      int sampleRows) {
     int rows = plan.kind() == EvaluationPlan.Kind.REGRESSION ? sampleRows : 0;
     if (data.getNumPartitions() == 0) {
       return new Result(plan.empty(), new ResidualSample(rows));
@@ -65,26 +116,34 @@ public final class EvaluationPass {
     try {
       Partial merged =
           data.mapPartitionsWithIndex(
-                  (Integer partition, Iterator<DataSet> it) -> {
+                  (Integer partition, Iterator<B> it) -> {
                     EvaluationResult m = plan.empty();
                     ResidualSample sample = new ResidualSample(rows);
+                    BatchSpan span = BatchSpan.NONE;
                     if (it.hasNext()) {
+                      long start = System.currentTimeMillis();
                       MultiLayerNetwork local = DistributedEvaluator.rebuild(model.value());
                       long index = 0;
                       while (it.hasNext()) {
-                        DataSet ds = it.next();
+                        DataSet ds = minibatch.apply(it.next());
                         DistributedEvaluator.score(local, ds, plan, m);
                         if (rows > 0) {
                           sampleRows(local, ds, partition, index, sample);
                         }
                         index += ds.numExamples();
+                        if (release) {
+                          // built for this pass only: free the off-heap memory now, not at a GC
+                          ForwardPass.release(ds.getFeatures());
+                          ForwardPass.release(ds.getLabels());
+                        }
                       }
+                      span = new BatchSpan(start, System.currentTimeMillis());
                     }
-                    return List.of(new Partial(m, sample)).iterator();
+                    return List.of(new Partial(m, sample, span)).iterator();
                   },
                   false)
               .treeReduce(EvaluationPass::merge);
-      return new Result(merged.metrics, merged.residuals);
+      return new Result(merged.metrics, merged.residuals, merged.span);
     } finally {
       model.destroy();
     }
@@ -128,7 +187,8 @@ public final class EvaluationPass {
   }
 
   private static Partial merge(Partial a, Partial b) {
-    return new Partial(mergeMetrics(a.metrics, b.metrics), a.residuals.merge(b.residuals));
+    return new Partial(
+        mergeMetrics(a.metrics, b.metrics), a.residuals.merge(b.residuals), a.span.merge(b.span));
   }
 
   /** Merges two results of the same kind into {@code a}. */

@@ -138,45 +138,95 @@ public record EvaluationPlan(
    * @throws IllegalArgumentException if the label is not a valid class or target
    */
   void addRow(EvaluationResult metrics, double[] output, double[] label) {
+    addRow(metrics, output, 0, label, 0, label.length);
+  }
+
+  /**
+   * Adds a scored minibatch to {@code metrics} (of this plan's kind), from flat row-major arrays:
+   * rows whose output holds NaN or Inf are counted as non-finite and skipped; the loss is summed
+   * over the other rows and added once.
+   *
+   * @param outputs {@code rows * outputs()} network outputs
+   * @param labels {@code rows * labelWidth} labels as the loss takes them
+   * @param loss each row's loss
+   * @throws IllegalArgumentException if a label is not a valid class or target
+   */
+  void addBatch(
+      EvaluationResult metrics, double[] outputs, double[] labels, int labelWidth, double[] loss) {
+    int width = outputs();
+    int rows = outputs.length / width;
+    double lossSum = 0;
+    long finite = 0;
+    for (int i = 0; i < rows; i++) {
+      int o = i * width;
+      if (!isFinite(outputs, o, width)) {
+        metrics.addNonFinite();
+        continue;
+      }
+      addRow(metrics, outputs, o, labels, i * labelWidth, labelWidth);
+      lossSum += loss[i];
+      finite++;
+    }
+    if (finite > 0) {
+      metrics.addLoss(lossSum, finite);
+    }
+  }
+
+  private static boolean isFinite(double[] a, int from, int width) {
+    for (int i = from; i < from + width; i++) {
+      if (!Double.isFinite(a[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #addRow(EvaluationResult, double[], double[])} of rows inside larger arrays. */
+  private void addRow(
+      EvaluationResult metrics, double[] output, int o, double[] label, int l, int labelWidth) {
     switch (kind) {
-      case REGRESSION -> ((RegressionMetrics) metrics).add(label, output);
+      case REGRESSION ->
+          ((RegressionMetrics) metrics).add(label, l, labelWidth, output, o, outputs);
       case BINARY -> {
-        boolean positive = outputs == 1 ? binaryLabel(label) : classOf(label) == 1;
-        double p = outputs == 1 ? output[0] : output[1];
+        boolean positive =
+            outputs == 1 ? binaryLabel(label, l, labelWidth) : classOf(label, l, labelWidth) == 1;
+        double p = outputs == 1 ? output[o] : output[o + 1];
         ((BinaryClassificationMetrics) metrics).add(positive, p);
       }
       case MULTICLASS -> {
         ClassificationMetrics m = (ClassificationMetrics) metrics;
         if (outputs == 1) {
           // hinge with one unit: the sign decides
-          m.add(label[0] > 0 ? 1 : 0, output[0] >= 0 ? 1 : 0);
+          m.add(label[l] > 0 ? 1 : 0, output[o] >= 0 ? 1 : 0);
         } else if (probabilistic) {
-          m.addProbabilities(classOf(label), output);
+          m.addProbabilities(classOf(label, l, labelWidth), output, o, outputs);
         } else {
-          m.add(classOf(label), argMax(output));
+          m.add(classOf(label, l, labelWidth), argMax(output, o, outputs));
         }
       }
     }
   }
 
-  private static boolean binaryLabel(double[] label) {
-    double v = label[0];
-    if (label.length != 1 || !(v >= 0 && v <= 1)) {
+  private static boolean binaryLabel(double[] label, int l, int width) {
+    double v = label[l];
+    if (width != 1 || !(v >= 0 && v <= 1)) {
       throw new IllegalArgumentException(
-          "label " + Arrays.toString(label) + " is not a binary label in [0, 1]");
+          "label "
+              + Arrays.toString(Arrays.copyOfRange(label, l, l + width))
+              + " is not a binary label in [0, 1]");
     }
     return v >= 0.5;
   }
 
-  private int classOf(double[] label) {
-    if (label.length > 1) {
-      if (label.length != classes) {
+  private int classOf(double[] label, int l, int width) {
+    if (width > 1) {
+      if (width != classes) {
         throw new IllegalArgumentException(
-            "one-hot label of " + label.length + " columns for " + classes + " classes");
+            "one-hot label of " + width + " columns for " + classes + " classes");
       }
-      return argMax(label);
+      return argMax(label, l, width);
     }
-    double v = label[0];
+    double v = label[l];
     if (v != Math.rint(v) || v < 0 || v >= classes) {
       throw new IllegalArgumentException(
           "label " + v + " is not a class index in [0, " + classes + ")");
@@ -184,10 +234,10 @@ public record EvaluationPlan(
     return (int) v;
   }
 
-  private static int argMax(double[] row) {
+  private static int argMax(double[] row, int from, int width) {
     int best = 0;
-    for (int i = 1; i < row.length; i++) {
-      if (row[i] > row[best]) {
+    for (int i = 1; i < width; i++) {
+      if (row[from + i] > row[from + best]) {
         best = i;
       }
     }

@@ -55,18 +55,27 @@ public final class RegressionMetrics implements EvaluationResult, Serializable {
    * @throws IllegalArgumentException if the arrays do not have {@link #columns()} values
    */
   public void add(double[] target, double[] prediction) {
-    if (target.length != n.length || prediction.length != n.length) {
+    add(target, 0, target.length, prediction, 0, prediction.length);
+  }
+
+  /**
+   * As {@link #add(double[], double[])} for one row inside larger arrays: {@code targetWidth}
+   * targets from {@code t}, {@code predictionWidth} predictions from {@code p}.
+   */
+  void add(
+      double[] target, int t, int targetWidth, double[] prediction, int p, int predictionWidth) {
+    if (targetWidth != n.length || predictionWidth != n.length) {
       throw new IllegalArgumentException(
           "expected "
               + n.length
               + " target and prediction columns, got "
-              + target.length
+              + targetWidth
               + " and "
-              + prediction.length);
+              + predictionWidth);
     }
     for (int c = 0; c < n.length; c++) {
-      double y = target[c];
-      double r = y - prediction[c];
+      double y = target[t + c];
+      double r = y - prediction[p + c];
       n[c]++;
       double delta = y - meanY[c];
       meanY[c] += delta / n[c];

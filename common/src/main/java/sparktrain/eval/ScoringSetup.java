@@ -23,6 +23,8 @@ import sparktrain.config.SplitPaths;
 import sparktrain.data.DataException;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
+import sparktrain.data.FeatureBatch;
+import sparktrain.data.IdxDataset;
 import sparktrain.data.LabelIndex;
 import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
@@ -37,7 +39,8 @@ import sparktrain.train.Parallelism;
  *
  * <p>The model's own training config (recorded in its manifest) decides the output layer, the
  * number of classes and the normalization, so a model is always fed the way it was trained; the
- * job's config decides which data is read, how it is partitioned and the minibatch size.
+ * job's config decides which data is read, how it is partitioned and the scoring minibatch size
+ * ({@code evaluation.batch-size}).
  */
 public final class ScoringSetup {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringSetup.class);
@@ -130,7 +133,7 @@ public final class ScoringSetup {
     }
     BatchEncoder encoder =
         new BatchEncoder(
-            config.training().batchSizePerWorker(),
+            config.evaluation().batchSize(),
             MiniBatches.LabelLayout.forOutput(mc.outputLayer()),
             numClasses,
             normalizer,
@@ -223,6 +226,64 @@ public final class ScoringSetup {
       inputs = List.of(paths.images(), paths.labels());
     }
     return new ScoringData(split, relabel(examples, all.labelIndex()), partitions, inputs);
+  }
+
+  /**
+   * Reads one split as {@link #read} does, as the scoring minibatches of {@link #encoder()},
+   * normalized; each batch's {@link FeatureBatch#first()} is its first record's index in the split
+   * when {@code recordIndexes}, else (it may then be cheaper) in the split or in its partition.
+   *
+   * <p>IDX files are decoded straight from their bytes into each minibatch's array on the
+   * executors; the other formats are read as examples and batched.
+   */
+  public ScoringBatches readBatches(JavaSparkContext sc, Split split, boolean recordIndexes) {
+    DataConfig data = config.data();
+    if (data.format() == sparktrain.config.DataFormat.IDX && wholeIdxFiles(data, split)) {
+      int partitions = Parallelism.partitions(config, Parallelism.workers(sc, config));
+      SplitPaths paths = split == Split.TEST ? data.test() : data.train();
+      JavaRDD<FeatureBatch> batches =
+          IdxDataset.readBatches(
+              sc,
+              paths.images(),
+              paths.labels(),
+              split == Split.TEST ? 0 : data.trainOffset(),
+              split == Split.TEST ? data.testLimit() : data.trainLimit(),
+              partitions,
+              encoder.batchSize(),
+              encoder.inputSize(),
+              encoder.normalizer());
+      return new ScoringBatches(
+          split, batches, partitions, List.of(paths.images(), paths.labels()));
+    }
+    ScoringData read = read(sc, split);
+    JavaRDD<FeatureBatch> batches =
+        recordIndexes
+            ? encoder.indexedFeatureBatches(read.examples().zipWithIndex().rdd().toJavaRDD())
+            : encoder.featureBatches(read.examples());
+    return new ScoringBatches(split, batches, read.partitions(), read.inputs());
+  }
+
+  /** Whether the split is its IDX files' records as such (not a random part of them). */
+  private static boolean wholeIdxFiles(DataConfig data, Split split) {
+    return split == Split.TEST || data.validation().hasIdx() || data.split().validation() == 0;
+  }
+
+  /**
+   * One split's scoring minibatches.
+   *
+   * @param split which split
+   * @param batches the minibatches, in the input's order
+   * @param partitions number of partitions of {@code batches}
+   * @param inputs the files read (for provenance fingerprints)
+   */
+  public record ScoringBatches(
+      Split split, JavaRDD<FeatureBatch> batches, int partitions, List<String> inputs) {
+
+    /** The fingerprint (path, size, time, SHA-256) of every input file. */
+    public List<java.util.Map<String, Object>> fingerprints(
+        org.apache.hadoop.conf.Configuration conf) {
+      return new ScoringData(split, null, partitions, inputs).fingerprints(conf);
+    }
   }
 
   /**

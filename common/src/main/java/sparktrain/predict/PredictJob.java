@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -91,6 +92,8 @@ public final class PredictJob {
    * @param partitions partitions of the input, and so files of the output
    * @param seconds wall time of reading, scoring and writing
    * @param rowsPerSecond rows written per second
+   * @param scoringSeconds from the first minibatch read on an executor to the last row handed to
+   *     the Parquet writer (NaN when there was none)
    */
   public record Summary(
       String output,
@@ -98,7 +101,8 @@ public final class PredictJob {
       long nonFiniteOutputs,
       int partitions,
       double seconds,
-      double rowsPerSecond) {}
+      double rowsPerSecond,
+      double scoringSeconds) {}
 
   /** How to take over an output directory whose lease holder died ({@link OutputLease}). */
   public static final String TAKE_OVER =
@@ -158,8 +162,9 @@ public final class PredictJob {
     ScoringSetup setup = ScoringSetup.prepare(keeping(config, options.keepColumns()), model);
     PredictionRows rows = new PredictionRows(setup.plan(), options.keepColumns());
     LongAccumulator nonFinite = sc.sc().longAccumulator("non-finite outputs");
+    CollectionAccumulator<long[]> spans = sc.sc().collectionAccumulator("scoring spans");
 
-    ScoringSetup.ScoringData data;
+    ScoringSetup.ScoringBatches data;
     double seconds;
     Map<String, Object> figures;
     MultiLayerNetwork net = setup.network();
@@ -167,16 +172,18 @@ public final class PredictJob {
     try (RunWatch watch = RunWatch.start();
         SparkPhase p = SparkPhase.start(sc, "predict", "Predict with " + options.model())) {
       long t0 = System.nanoTime();
-      data = setup.read(sc, options.split());
+      data = setup.readBatches(sc, options.split(), true);
       JavaRDD<Row> predicted =
-          data.examples()
-              .zipWithIndex()
-              .mapPartitions(new Predictor<>(broadcast, setup.encoder(), rows, nonFinite));
+          data.batches()
+              .mapPartitions(
+                  new BatchPredictor(broadcast, setup.encoder(), rows, nonFinite, spans));
       Dataset<Row> frame = spark.createDataFrame(predicted, rows.schema());
       frame
           .write()
           // the directory holds only the lease now (see clearPrevious)
           .mode(SaveMode.Append)
+          // probabilities and ids are (nearly) all distinct: a dictionary is built, then dropped
+          .option("parquet.enable.dictionary", "false")
           .parquet(out.toString());
       seconds = (System.nanoTime() - t0) / 1e9;
       figures = watch.figures();
@@ -205,7 +212,11 @@ public final class PredictJob {
     d.put("normalization", setup.normalization());
     d.put("inputs", data.fingerprints(conf));
     json.put("data", d);
-    json.put("run", ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures));
+    double scoring = BatchPredictor.seconds(spans);
+    Map<String, Object> run = ScoringSetup.runInfo(sc.master(), seconds, rowsPerSecond, figures);
+    run.put("scoring_seconds", scoring);
+    run.put("scoring_rows_per_second", written / scoring);
+    json.put("run", run);
     json.put("versions", Versions.all());
     FileSystem fs = out.getFileSystem(conf);
     lease.check();
@@ -213,14 +224,23 @@ public final class PredictJob {
     LOG.info(
         String.format(
             Locale.ROOT,
-            "Wrote %d rows in %d partitions to %s in %.1f s (%.0f rows/s)",
+            "Wrote %d rows in %d partitions to %s in %.1f s (%.0f rows/s; first minibatch to last"
+                + " row %.1f s, %.0f rows/s)",
             written,
             data.partitions(),
             out,
             seconds,
-            rowsPerSecond));
+            rowsPerSecond,
+            scoring,
+            written / scoring));
     return new Summary(
-        out.toString(), written, nonFinite.value(), data.partitions(), seconds, rowsPerSecond);
+        out.toString(),
+        written,
+        nonFinite.value(),
+        data.partitions(),
+        seconds,
+        rowsPerSecond,
+        scoring);
   }
 
   /**
@@ -257,6 +277,7 @@ public final class PredictJob {
         config.checkpoint(),
         config.output(),
         config.retrain(),
+        config.evaluation(),
         config.resolved());
   }
 

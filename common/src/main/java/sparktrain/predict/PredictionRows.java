@@ -104,7 +104,15 @@ public record PredictionRows(EvaluationPlan plan, List<String> kept)
 
   @Override
   public Row row(Tuple2<Example, Long> record, Example example, float[] output) {
-    Row row = row(record._2(), example.label(), output);
+    return row(record._2(), example.label(), output, example.kept());
+  }
+
+  /**
+   * The row of one record: its index, label, the network's output row and its kept input cells
+   * (null: none).
+   */
+  public Row row(long id, double label, float[] output, String[] cells) {
+    Row row = row(id, label, output);
     if (kept.isEmpty()) {
       return row;
     }
@@ -112,7 +120,6 @@ public record PredictionRows(EvaluationPlan plan, List<String> kept)
     for (int i = 0; i < row.size(); i++) {
       values[i] = row.get(i);
     }
-    String[] cells = example.kept();
     for (int k = 0; k < kept.size(); k++) {
       values[row.size() + k] = cells == null ? null : cells[k];
     }

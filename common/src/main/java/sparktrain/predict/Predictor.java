@@ -3,6 +3,7 @@ package sparktrain.predict;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
 import sparktrain.data.Example;
 import sparktrain.eval.BatchEncoder;
+import sparktrain.eval.ForwardPass;
 
 /**
  * Runs on the executors: streams a partition of records through the network one minibatch at a time
@@ -105,12 +107,17 @@ public final class Predictor<T> implements FlatMapFunction<Iterator<T>, Row> {
           examples.add(rows.example(record));
         }
         DataSet batch = encoder.encode(examples);
-        float[][] out = net.output(batch.getFeatures(), false).toFloatMatrix();
-        for (int i = 0; i < out.length; i++) {
-          if (!PredictionRows.isFinite(out[i])) {
+        float[] out = ForwardPass.outputs(net, batch.getFeatures());
+        ForwardPass.release(batch.getFeatures());
+        ForwardPass.release(batch.getLabels());
+        int n = examples.size();
+        int width = out.length / n;
+        for (int i = 0; i < n; i++) {
+          float[] row = Arrays.copyOfRange(out, i * width, (i + 1) * width);
+          if (!PredictionRows.isFinite(row)) {
             nonFinite.add(1);
           }
-          ready.add(rows.row(records.get(i), examples.get(i), out[i]));
+          ready.add(rows.row(records.get(i), examples.get(i), row));
         }
       }
     };

@@ -372,13 +372,13 @@ public final class RetrainJob {
   }
 
   /**
-   * The one place this job turns examples into minibatches: the given model's normalizer, the
-   * config's label layout, number of classes and batch size.
+   * The one place this job turns examples into minibatches (to score them): the given model's
+   * normalizer, the config's label layout, number of classes and scoring batch size.
    */
   private JavaRDD<DataSet> batches(JavaRDD<Example> examples, Normalizer normalizer) {
     return MiniBatches.of(
         examples,
-        config.training().batchSizePerWorker(),
+        config.evaluation().batchSize(),
         MiniBatches.LabelLayout.forOutput(config.model().outputLayer()),
         config.data().numClasses(),
         normalizer);

@@ -91,15 +91,17 @@ record PreparedData(
       int batch = training.batchSizePerWorker();
       JavaRDD<DataSet> trainBatches =
           MiniBatches.of(trainEx, batch, layout, data.numClasses(), normalizer);
+      // scored, not fitted: the scoring minibatch size (evaluation.batch-size)
+      int scoring = config.evaluation().batchSize();
       JavaRDD<DataSet> testBatches =
-          MiniBatches.of(testEx, batch, layout, data.numClasses(), normalizer)
+          MiniBatches.of(testEx, scoring, layout, data.numClasses(), normalizer)
               .persist(StorageLevel.MEMORY_ONLY_SER());
       Optional<JavaRDD<DataSet>> validationBatches =
           input
               .validation()
               .map(
                   v ->
-                      MiniBatches.of(v, batch, layout, data.numClasses(), normalizer)
+                      MiniBatches.of(v, scoring, layout, data.numClasses(), normalizer)
                           .persist(StorageLevel.MEMORY_ONLY_SER()));
       return new PreparedData(
           trainEx,

@@ -105,7 +105,14 @@ class ConfigLoaderTest {
   void referenceIsOnlyOurOwnFile() {
     assertThat(ConfigLoader.reference().root().keySet())
         .containsExactlyInAnyOrder(
-            "workload", "data", "model", "training", "checkpoint", "output", "retrain");
+            "workload",
+            "data",
+            "model",
+            "training",
+            "checkpoint",
+            "output",
+            "retrain",
+            "evaluation");
   }
 
   @Test

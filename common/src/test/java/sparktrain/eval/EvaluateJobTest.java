@@ -40,7 +40,8 @@ class EvaluateJobTest extends LocalSparkTestBase {
                 ScoringFixtures.SMALL_MLP,
                 "data.test-limit=" + TEST_ROWS,
                 "data.partitions=3",
-                "training.batch-size-per-worker=16"));
+                "training.batch-size-per-worker=16",
+                "evaluation.batch-size=16"));
     sets.addAll(List.of(extra));
     return ScoringFixtures.config(sets.toArray(String[]::new));
   }

@@ -38,7 +38,8 @@ class PredictJobTest extends LocalSparkTestBase {
                     ScoringFixtures.SMALL_MLP,
                     "data.test-limit=" + ROWS,
                     "data.partitions=3",
-                    "training.batch-size-per-worker=16"),
+                    "training.batch-size-per-worker=16",
+                    "evaluation.batch-size=16"),
                 Stream.of(extra))
             .toArray(String[]::new);
     return ScoringFixtures.config(sets);

@@ -18,12 +18,15 @@ import sparktrain.bench.Benchmark;
 import sparktrain.bench.BenchmarkMode;
 import sparktrain.bench.BenchmarkPlan;
 import sparktrain.bench.Competitor;
+import sparktrain.bench.ScoringBenchmark;
+import sparktrain.config.ConfigLoader;
 import sparktrain.config.JobConfig;
 import sparktrain.data.InputPreflight;
 import sparktrain.errors.JobArgumentException;
 import sparktrain.lease.OutputLease;
 import sparktrain.report.DriverLog;
 import sparktrain.train.RunDirectoryException;
+import sparktrain.train.TrainJob;
 
 /**
  * {@code sparktrain benchmark}: the single-process DL4J baseline, sparktrain variants and Spark
@@ -41,7 +44,9 @@ import sparktrain.train.RunDirectoryException;
           + " training examples, fewer variants (a few minutes).",
       "--allreduce: only the microbenchmark of the barrier engine's allreduce (ring over"
           + " 127.0.0.1 with ring security off and on, in-JVM, and a raw TCP baseline; ranks as"
-          + " threads, no Spark); writes allreduce.json."
+          + " threads, no Spark); writes allreduce.json.",
+      "--scoring: how fast a model scores the config's test split: plain DL4J inference in this"
+          + " JVM, then evaluate and predict; writes scoring.json."
     })
 final class BenchmarkCommand implements Callable<Integer> {
   /** The workload without {@code --config}. */
@@ -120,10 +125,35 @@ final class BenchmarkCommand implements Callable<Integer> {
           "With --allreduce: timed rounds per size (default: 30; a third of them from 10 MB on).")
   Integer allreduceRounds;
 
+  @Option(
+      names = "--scoring",
+      description =
+          "Run only the scoring benchmark on the config's test split (data.format = idx): plain"
+              + " DL4J inference in this JVM (IDX streamed, bytes to floats, output and argmax per"
+              + " minibatch of evaluation.batch-size, one BLAS thread), then the evaluate and"
+              + " predict jobs, one after the other. Prints examples/s and the ratios to the"
+              + " single-process figure; writes scoring.json, evaluate/ and predict/ into"
+              + " --output.")
+  boolean scoring;
+
+  @Option(
+      names = "--model",
+      paramLabel = "PATH",
+      description =
+          "With --scoring: the model to score (what evaluate --model takes); default: one"
+              + " epoch of the config's model trained first into --output/work/model-run.")
+  String model;
+
   @Override
   public Integer call() {
     if (allreduce) {
       return runAllreduce();
+    }
+    if (scoring) {
+      return runScoring();
+    }
+    if (model != null) {
+      throw usage("--model needs --scoring");
     }
     if (!allreduceRanks.isEmpty() || !allreduceSizes.isEmpty() || allreduceRounds != null) {
       throw usage("--allreduce-ranks, --allreduce-sizes and --allreduce-rounds need --allreduce");
@@ -195,6 +225,52 @@ final class BenchmarkCommand implements Callable<Integer> {
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  private int runScoring() {
+    Path out = Paths.get(output.orElse(DEFAULT_OUTPUT)).toAbsolutePath();
+    if (Files.exists(out.resolve(ScoringBenchmark.JSON)) && !force) {
+      throw new RunDirectoryException(
+          "output directory "
+              + out
+              + " holds a previous scoring benchmark ("
+              + ScoringBenchmark.JSON
+              + "); choose another --output, or pass --force to replace it");
+    }
+    String configFile = job.fileOr(DEFAULT_CONFIG);
+    JobConfig config = ConfigLoader.load(configFile, job.sets);
+    Configuration hadoop = spark.checkedHadoopConf();
+    InputPreflight.check(
+        config.data(),
+        InputPreflight.Expectation.of(config),
+        model == null ? InputPreflight.Usage.TRAIN : InputPreflight.Usage.SCORE_TEST,
+        hadoop);
+    SparkSession session = spark.start("sparktrain benchmark --scoring");
+    try {
+      String scored = model;
+      if (scored == null) {
+        Path run = out.resolve("work/model-run");
+        List<String> sets = new ArrayList<>(job.sets);
+        sets.add("training.epochs=1");
+        sets.add("output.dir=\"" + run + "\"");
+        JobConfig training = ConfigLoader.load(configFile, sets);
+        TrainJob.run(
+            training,
+            session,
+            force
+                ? new TrainJob.Options(false, true, null, false, null, null)
+                : TrainJob.Options.fresh());
+        scored = run.toString();
+      }
+      ScoringBenchmark.Outcome outcome = ScoringBenchmark.run(config, scored, session, out);
+      System.out.print(outcome.table());
+      System.out.println(outcome.json());
+      return ExitCodes.OK;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e.getMessage(), e);
+    } finally {
+      session.stop();
     }
   }
 

@@ -157,4 +157,65 @@ class BenchmarkCommandTest {
         .isEqualTo(ExitCodes.USER_ERROR);
     assertThat(stderr()).contains("ranks must be >= 1");
   }
+
+  @Test
+  void scoringTrainsAModelThenTimesSingleProcessEvaluateAndPredictOnTheSameData(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("scoring");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "benchmark",
+                "--scoring",
+                "--config",
+                CONF,
+                "--master",
+                "local[2]",
+                "--output",
+                out.toString()));
+    for (String s : CliJobs.sets(1, "evaluation.batch-size=64")) {
+      args.add("--set");
+      args.add(s);
+    }
+    int rc = SparktrainCli.run(args.toArray(String[]::new));
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout())
+        .contains(
+            "| dl4j-single-process-inference ",
+            "| sparktrain-evaluate ",
+            "| sparktrain-predict ",
+            "examples/s",
+            "scoring.json");
+    JsonNode json = new ObjectMapper().readTree(out.resolve("scoring.json").toFile());
+    assertThat(json.path("batch_size").asInt()).isEqualTo(64);
+    assertThat(json.path("machine").path("cores").asInt()).isPositive();
+    List<String> names = new ArrayList<>();
+    long examples = json.get("results").get(0).get("examples").asLong();
+    assertThat(examples).isPositive();
+    for (JsonNode row : json.get("results")) {
+      names.add(row.get("name").asText());
+      assertThat(row.get("examples").asLong()).isEqualTo(examples);
+      assertThat(row.get("examples_per_second").asDouble()).isPositive();
+      assertThat(row.get("ratio_to_baseline").asDouble()).isPositive();
+    }
+    assertThat(names)
+        .containsExactly(
+            "dl4j-single-process-inference", "sparktrain-evaluate", "sparktrain-predict");
+    // the baseline and evaluate score the same examples with the same model: the same accuracy
+    assertThat(json.get("results").get(1).get("accuracy").asDouble())
+        .isEqualTo(json.get("results").get(0).get("accuracy").asDouble());
+    assertThat(out.resolve("evaluate/metrics.json")).exists();
+    assertThat(out.resolve("predict/_SUCCESS")).exists();
+
+    console.reset();
+    assertThat(SparktrainCli.run(args.toArray(String[]::new))).isEqualTo(ExitCodes.USER_ERROR);
+    assertThat(stderr()).contains("scoring.json", "--force");
+  }
+
+  @Test
+  void modelNeedsScoring() {
+    assertThat(SparktrainCli.run("benchmark", "--model", "runs/x", "--config", CONF))
+        .isEqualTo(ExitCodes.USER_ERROR);
+    assertThat(stderr()).contains("--model needs --scoring");
+  }
 }
