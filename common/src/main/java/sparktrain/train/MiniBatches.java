@@ -7,9 +7,9 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.data.Example;
 import sparktrain.data.Normalizer;
+import sparktrain.eval.ForwardPass;
 
 /**
  * Turns a distributed set of {@link Example}s into DL4J minibatches, partition by partition on the
@@ -120,11 +120,15 @@ public final class MiniBatches {
     }
   }
 
-  /** A minibatch of {@code n} rows from row-major feature and label arrays (not copied). */
+  /**
+   * A minibatch of {@code n} rows from row-major feature and label arrays, copied off-heap in one
+   * bulk copy each ({@code Nd4j.create(float[], ...)} copies element by element: about a tenth of a
+   * millisecond per MNIST minibatch of 32).
+   */
   public static DataSet dataSet(
       float[] features, float[] labels, int n, int width, int labelWidth) {
-    INDArray x = Nd4j.create(features, new long[] {n, width}, 'c');
-    INDArray y = Nd4j.create(labels, new long[] {n, labelWidth}, 'c');
+    INDArray x = ForwardPass.matrix(features, n, width);
+    INDArray y = ForwardPass.matrix(labels, n, labelWidth);
     return new DataSet(x, y);
   }
 
