@@ -1,17 +1,12 @@
 package sparktrain.data;
 
 import java.io.Closeable;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -130,16 +125,16 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
         throw new NoSuchElementException(range.toString());
       }
       if (imageIn == null) {
-        imageIn = open(images, range.start);
-        labelIn = open(labels, range.start);
+        imageIn = IdxInput.open(images, range.start, hadoopConf, 1 << 20);
+        labelIn = IdxInput.open(labels, range.start, hadoopConf, 1 << 20);
       }
       int n = (int) Math.min(batchSize, range.end - next);
       if (pixels == null || pixels.length != n * width) {
         pixels = new byte[n * width];
         labelBytes = new byte[n];
       }
-      readFully(imageIn, pixels, images);
-      readFully(labelIn, labelBytes, labels);
+      IdxInput.readFully(imageIn, pixels, images, next, next + n, hadoopConf);
+      IdxInput.readFully(labelIn, labelBytes, labels, next, next + n, hadoopConf);
       INDArray features = FeatureBatch.allocate(n, width);
       FloatBuffer into = FeatureBatch.buffer(features);
       for (int r = 0, i = 0; r < n; r++) {
@@ -163,76 +158,14 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
       return batch;
     }
 
-    private FSDataInputStream open(IdxHeader file, long record) {
-      Path path = new Path(file.path());
-      FSDataInputStream in = null;
-      try {
-        FileSystem fs = path.getFileSystem(hadoopConf);
-        in = fs.open(path, 1 << 20);
-        in.seek(file.offsetOf(record));
-        return in;
-      } catch (EOFException e) {
-        closeQuietly(in);
-        throw new DataException(
-            String.format(
-                "%s: cannot seek to record %d at byte offset %d: expected %d bytes (the length"
-                    + " when its header was read), found %s; was it modified?",
-                file.path(), record, file.offsetOf(record), file.fileLength(), currentLength(file)),
-            e);
-      } catch (IOException e) {
-        closeQuietly(in);
-        throw new UncheckedIOException("cannot open " + file.path() + ": " + e, e);
-      }
-    }
-
-    private void readFully(FSDataInputStream in, byte[] into, IdxHeader file) {
-      try {
-        in.readFully(into);
-      } catch (EOFException e) {
-        throw new DataException(
-            String.format(
-                "%s: unexpected end of file in records [%d, %d) (byte offset %d): expected %d"
-                    + " bytes (the length when its header was read), found %s; was it modified?",
-                file.path(),
-                next,
-                next + labelBytes.length,
-                file.offsetOf(next),
-                file.fileLength(),
-                currentLength(file)),
-            e);
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot read records from " + next + " of " + file.path() + ": " + e, e);
-      }
-    }
-
-    private String currentLength(IdxHeader file) {
-      try {
-        Path path = new Path(file.path());
-        return path.getFileSystem(hadoopConf).getFileStatus(path).getLen() + " bytes";
-      } catch (IOException | RuntimeException e) {
-        return "an unreadable file (" + e + ")";
-      }
-    }
-
     @Override
     public void close() {
       if (closed) {
         return;
       }
       closed = true;
-      closeQuietly(imageIn);
-      closeQuietly(labelIn);
-    }
-
-    private void closeQuietly(Closeable c) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // nothing useful to do: the data was read
-        }
-      }
+      IdxInput.closeQuietly(imageIn);
+      IdxInput.closeQuietly(labelIn);
     }
   }
 }

@@ -3,16 +3,10 @@ package sparktrain.data;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -93,9 +87,9 @@ final class IdxRangeReader implements FlatMapFunction<Iterator<IdxRange>, Exampl
         labelIn = open(labels, range.start);
       }
       byte[] pixels = new byte[imageSize];
-      readFully(imageIn, pixels, images);
+      IdxInput.readFully(imageIn, pixels, images, next, next + 1, hadoopConf);
       byte[] label = new byte[1];
-      readFully(labelIn, label, labels);
+      IdxInput.readFully(labelIn, label, labels, next, next + 1, hadoopConf);
       float[] features = new float[imageSize];
       for (int i = 0; i < imageSize; i++) {
         features[i] = pixels[i] & 0xff;
@@ -105,50 +99,9 @@ final class IdxRangeReader implements FlatMapFunction<Iterator<IdxRange>, Exampl
     }
 
     private DataInputStream open(IdxHeader file, long record) {
-      Path path = new Path(file.path());
-      FSDataInputStream in = null;
-      try {
-        FileSystem fs = path.getFileSystem(hadoopConf);
-        in = fs.open(path);
-        in.seek(file.offsetOf(record));
-        return new DataInputStream(new BufferedInputStream(in, BUFFER_BYTES));
-      } catch (EOFException e) {
-        closeQuietly(in);
-        throw new DataException(
-            String.format(
-                "%s: cannot seek to record %d at byte offset %d: expected %d bytes (the length"
-                    + " when its header was read), found %s; was it modified?",
-                file.path(), record, file.offsetOf(record), file.fileLength(), currentLength(file)),
-            e);
-      } catch (IOException e) {
-        closeQuietly(in);
-        throw new UncheckedIOException("cannot open " + file.path() + ": " + e, e);
-      }
-    }
-
-    private void readFully(DataInputStream in, byte[] into, IdxHeader file) {
-      try {
-        in.readFully(into);
-      } catch (EOFException e) {
-        throw new DataException(
-            String.format(
-                "%s: unexpected end of file in record %d (byte offset %d): expected %d bytes"
-                    + " (the length when its header was read), found %s; was it modified?",
-                file.path(), next, file.offsetOf(next), file.fileLength(), currentLength(file)),
-            e);
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot read record " + next + " of " + file.path() + ": " + e, e);
-      }
-    }
-
-    private String currentLength(IdxHeader file) {
-      try {
-        Path path = new Path(file.path());
-        return path.getFileSystem(hadoopConf).getFileStatus(path).getLen() + " bytes";
-      } catch (IOException | RuntimeException e) {
-        return "an unreadable file (" + e + ")";
-      }
+      return new DataInputStream(
+          new BufferedInputStream(
+              IdxInput.open(file, record, hadoopConf, BUFFER_BYTES), BUFFER_BYTES));
     }
 
     @Override
@@ -157,18 +110,8 @@ final class IdxRangeReader implements FlatMapFunction<Iterator<IdxRange>, Exampl
         return;
       }
       closed = true;
-      closeQuietly(imageIn);
-      closeQuietly(labelIn);
-    }
-
-    private void closeQuietly(Closeable c) {
-      if (c != null) {
-        try {
-          c.close();
-        } catch (IOException ignored) {
-          // nothing useful to do: the data was read
-        }
-      }
+      IdxInput.closeQuietly(imageIn);
+      IdxInput.closeQuietly(labelIn);
     }
   }
 }
