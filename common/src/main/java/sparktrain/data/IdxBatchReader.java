@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Runs on the executors: reads a partition's range of an IDX image/label file pair in blocks of
  * {@code batchSize} records and decodes the pixel bytes straight into each {@link FeatureBatch}'s
- * off-heap network input, normalized (a 256-entry table when the normalizer scales every feature
- * alike). No Java object per record, one read per block.
+ * off-heap network input, normalized ({@link Normalizer#decodeRow}: a 256-entry table when the
+ * normalizer scales every feature alike). No Java object per record, one read per block.
  */
 final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, FeatureBatch> {
   private static final long serialVersionUID = 1L;
@@ -75,24 +75,11 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
     return blocks;
   }
 
-  /** The table of the normalized value of each byte, when every feature is normalized alike. */
-  static float[] byteTable(Normalizer normalizer) {
-    if (normalizer.width() > 0) {
-      return null;
-    }
-    float[] table = new float[256];
-    for (int b = 0; b < 256; b++) {
-      table[b] = normalizer.apply(0, (float) b);
-    }
-    return table;
-  }
-
   /** Reads records {@code [start, end)} of both files in blocks; closes them after the last. */
   private final class Blocks implements Iterator<FeatureBatch>, Closeable {
     private final IdxRange range;
     private final Configuration hadoopConf;
     private final int width;
-    private final float[] table;
     private final float[] row;
     private byte[] pixels;
     private byte[] labelBytes;
@@ -105,7 +92,6 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
       this.range = range;
       this.hadoopConf = hadoopConf;
       this.width = width;
-      this.table = byteTable(normalizer);
       this.row = new float[width];
       this.next = range.start;
     }
@@ -137,16 +123,8 @@ final class IdxBatchReader implements FlatMapFunction<Iterator<IdxRange>, Featur
       IdxInput.readFully(labelIn, labelBytes, labels, next, next + n, hadoopConf);
       INDArray features = FeatureBatch.allocate(n, width);
       FloatBuffer into = FeatureBatch.buffer(features);
-      for (int r = 0, i = 0; r < n; r++) {
-        if (table != null) {
-          for (int j = 0; j < width; j++, i++) {
-            row[j] = table[pixels[i] & 0xff];
-          }
-        } else {
-          for (int j = 0; j < width; j++, i++) {
-            row[j] = normalizer.apply(j, (float) (pixels[i] & 0xff));
-          }
-        }
+      for (int r = 0; r < n; r++) {
+        normalizer.decodeRow(pixels, r * width, row, 0, width);
         into.put(row);
       }
       double[] y = new double[n];
