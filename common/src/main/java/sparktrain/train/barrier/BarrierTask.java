@@ -313,7 +313,7 @@ final class BarrierTask
     }
     String host = hostOf(ctx.getTaskInfos()[rank].address());
     try (RingAllreduce.Listener listener = RingAllreduce.listen(host)) {
-      String[] addresses = ctx.allGather(listener.address());
+      String[] addresses = BarrierSync.allGather(ctx, listener.address());
       byte[] sparkSecret =
           plan.ringKey() == null ? null : SparkSecret.read(plan.sparkSecretRequired());
       RingAuth auth =
