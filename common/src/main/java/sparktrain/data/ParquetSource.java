@@ -121,6 +121,9 @@ final class ParquetSource {
     private static final long serialVersionUID = 1L;
     private final ColumnSelection columns;
 
+    /** The last row's file name: rows of one file share one string (and one copy when cached). */
+    private transient String lastFile;
+
     Parser(ColumnSelection columns) {
       this.columns = columns;
     }
@@ -128,6 +131,11 @@ final class ParquetSource {
     @Override
     public ParsedRow call(Row row) {
       String file = row.getString(0);
+      if (file.equals(lastFile)) {
+        file = lastFile;
+      } else {
+        lastFile = file;
+      }
       long position = row.getLong(1) + 1;
       int at = 2;
       String labelText = null;
