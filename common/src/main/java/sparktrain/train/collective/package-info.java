@@ -1,7 +1,7 @@
 /**
  * Collectives of the barrier training engine: the element-wise mean of float arrays over a fixed
  * group of ranks, without Spark's scheduler ({@code BarrierTaskContext.barrier()} and {@code
- * allGather()} poll once a second).
+ * allGather()} poll once a second, see {@code BarrierSync}).
  *
  * <ul>
  *   <li>{@link sparktrain.train.collective.RingAllreduce}: ranks in any JVMs, over TCP. Each rank
