@@ -339,7 +339,8 @@ public final class BarrierEngine implements TrainingEngine {
    * Warms up the JVMs that train: one barrier stage with a task per worker, scheduled as the
    * epochs' stages are (so every executor that trains runs one; in {@code local[N]} they are the
    * driver's threads), each fitting a throwaway copy of the network on {@value #WARM_UP_BATCHES}
-   * synthetic minibatches of the run's shape (at most an epoch's, rounded up to whole rounds) and
+   * minibatches (at most an epoch's, rounded up to whole rounds: the first of its share streamed
+   * from the spool in epoch 0's order, or synthetic ones of the run's shape in memory mode) and
    * averaging every {@code averaging-frequency} of them through the same allreduce as an epoch. The
    * driver's network is only read. A failure is logged and the run goes on without: a real problem
    * (e.g. workers that cannot reach each other) fails the first epoch with its own error.
@@ -356,7 +357,15 @@ public final class BarrierEngine implements TrainingEngine {
     int rounds = Math.max(1, (Math.min(WARM_UP_BATCHES, most) + f - 1) / f);
     int[] batches = new int[batchesPerWorker.length];
     Arrays.fill(batches, rounds * f);
-    StagePlan plan = plan(0, 0, rounds, batches, Normalizer.none(), null, null);
+    // Streamed data: the warm-up reads the workers' real shares (in epoch 0's order, which no
+    // epoch trains in) through the same stream, decoding and normalizing as an epoch does, so that
+    // path is compiled too; a fresh executor's first epoch was still 1.7x a steady one when the
+    // warm-up fitted synthetic minibatches only. In memory: synthetic minibatches.
+    boolean real = spool != null;
+    StagePlan plan =
+        real
+            ? plan(0, 0, rounds, batches, normalizer, spool, hadoopConf)
+            : plan(0, 0, rounds, batches, Normalizer.none(), null, null);
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
     try {
       sc.setJobDescription(
@@ -364,7 +373,7 @@ public final class BarrierEngine implements TrainingEngine {
       sc.parallelize(List.<Example>of(), batches.length)
           .rdd()
           .barrier()
-          .mapPartitions(new BarrierTask(start, plan, null, featureWidth), false, RESULT)
+          .mapPartitions(new BarrierTask(start, plan, null, real ? 0 : featureWidth), false, RESULT)
           .toJavaRDD()
           .collect();
       double seconds = (System.nanoTime() - t0) / 1e9;
