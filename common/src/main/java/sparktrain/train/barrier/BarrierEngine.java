@@ -369,7 +369,10 @@ public final class BarrierEngine implements TrainingEngine {
     Broadcast<NetworkState> start = sc.broadcast(NetworkState.of(net));
     try {
       sc.setJobDescription(
-          "warm-up: " + rounds * f + " synthetic minibatches per worker on a copy of the network");
+          "warm-up: "
+              + rounds * f
+              + (real ? " streamed" : " synthetic")
+              + " minibatches per worker on a copy of the network");
       sc.parallelize(List.<Example>of(), batches.length)
           .rdd()
           .barrier()
@@ -378,10 +381,11 @@ public final class BarrierEngine implements TrainingEngine {
           .collect();
       double seconds = (System.nanoTime() - t0) / 1e9;
       LOG.info(
-          "Warm-up: {} workers fitted {} synthetic minibatches each on a copy of the network, in"
+          "Warm-up: {} workers fitted {} {} minibatches each on a copy of the network, in"
               + " {} s (training.warm-up = off skips it)",
           batches.length,
           rounds * f,
+          real ? "streamed" : "synthetic",
           String.format(java.util.Locale.ROOT, "%.1f", seconds));
       return seconds;
     } catch (Exception e) {
