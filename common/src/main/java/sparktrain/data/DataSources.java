@@ -27,9 +27,21 @@ public final class DataSources {
    *     column, an empty input, or a classification training split with a single class
    */
   public static TrainingData read(JavaSparkContext sc, DataConfig data, int partitions) {
+    return read(sc, data, partitions, false);
+  }
+
+  /**
+   * As {@link #read(JavaSparkContext, DataConfig, int)}; with {@code spooled} a tabular input's
+   * training split keeps the source's partitions (in order) instead of being cut into {@code
+   * partitions} contiguous ranges: the spool job shuffles and packs it anyway, and the re-cut is a
+   * full sort of the data through Spark's shuffle (on a 22 GB table: 2 more passes and a 22 GB
+   * shuffle) that also leaves only {@code partitions} tasks for every later pass.
+   */
+  public static TrainingData read(
+      JavaSparkContext sc, DataConfig data, int partitions, boolean spooled) {
     return switch (data.format()) {
       case IDX -> idx(sc, data, partitions);
-      case CSV, PARQUET, LIBSVM -> TabularData.read(sc, data, partitions);
+      case CSV, PARQUET, LIBSVM -> TabularData.read(sc, data, partitions, spooled);
     };
   }
 

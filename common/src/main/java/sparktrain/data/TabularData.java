@@ -32,7 +32,12 @@ final class TabularData {
   /** One configured input and its statistics. */
   private record Input(String key, SourceRows rows, RowStats stats) {}
 
-  static TrainingData read(JavaSparkContext sc, DataConfig data, int partitions) {
+  /**
+   * @param partitions the training split's partitions, unless {@code keepPartitions}
+   * @param keepPartitions keep the source's partitions for the training split (it is spooled)
+   */
+  static TrainingData read(
+      JavaSparkContext sc, DataConfig data, int partitions, boolean keepPartitions) {
     boolean ownValidation = data.validation().hasPath();
     boolean ownTest = data.test().hasPath();
     List<String> keys = new ArrayList<>();
@@ -152,9 +157,10 @@ final class TabularData {
             ? parts.get(next).setName("test split of " + main.path())
             : examples(inputs.get(inputs.size() - 1), convert);
 
-    train =
-        Partitions.ordered(
-            Partitions.range(train, data.trainOffset(), data.trainLimit()), partitions);
+    train = Partitions.range(train, data.trainOffset(), data.trainLimit());
+    if (!keepPartitions) {
+      train = Partitions.ordered(train, partitions);
+    }
     test = Partitions.first(test, data.testLimit());
     checkSplits(train, test, data, main);
 

@@ -73,13 +73,14 @@ record PreparedData(
       Start start,
       int partitions,
       boolean shuffleOnce,
+      boolean spooled,
       MiniBatches.LabelLayout layout)
       throws IOException {
     var data = config.data();
     var training = config.training();
     try (SparkPhase p = SparkPhase.start(sc, "read-data", "Read and batch the input data")) {
       TrainingData input =
-          start.given() != null ? start.given() : DataSources.read(sc, data, partitions);
+          start.given() != null ? start.given() : DataSources.read(sc, data, partitions, spooled);
       checkInputSize(config, input);
       JavaRDD<Example> trainEx = start.moreTraining().apply(input.train());
       JavaRDD<Example> testEx = input.test();

@@ -278,6 +278,8 @@ public final class TrainJob {
             partitions,
             // the barrier engine deals examples to workers itself and shuffles them every epoch
             training.shuffle() && !barrier,
+            // the spool job repartitions the training examples itself
+            barrier && training.dataPath() == DataPath.STREAM,
             layout);
     progress.trainExamples = data.trainCount();
     progress.testExamples = data.testCount();

@@ -118,6 +118,27 @@ class TabularDataTest extends LocalSparkTestBase {
   }
 
   @Test
+  void aSpooledTrainingSplitKeepsTheSourcesPartitionsAndItsOrder() throws Exception {
+    List<String> bc = lines(breastCancer());
+    Path dir = java.nio.file.Files.createDirectory(tmp.resolve("three"));
+    for (int part = 0; part < 3; part++) {
+      List<String> lines = new ArrayList<>(List.of(bc.get(0)));
+      lines.addAll(bc.subList(1 + part * 190, Math.min(bc.size(), 1 + (part + 1) * 190)));
+      write(dir, "part-" + part + ".csv", lines);
+    }
+
+    TrainingData cut = DataSources.read(sc, csv(dir), 2);
+    TrainingData kept = DataSources.read(sc, csv(dir), 2, true);
+
+    // not spooled: the workers' 2 contiguous ranges; spooled: the source's (a file each at least)
+    assertThat(cut.train().getNumPartitions()).isEqualTo(2);
+    assertThat(kept.train().getNumPartitions()).isGreaterThanOrEqualTo(3);
+    // the same examples in the same order, and the same test split
+    assertThat(keys(kept)).isEqualTo(keys(cut));
+    assertThat(kept.test().collect()).isEqualTo(cut.test().collect());
+  }
+
+  @Test
   void validationAndTestFractionsGiveThreeDisjointSplits() {
     TrainingData d =
         DataSources.read(
