@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +31,7 @@ import sparktrain.spark.SparkPhase;
  * @param trainExamples the training examples (shuffled once for the dl4j engine; the barrier engine
  *     deals and shuffles them itself), not normalized
  * @param trainBatches the same as normalized minibatches (dl4j engine; lazy, unused by barrier)
- * @param testBatches test minibatches, cached
+ * @param testBatches test minibatches, cached (in memory or on disk: {@link ScoringCache})
  * @param validationBatches validation minibatches, cached, when there is a validation split
  * @param dataFiles files saved with every checkpoint and the model
  */
@@ -94,16 +93,19 @@ record PreparedData(
           MiniBatches.of(trainEx, batch, layout, data.numClasses(), normalizer);
       // scored, not fitted: the scoring minibatch size (evaluation.batch-size)
       int scoring = config.evaluation().batchSize();
+      int width = config.model().input().size();
+      long testCount = testEx.count();
+      Long validationCount = input.validation().map(JavaRDD::count).orElse(null);
       JavaRDD<DataSet> testBatches =
           MiniBatches.of(testEx, scoring, layout, data.numClasses(), normalizer)
-              .persist(StorageLevel.MEMORY_ONLY_SER());
+              .persist(ScoringCache.level(sc, testCount, width));
       Optional<JavaRDD<DataSet>> validationBatches =
           input
               .validation()
               .map(
                   v ->
                       MiniBatches.of(v, scoring, layout, data.numClasses(), normalizer)
-                          .persist(StorageLevel.MEMORY_ONLY_SER()));
+                          .persist(ScoringCache.level(sc, validationCount, width)));
       return new PreparedData(
           trainEx,
           trainBatches,
@@ -113,8 +115,8 @@ record PreparedData(
           dataFiles,
           normalizer,
           trainEx.count(),
-          testEx.count(),
-          input.validation().map(JavaRDD::count).orElse(null),
+          testCount,
+          validationCount,
           input.skippedRows());
     }
   }
