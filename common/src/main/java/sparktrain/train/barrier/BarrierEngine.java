@@ -73,6 +73,9 @@ public final class BarrierEngine implements TrainingEngine {
   private final FitProgress progress;
   private final RoundHeartbeats heartbeats;
 
+  /** Why the last warm-up failed, or null (it succeeded, or none ran). */
+  private String warmUpFailure;
+
   /**
    * Prepares the engine: deals the examples to one partition per worker (see {@link
    * WorkerPartitions}; kept as they are when they already have one partition per worker and {@code
@@ -355,13 +358,16 @@ public final class BarrierEngine implements TrainingEngine {
     // never more fitting than one epoch's: small data needs no long warm-up
     int most = Arrays.stream(batchesPerWorker).max().orElse(1);
     int rounds = Math.max(1, (Math.min(WARM_UP_BATCHES, most) + f - 1) / f);
+    boolean real = spool != null;
     int[] batches = new int[batchesPerWorker.length];
-    Arrays.fill(batches, rounds * f);
+    for (int w = 0; w < batches.length; w++) {
+      // a real share ends where it ends: rounded up to whole rounds, it would run out
+      batches[w] = real ? Math.min(rounds * f, batchesPerWorker[w]) : rounds * f;
+    }
     // Streamed data: the warm-up reads the workers' real shares (in epoch 0's order, which no
     // epoch trains in) through the same stream, decoding and normalizing as an epoch does, so that
     // path is compiled too; a fresh executor's first epoch was still 1.7x a steady one when the
     // warm-up fitted synthetic minibatches only. In memory: synthetic minibatches.
-    boolean real = spool != null;
     StagePlan plan =
         real
             ? plan(0, 0, rounds, batches, normalizer, spool, hadoopConf)
@@ -370,7 +376,7 @@ public final class BarrierEngine implements TrainingEngine {
     try {
       sc.setJobDescription(
           "warm-up: "
-              + rounds * f
+              + Arrays.stream(batches).max().orElse(0)
               + (real ? " streamed" : " synthetic")
               + " minibatches per worker on a copy of the network");
       sc.parallelize(List.<Example>of(), batches.length)
@@ -380,21 +386,28 @@ public final class BarrierEngine implements TrainingEngine {
           .toJavaRDD()
           .collect();
       double seconds = (System.nanoTime() - t0) / 1e9;
+      warmUpFailure = null;
       LOG.info(
           "Warm-up: {} workers fitted {} {} minibatches each on a copy of the network, in"
               + " {} s (training.warm-up = off skips it)",
           batches.length,
-          rounds * f,
+          Arrays.stream(batches).max().orElse(0),
           real ? "streamed" : "synthetic",
           String.format(java.util.Locale.ROOT, "%.1f", seconds));
       return seconds;
     } catch (Exception e) {
       // Exception: Spark throws its checked SparkException undeclared
-      LOG.warn("Warm-up failed; training goes on without it: {}", e.toString());
+      warmUpFailure = e.toString();
+      LOG.warn("Warm-up failed; training goes on without it: {}", warmUpFailure);
       return (System.nanoTime() - t0) / 1e9;
     } finally {
       start.destroy();
     }
+  }
+
+  /** Why the last {@link #warmUp} failed (it logs and goes on), or null. */
+  String warmUpFailure() {
+    return warmUpFailure;
   }
 
   private StagePlan plan(

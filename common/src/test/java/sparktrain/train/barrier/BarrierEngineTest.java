@@ -3,6 +3,7 @@ package sparktrain.train.barrier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.ConfigException;
@@ -20,6 +22,8 @@ import sparktrain.config.RingSecurity;
 import sparktrain.data.Example;
 import sparktrain.data.IdxDataset;
 import sparktrain.data.Normalizer;
+import sparktrain.data.spool.Spool;
+import sparktrain.data.spool.SpoolIndex;
 import sparktrain.errors.UserInputException;
 import sparktrain.model.NetworkFactory;
 import sparktrain.spark.ContainerMemoryExplainer;
@@ -205,6 +209,39 @@ class BarrierEngineTest extends LocalSparkTestBase {
         .isEqualTo(0.0);
     assertThat(maxDiff(NetworkState.updaterView(again), NetworkState.updaterView(reference)))
         .isEqualTo(0.0);
+  }
+
+  @Test
+  void aStreamedWarmUpStopsAtTheEndOfAShareThatIsNotWholeRounds(@TempDir Path tmp)
+      throws Exception {
+    JobConfig config =
+        config(
+            "training.shuffle=true",
+            "training.batch-size-per-worker=16",
+            "training.averaging-frequency=3");
+    // 2 shares of 200 examples: 13 minibatches each, not a whole number of rounds of 3
+    SpoolIndex spool =
+        Spool.prepare(sc, mnist(400, 2), tmp.resolve("spool").toUri().toString(), "k", true, 5, 2);
+    MultiLayerNetwork net = NetworkFactory.create(config.model(), 11);
+    INDArray start = net.params().dup();
+    try (BarrierEngine e =
+        new BarrierEngine(
+            sc,
+            net,
+            spool,
+            config.training(),
+            2,
+            COLUMN,
+            10,
+            Normalizer.imageScale(),
+            RoundListener.none(),
+            0)) {
+      e.warmUp(784);
+      assertThat(e.warmUpFailure()).isNull();
+      assertThat(maxDiff(net.params(), start)).isEqualTo(0.0);
+      e.fitEpoch(1, 0, "test", "epoch 1");
+    }
+    assertThat(maxDiff(net.params(), start)).isGreaterThan(1e-4);
   }
 
   @Test
