@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -75,6 +76,7 @@ public final class DistributedEvaluator {
     }
     Broadcast<Tuple2<String, INDArray>> model =
         sc.broadcast(new Tuple2<>(net.getLayerWiseConfigurations().toJson(), net.params()));
+    boolean fresh = freshCopies(data.getStorageLevel());
     try {
       return data.mapPartitions(
               (Iterator<DataSet> it) -> {
@@ -82,7 +84,14 @@ public final class DistributedEvaluator {
                 if (it.hasNext()) {
                   MultiLayerNetwork local = rebuild(model.value());
                   while (it.hasNext()) {
-                    score(local, it.next(), plan, m);
+                    DataSet ds = it.next();
+                    score(local, ds, plan, m);
+                    if (fresh) {
+                      // off-heap memory back now, not when a GC finds the arrays: a 1.1M-row
+                      // test split of 1,000 features grew the process to 6.7 GB without it
+                      ForwardPass.release(ds.getFeatures());
+                      ForwardPass.release(ds.getLabels());
+                    }
                   }
                 }
                 return List.of(m).iterator();
@@ -91,6 +100,15 @@ public final class DistributedEvaluator {
     } finally {
       model.destroy();
     }
+  }
+
+  /**
+   * Whether every minibatch a task reads at this storage level is its own copy (deserialized from
+   * serialized memory or from disk), which it may free; not for objects cached as they are, or
+   * computed by a lineage that may hand out cached ones.
+   */
+  static boolean freshCopies(StorageLevel level) {
+    return level.isValid() && !level.deserialized();
   }
 
   static MultiLayerNetwork rebuild(Tuple2<String, INDArray> model) {

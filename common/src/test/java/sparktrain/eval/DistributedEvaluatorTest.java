@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
@@ -207,6 +208,30 @@ class DistributedEvaluatorTest extends LocalSparkTestBase {
     assertThat(m.truePositives() + m.falseNegatives()).isEqualTo(pos.size());
     assertThat(m.auc()).isCloseTo(pairwiseAuc(pos, neg), within(1e-12));
     assertThat(m.auc()).isGreaterThan(0.95);
+  }
+
+  @Test
+  void cachedMinibatchesScoreTheSameEveryTimeWhetherTheyAreFreedOrNot() {
+    Tabular data = Tabular.read("breast-cancer.csv", 1);
+    ModelConfig model = model(30, output(1, Activation.SIGMOID, LossFunction.XENT));
+    MultiLayerNetwork net = trained(model, 3, Tabular.dataSet(data.trainX, data.trainY, 0), 100);
+    List<DataSet> batches = Tabular.batches(data.testX, data.testY, 0, 16);
+    for (StorageLevel level :
+        List.of(
+            StorageLevel.MEMORY_ONLY_SER(), StorageLevel.DISK_ONLY(), StorageLevel.MEMORY_ONLY())) {
+      JavaRDD<DataSet> cached = sc.parallelize(batches, 3).persist(level);
+      BinaryClassificationMetrics first =
+          (BinaryClassificationMetrics) DistributedEvaluator.evaluate(sc, net, cached, model, 2);
+      // serialized and on disk each read is a copy, freed after scoring; in memory as objects the
+      // cached arrays themselves are read, and must not be freed
+      BinaryClassificationMetrics again =
+          (BinaryClassificationMetrics) DistributedEvaluator.evaluate(sc, net, cached, model, 2);
+      assertThat(again.auc()).as(level.description()).isEqualTo(first.auc());
+      assertThat(again.logLoss()).as(level.description()).isEqualTo(first.logLoss());
+      assertThat(DistributedEvaluator.freshCopies(level)).isEqualTo(!level.deserialized());
+      cached.unpersist(true);
+    }
+    assertThat(DistributedEvaluator.freshCopies(StorageLevel.NONE())).isFalse();
   }
 
   // ---- regression: diabetes ----
