@@ -74,8 +74,11 @@ class TrainJobTest extends LocalSparkTestBase {
       double fit = r.get("fit_seconds").asDouble();
       assertThat(r.get("worker_fit_seconds").asDouble()).isPositive();
       assertThat(r.get("averaging_seconds").asDouble()).isNotNegative();
-      assertThat(r.get("worker_fit_seconds").asDouble() + r.get("averaging_seconds").asDouble())
-          .isLessThanOrEqualTo(fit + 1e-3);
+      // each is a part of the engine's fit; not their sum: the fitting is the slowest worker's,
+      // the averaging worker 0's (its waits for a slower worker included), so when another
+      // worker is the slowest the two overlap
+      assertThat(r.get("worker_fit_seconds").asDouble()).isLessThanOrEqualTo(fit + 1e-3);
+      assertThat(r.get("averaging_seconds").asDouble()).isLessThanOrEqualTo(fit + 1e-3);
       assertThat(r.get("checkpoint_seconds").asDouble())
           .isNotNegative()
           .isLessThanOrEqualTo(r.get("epoch_seconds").asDouble() - fit);
