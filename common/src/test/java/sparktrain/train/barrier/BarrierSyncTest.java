@@ -56,7 +56,9 @@ class BarrierSyncTest extends LocalSparkTestBase {
               + List.of(all)
               + " interrupted="
               + Thread.currentThread().isInterrupted();
-      return scala.jdk.javaapi.CollectionConverters.asScala(List.of(line).iterator());
+      // JavaConverters: the Scala 2.12 line has no scala.jdk.javaapi
+      return scala.collection.JavaConverters.asScalaIteratorConverter(List.of(line).iterator())
+          .asScala();
     }
   }
 }
