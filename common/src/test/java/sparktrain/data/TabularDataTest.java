@@ -9,11 +9,13 @@ import static sparktrain.testing.TestDatasets.withCell;
 import static sparktrain.testing.TestDatasets.withShortRow;
 import static sparktrain.testing.TestDatasets.write;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.config.ConfigLoader;
@@ -89,6 +91,21 @@ class TabularDataTest extends LocalSparkTestBase {
     return keys;
   }
 
+  /**
+   * The breast cancer data as a directory of three CSV files of 190 rows (the last 188), each with
+   * the header; {@code second} changes the second file's lines.
+   */
+  Path threeParts(String name, UnaryOperator<List<String>> second) throws IOException {
+    List<String> bc = lines(breastCancer());
+    Path dir = java.nio.file.Files.createDirectory(tmp.resolve(name));
+    for (int part = 0; part < 3; part++) {
+      List<String> lines = new ArrayList<>(List.of(bc.get(0)));
+      lines.addAll(bc.subList(1 + part * 190, Math.min(bc.size(), 1 + (part + 1) * 190)));
+      write(dir, "part-" + part + ".csv", part == 1 ? second.apply(lines) : lines);
+    }
+    return dir;
+  }
+
   DataException fails(DataConfig config) {
     return assertThrows(DataException.class, () -> DataSources.read(sc, config, 2));
   }
@@ -119,13 +136,7 @@ class TabularDataTest extends LocalSparkTestBase {
 
   @Test
   void aSpooledTrainingSplitKeepsTheSourcesPartitionsAndItsOrder() throws Exception {
-    List<String> bc = lines(breastCancer());
-    Path dir = java.nio.file.Files.createDirectory(tmp.resolve("three"));
-    for (int part = 0; part < 3; part++) {
-      List<String> lines = new ArrayList<>(List.of(bc.get(0)));
-      lines.addAll(bc.subList(1 + part * 190, Math.min(bc.size(), 1 + (part + 1) * 190)));
-      write(dir, "part-" + part + ".csv", lines);
-    }
+    Path dir = threeParts("three", UnaryOperator.identity());
 
     TrainingData cut = DataSources.read(sc, csv(dir), 2);
     TrainingData kept = DataSources.read(sc, csv(dir), 2, true);
@@ -198,12 +209,7 @@ class TabularDataTest extends LocalSparkTestBase {
   @Test
   void aDirectoryOfFilesIsOneInputWithLinesCountedPerFile() throws Exception {
     List<String> bc = lines(breastCancer());
-    Path dir = java.nio.file.Files.createDirectory(tmp.resolve("parts"));
-    for (int part = 0; part < 3; part++) {
-      List<String> lines = new ArrayList<>(List.of(bc.get(0)));
-      lines.addAll(bc.subList(1 + part * 190, Math.min(bc.size(), 1 + (part + 1) * 190)));
-      write(dir, "part-" + part + ".csv", part == 1 ? withCell(lines, 10, "se_area", "?") : lines);
-    }
+    Path dir = threeParts("parts", lines -> withCell(lines, 10, "se_area", "?"));
     write(dir, "_SUCCESS", List.of());
 
     DataException e = assertThrows(DataException.class, () -> DataSources.read(sc, csv(dir), 2));
