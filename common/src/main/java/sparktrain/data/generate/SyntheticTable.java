@@ -43,18 +43,6 @@ public final class SyntheticTable {
     BYTE
   }
 
-  /** As {@link #write(SparkSession, String, String, long, int, long, int, Values)} with normal. */
-  public static long write(
-      SparkSession spark,
-      String out,
-      String format,
-      long rows,
-      int features,
-      long seed,
-      int partitions) {
-    return write(spark, out, format, rows, features, seed, partitions, Values.NORMAL);
-  }
-
   /** Writes {@code rows} rows of {@code features} features to {@code out}; returns the rows. */
   public static long write(
       SparkSession spark,
