@@ -41,11 +41,10 @@ public final class SparkSessions {
       // CUDA build: fail fast with a clear message where there is no GPU, and bind every task to
       // the GPU Spark assigned to it.
       sparktrain.gpu.GpuBinding.checkBackend();
-      String plugin = sparktrain.gpu.GpuTaskBindingPlugin.class.getName();
-      String plugins = conf.get("spark.plugins", "");
-      if (!plugins.contains(plugin)) {
-        conf.set("spark.plugins", plugins.isBlank() ? plugin : plugins + "," + plugin);
-      }
+      addPlugin(conf, sparktrain.gpu.GpuTaskBindingPlugin.class.getName());
+    } else {
+      // CPU build: every executor loads ND4J's AVX2 binary where its CPU has AVX2
+      addPlugin(conf, sparktrain.runtime.Nd4jBinaryPlugin.class.getName());
     }
     // The embedded runner names its shaded jar; executors of a real cluster need it.
     String appJar = System.getProperty(APP_JAR_PROPERTY, "");
@@ -67,6 +66,13 @@ public final class SparkSessions {
       }
     }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  private static void addPlugin(SparkConf conf, String plugin) {
+    String plugins = conf.get("spark.plugins", "");
+    if (!plugins.contains(plugin)) {
+      conf.set("spark.plugins", plugins.isBlank() ? plugin : plugins + "," + plugin);
+    }
   }
 
   /**

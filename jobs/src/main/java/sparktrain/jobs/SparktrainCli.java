@@ -50,6 +50,9 @@ public final class SparktrainCli implements Callable<Integer> {
    * reported"); a non-zero code still exits, which YARN records as FAILED.
    */
   public static void main(String[] args) {
+    // before anything loads ND4J: its AVX2 binary where the CPU has AVX2 (not in run(): tests keep
+    // whichever binary their JVM loaded first)
+    sparktrain.runtime.Nd4jBinary.select();
     int code = run(args);
     if (code == 0 && "cluster".equals(System.getProperty("spark.submit.deployMode"))) {
       return;
