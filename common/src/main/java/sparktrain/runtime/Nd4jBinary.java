@@ -32,6 +32,8 @@ public final class Nd4jBinary {
   /** What the AVX2 build needs of the CPU (x86-64-v3: Haswell, Zen and later). */
   static final Set<String> AVX2_FLAGS = Set.of("avx2", "fma", "f16c");
 
+  private static final String BINDINGS = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu";
+
   private static final String AVX2_LIBRARY =
       "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-avx2/libjnind4jcpu.so";
 
@@ -54,12 +56,27 @@ public final class Nd4jBinary {
             System.getProperty("os.name", ""),
             System.getProperty("os.arch", ""),
             cpuFlags(Path.of("/proc/cpuinfo")),
-            Nd4jBinary.class.getClassLoader().getResource(AVX2_LIBRARY) != null);
+            avx2Visible());
     if (!chosen.isEmpty()) {
       System.setProperty(EXTENSION_PROPERTY, chosen);
       LOG.debug("ND4J binary: {} ({}={})", chosen, EXTENSION_PROPERTY, chosen);
     }
     return chosen;
+  }
+
+  /**
+   * Whether the AVX2 library is there for ND4J: JavaCPP looks for it with the class loader of
+   * ND4J's bindings, which need not be this class's (e.g. ND4J on an executor's own classpath,
+   * sparktrain in the application jar).
+   */
+  private static boolean avx2Visible() {
+    try {
+      Class<?> bindings = Class.forName(BINDINGS, false, Nd4jBinary.class.getClassLoader());
+      ClassLoader loader = bindings.getClassLoader();
+      return loader != null && loader.getResource(AVX2_LIBRARY) != null;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false; // not the CPU backend
+    }
   }
 
   /**
