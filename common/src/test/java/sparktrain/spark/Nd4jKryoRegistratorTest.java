@@ -57,6 +57,27 @@ class Nd4jKryoRegistratorTest {
   }
 
   @Test
+  void largeArraysOtherOrdersAndOtherTypesRoundTripExactly() {
+    SerializerInstance kryo = kryo(new SparkConf());
+    // more bytes than one copy chunk (64 KiB), a multiple of none
+    INDArray big = Nd4j.rand(DataType.FLOAT, 301, 1_001);
+    INDArray back = roundTrip(kryo, big);
+    assertThat(back.shape()).containsExactly(301, 1_001);
+    assertThat(back.ravel().toFloatVector()).containsExactly(big.ravel().toFloatVector());
+    INDArray f = Nd4j.rand(DataType.DOUBLE, 7, 3).dup('f');
+    assertThat(roundTrip(kryo, f)).isEqualTo(f);
+    INDArray ints = Nd4j.createFromArray(new int[] {3, -1, 7});
+    INDArray i = roundTrip(kryo, ints);
+    assertThat(i.dataType()).isEqualTo(DataType.INT);
+    assertThat(i.toIntVector()).containsExactly(3, -1, 7);
+    INDArray scalar = Nd4j.scalar(2.5f);
+    assertThat(roundTrip(kryo, scalar).getFloat(0)).isEqualTo(2.5f);
+    // a float array is values in bulk: about 4 bytes a value, not ND4J's per-value framing
+    assertThat(kryo.serialize(big, ClassTag$.MODULE$.AnyRef()).remaining())
+        .isBetween(301 * 1_001 * 4, 301 * 1_001 * 4 + 64);
+  }
+
+  @Test
   void sessionsUseSparktrainsRegistratorAlsoWhereAConfigNamesNd4jsOwn() {
     assertThat(SparkSessions.applyDl4jDefaults(new SparkConf()).get("spark.kryo.registrator"))
         .isEqualTo(Nd4jKryoRegistrator.class.getName());
