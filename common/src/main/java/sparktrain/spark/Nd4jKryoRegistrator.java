@@ -84,14 +84,13 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
       ByteBuffer values = c.data().asNio();
       output.writeBoolean(values.order() == ByteOrder.LITTLE_ENDIAN);
       long bytes = c.length() * c.dataType().width();
-      byte[] chunk = new byte[(int) Math.min(CHUNK, bytes)];
       values.position(0);
-      for (long done = 0; done < bytes; ) {
-        int n = (int) Math.min(chunk.length, bytes - done);
-        values.get(chunk, 0, n);
-        output.writeBytes(chunk, 0, n);
-        done += n;
-      }
+      inChunks(
+          bytes,
+          (chunk, n) -> {
+            values.get(chunk, 0, n);
+            output.writeBytes(chunk, 0, n);
+          });
     }
 
     @Override
@@ -116,15 +115,29 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
         }
         return array;
       }
-      byte[] chunk = new byte[(int) Math.min(CHUNK, bytes)];
       values.position(0);
+      inChunks(
+          bytes,
+          (chunk, n) -> {
+            input.readBytes(chunk, 0, n);
+            values.put(chunk, 0, n);
+          });
+      return array;
+    }
+
+    /** One step of a bulk copy: moves the first {@code n} bytes of {@code chunk} along. */
+    private interface ChunkStep {
+      void move(byte[] chunk, int n);
+    }
+
+    /** Runs {@code step} over {@code bytes} bytes, a chunk of at most {@value #CHUNK} at a time. */
+    private static void inChunks(long bytes, ChunkStep step) {
+      byte[] chunk = new byte[(int) Math.min(CHUNK, bytes)];
       for (long done = 0; done < bytes; ) {
         int n = (int) Math.min(chunk.length, bytes - done);
-        input.readBytes(chunk, 0, n);
-        values.put(chunk, 0, n);
+        step.move(chunk, n);
         done += n;
       }
-      return array;
     }
   }
 }
