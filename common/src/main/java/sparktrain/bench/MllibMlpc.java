@@ -27,6 +27,7 @@ import sparktrain.config.LayerConfig;
 import sparktrain.config.LayerType;
 import sparktrain.config.LossFunction;
 import sparktrain.data.Example;
+import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 
 /**
@@ -96,9 +97,9 @@ public final class MllibMlpc implements Competitor {
     JobConfig config = ctx.plan().config(List.of());
     JavaSparkContext sc = ctx.sc();
     TrainingData data = Workload.examples(sc, config, sc.defaultParallelism());
-    float scale = Workload.featureScale(config);
-    Dataset<Row> train = frame(ctx, data.train(), scale).persist(StorageLevel.MEMORY_ONLY());
-    Dataset<Row> test = frame(ctx, data.test(), scale).persist(StorageLevel.MEMORY_ONLY());
+    Normalizer normalizer = Workload.normalizer(data.train(), config);
+    Dataset<Row> train = frame(ctx, data.train(), normalizer).persist(StorageLevel.MEMORY_ONLY());
+    Dataset<Row> test = frame(ctx, data.test(), normalizer).persist(StorageLevel.MEMORY_ONLY());
     long examples = train.count();
     test.count();
     int[] layers = layers(config);
@@ -173,7 +174,8 @@ public final class MllibMlpc implements Competitor {
     return sizes;
   }
 
-  private static Dataset<Row> frame(BenchmarkContext ctx, JavaRDD<Example> examples, float scale) {
+  private static Dataset<Row> frame(
+      BenchmarkContext ctx, JavaRDD<Example> examples, Normalizer normalizer) {
     StructType schema =
         new StructType()
             .add("label", DataTypes.DoubleType, false)
@@ -184,7 +186,7 @@ public final class MllibMlpc implements Competitor {
               float[] f = e.features();
               double[] v = new double[f.length];
               for (int i = 0; i < f.length; i++) {
-                v[i] = f[i] * scale;
+                v[i] = normalizer.apply(i, f[i]);
               }
               return RowFactory.create(e.label(), Vectors.dense(v));
             });

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.config.JobConfig;
 import sparktrain.data.Example;
+import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.model.NetworkFactory;
 
@@ -64,8 +65,11 @@ public final class SingleProcessDl4j implements Competitor {
     int partitions = sc.defaultParallelism();
     TrainingData data = Workload.examples(sc, config, partitions);
     List<Example> trainExamples = data.train().collect();
-    List<DataSet> train = Workload.batches(trainExamples, batchSize, config);
-    List<DataSet> test = Workload.batches(data.test().collect(), batchSize, config);
+    // the job's normalizer, fitted on the training split as training does (a tabular config's
+    // standardize would otherwise leave raw features: the baseline stayed at chance on them)
+    Normalizer normalizer = Workload.normalizer(data.train(), config);
+    List<DataSet> train = Workload.batches(trainExamples, batchSize, config, normalizer);
+    List<DataSet> test = Workload.batches(data.test().collect(), batchSize, config, normalizer);
     long examples = trainExamples.size();
     trainExamples = null; // only the minibatches are kept
     long seed = config.training().seed();

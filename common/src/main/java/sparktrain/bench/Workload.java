@@ -8,9 +8,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.config.JobConfig;
 import sparktrain.config.LayerConfig;
 import sparktrain.config.LossFunction;
-import sparktrain.config.Normalization;
 import sparktrain.data.DataSources;
 import sparktrain.data.Example;
+import sparktrain.data.Normalizer;
 import sparktrain.data.TrainingData;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.Shuffle;
@@ -31,9 +31,12 @@ final class Workload {
         : MiniBatches.LabelLayout.COLUMN;
   }
 
-  /** The factor every feature is multiplied by. */
-  static float featureScale(JobConfig config) {
-    return config.data().normalization() == Normalization.IMAGE_SCALE ? 1f / 255f : 1f;
+  /**
+   * The job's feature normalizer, fitted on {@code train} as training fits it (standardize and
+   * min-max need the training split's statistics; image scaling and none need no data).
+   */
+  static Normalizer normalizer(JavaRDD<Example> train, JobConfig config) {
+    return Normalizer.fit(train, config.data().normalization(), List.of());
   }
 
   /** Training and test examples, the training ones shuffled like {@code TrainJob} does. */
@@ -46,15 +49,15 @@ final class Workload {
     return new TrainingData(train, in.test(), in.inputs());
   }
 
-  /** Consecutive examples cut into minibatches of {@code batchSize} on this JVM. */
-  static List<DataSet> batches(List<Example> examples, int batchSize, JobConfig config) {
+  /** Consecutive examples cut into minibatches of {@code batchSize} on this JVM, normalized. */
+  static List<DataSet> batches(
+      List<Example> examples, int batchSize, JobConfig config, Normalizer normalizer) {
     MiniBatches.LabelLayout layout = labelLayout(config);
     int numClasses = config.data().numClasses();
-    float scale = featureScale(config);
     List<DataSet> out = new ArrayList<>();
     for (int i = 0; i < examples.size(); i += batchSize) {
       List<Example> batch = examples.subList(i, Math.min(examples.size(), i + batchSize));
-      out.add(MiniBatches.toDataSet(batch, layout, numClasses, scale));
+      out.add(MiniBatches.toDataSet(batch, layout, numClasses, normalizer));
     }
     return out;
   }
