@@ -58,7 +58,7 @@ public final class TrainingStatsProfile {
             training.batchSizePerWorker(),
             Workload.labelLayout(config),
             data.numClasses(),
-            Workload.featureScale(config));
+            Workload.normalizer(in.train(), config));
     MultiLayerNetwork net = NetworkFactory.create(config.model(), training.seed());
     ParameterAveragingTrainingMaster tm = TrainingMasters.create(training, workers, exportDir);
     SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, net, tm);
