@@ -39,10 +39,10 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
 
   /**
    * An array as a marker byte, then either its values copied in bulk (float and double arrays of
-   * rank 1 or more: data type, shape, byte order, then the raw bytes in 'c' order) or ND4J's binary
-   * format for everything else. ND4J's format writes and reads one value at a time through a {@code
-   * DataOutputStream}: reading the cached test minibatches of the MNIST MLP (10,000 x 784 floats)
-   * that way was 8% of a {@code local[*]} training task's time.
+   * rank 1 or more: data type, order, shape, byte order, then the raw bytes in the array's order)
+   * or ND4J's binary format for everything else. ND4J's format writes and reads one value at a time
+   * through a {@code DataOutputStream}: reading the cached test minibatches of the MNIST MLP
+   * (10,000 x 784 floats) that way was 8% of a {@code local[*]} training task's time.
    */
   static final class NdArraySerializer extends Serializer<INDArray> {
     private static final byte ND4J_FORMAT = 0;
@@ -70,12 +70,11 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
         }
         return;
       }
-      INDArray c =
-          array.isView() || array.ordering() != 'c' || array.data().length() != array.length()
-              ? array.dup('c')
-              : array;
+      // a view or a buffer larger than the array: its own elements only, as one block
+      INDArray c = array.isView() || array.data().length() != array.length() ? array.dup() : array;
       output.writeByte(RAW);
       output.writeByte(c.dataType() == DataType.FLOAT ? 0 : 1);
+      output.writeByte(c.ordering());
       long[] shape = c.shape();
       output.writeVarInt(shape.length, true);
       for (long dim : shape) {
@@ -99,12 +98,13 @@ public final class Nd4jKryoRegistrator implements KryoRegistrator {
         return Nd4j.read(new DataInputStream(input));
       }
       DataType dataType = input.readByte() == 0 ? DataType.FLOAT : DataType.DOUBLE;
+      char ordering = (char) input.readByte();
       long[] shape = new long[input.readVarInt(true)];
       for (int i = 0; i < shape.length; i++) {
         shape[i] = input.readVarLong(true);
       }
       ByteOrder order = input.readBoolean() ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-      INDArray array = Nd4j.createUninitializedDetached(dataType, shape);
+      INDArray array = Nd4j.createUninitializedDetached(dataType, ordering, shape);
       ByteBuffer values = array.data().asNio();
       long bytes = array.length() * dataType.width();
       if (order != values.order()) {

@@ -65,7 +65,9 @@ class Nd4jKryoRegistratorTest {
     assertThat(back.shape()).containsExactly(301, 1_001);
     assertThat(back.ravel().toFloatVector()).containsExactly(big.ravel().toFloatVector());
     INDArray f = Nd4j.rand(DataType.DOUBLE, 7, 3).dup('f');
-    assertThat(roundTrip(kryo, f)).isEqualTo(f);
+    INDArray fBack = roundTrip(kryo, f);
+    assertThat(fBack).isEqualTo(f);
+    assertThat(fBack.ordering()).isEqualTo('f'); // as ND4J's own format kept it
     INDArray ints = Nd4j.createFromArray(new int[] {3, -1, 7});
     INDArray i = roundTrip(kryo, ints);
     assertThat(i.dataType()).isEqualTo(DataType.INT);
