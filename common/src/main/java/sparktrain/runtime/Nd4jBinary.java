@@ -16,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * the build ships it, else the generic x86-64 one.
  *
  * <p>ND4J's generic binary runs its element-wise kernels without AVX: measured on this project's
- * 2-core machine, the MNIST MLP's minibatch fit took 2.1-2.3 ms with it and 1.8 ms with the AVX2
- * binary (Adam's update alone, 101,770 parameters: 580 against 265 us). JavaCPP chooses the binary
- * from the system property {@value #EXTENSION_PROPERTY} when ND4J first loads, so {@link #select}
- * must run before anything touches ND4J: the CLI calls it first thing, executors through {@link
- * Nd4jBinaryPlugin}. A value the user set (even empty, for the generic binary) is kept.
+ * 2-core machine, the MNIST MLP's minibatch fit took 2.1-2.3 ms with it and 1.7-1.9 ms with the
+ * AVX2 binary (Adam's update alone, 101,770 parameters, gradient and state in the same order:
+ * 580-630 against 265-400 us). JavaCPP chooses the binary from the system property {@value
+ * #EXTENSION_PROPERTY} when ND4J first loads, so {@link #select} must run before anything touches
+ * ND4J: the CLI calls it first thing, executors through {@link Nd4jBinaryPlugin}. A value the user
+ * set (even empty, for the generic binary) is kept.
  */
 public final class Nd4jBinary {
   /** JavaCPP's system property naming the binary's variant (e.g. {@code -avx2}). */
@@ -31,6 +32,8 @@ public final class Nd4jBinary {
 
   /** What the AVX2 build needs of the CPU (x86-64-v3: Haswell, Zen and later). */
   static final Set<String> AVX2_FLAGS = Set.of("avx2", "fma", "f16c");
+
+  private static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
   private static final String BINDINGS = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu";
 
@@ -55,7 +58,7 @@ public final class Nd4jBinary {
         choose(
             System.getProperty("os.name", ""),
             System.getProperty("os.arch", ""),
-            cpuFlags(Path.of("/proc/cpuinfo")),
+            cpuFlags(CPUINFO),
             avx2Visible());
     if (!chosen.isEmpty()) {
       System.setProperty(EXTENSION_PROPERTY, chosen);
@@ -64,12 +67,17 @@ public final class Nd4jBinary {
     return chosen;
   }
 
+  /** Whether this machine's CPU has what the AVX2 binary needs ({@link #AVX2_FLAGS}). */
+  public static boolean cpuCanRunAvx2() {
+    return cpuFlags(CPUINFO).containsAll(AVX2_FLAGS);
+  }
+
   /**
    * Whether the AVX2 library is there for ND4J: JavaCPP looks for it with the class loader of
    * ND4J's bindings, which need not be this class's (e.g. ND4J on an executor's own classpath,
    * sparktrain in the application jar).
    */
-  private static boolean avx2Visible() {
+  static boolean avx2Visible() {
     try {
       Class<?> bindings = Class.forName(BINDINGS, false, Nd4jBinary.class.getClassLoader());
       ClassLoader loader = bindings.getClassLoader();

@@ -64,7 +64,7 @@ class Nd4jBinaryTest {
             System.getProperty("os.name"),
             System.getProperty("os.arch"),
             Nd4jBinary.cpuFlags(Path.of("/proc/cpuinfo")),
-            true);
+            Nd4jBinary.avx2Visible());
     try (JavaSparkContext jsc =
         new JavaSparkContext(
             LocalSpark.conf(2).set("spark.plugins", Nd4jBinaryPlugin.class.getName()))) {

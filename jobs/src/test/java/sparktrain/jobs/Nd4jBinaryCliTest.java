@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.runtime.Nd4jBinary;
 
 /**
  * The CLI's driver JVM loads ND4J's AVX2 binary on a CPU with AVX2 (what {@code
@@ -19,19 +20,6 @@ class Nd4jBinaryCliTest {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
   @TempDir Path tmp;
-
-  private static boolean cpuHasAvx2() throws Exception {
-    Path cpuinfo = Path.of("/proc/cpuinfo");
-    if (!Files.isReadable(cpuinfo)) {
-      return false;
-    }
-    String flags =
-        Files.readAllLines(cpuinfo).stream()
-            .filter(l -> l.startsWith("flags"))
-            .findFirst()
-            .orElse("");
-    return List.of(flags.split("\\s+")).containsAll(List.of("avx2", "fma", "f16c"));
-  }
 
   private String binaryLine(List<String> jvmOptions) throws Exception {
     Path run = tmp.resolve("run" + jvmOptions.size());
@@ -52,7 +40,7 @@ class Nd4jBinaryCliTest {
 
   @Test
   void theAvx2BinaryOnAnAvx2CpuAndTheGenericOneWhenTheUserSaysSo() throws Exception {
-    assumeTrue(cpuHasAvx2(), "this CPU has no AVX2");
+    assumeTrue(Nd4jBinary.cpuCanRunAvx2(), "this CPU has no AVX2");
     assertThat(binaryLine(List.of())).contains("Binary level AVX/AVX2");
     assertThat(binaryLine(List.of("-Dorg.bytedeco.javacpp.platform.extension=")))
         .contains("Binary level Generic x86");
