@@ -41,8 +41,8 @@ final class NetworkState implements Serializable {
     net.init(Nd4j.create(params, new long[] {1, params.length}, 'c'), false);
     if (updater.length > 0) {
       // 'f' like DL4J's gradient view: updater ops (Adam's) take their fast loop only when the
-      // gradient and the state have the same order (with ND4J's AVX2 binary: 265 against 730 us
-      // per Adam step of the MNIST MLP); the values are the same either way
+      // gradient and the state have the same order (with ND4J's AVX2 binary: 265-400 against 730
+      // us per Adam step of the MNIST MLP); the values are the same either way
       net.setUpdater(
           new MultiLayerUpdater(net, Nd4j.create(updater, new long[] {1, updater.length}, 'f')));
     }
