@@ -139,6 +139,10 @@ public final class ControlFiles {
         }
         ch.force(true);
       }
+      // A checksum file left by an earlier Hadoop-written file of the same name would mismatch the
+      // new one; deleted first, so that no crash leaves the new file behind a stale checksum (one
+      // deleted from under a concurrent winner only leaves its file unchecked).
+      Files.deleteIfExists(target.resolveSibling("." + target.getFileName() + ".crc"));
       try {
         Files.createLink(target, tmp);
       } catch (java.nio.file.FileAlreadyExistsException e) {
@@ -155,8 +159,6 @@ public final class ControlFiles {
           return false;
         }
       }
-      // A checksum file left by an earlier Hadoop-written file of the same name would now mismatch.
-      Files.deleteIfExists(target.resolveSibling("." + target.getFileName() + ".crc"));
       return true;
     } finally {
       Files.deleteIfExists(tmp);

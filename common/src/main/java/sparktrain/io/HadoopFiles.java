@@ -11,7 +11,9 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import org.apache.hadoop.fs.ChecksumFs;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
@@ -34,6 +36,12 @@ public final class HadoopFiles {
 
   private static final Logger LOG = LoggerFactory.getLogger(HadoopFiles.class);
   private static final int BUFFER_SIZE = 64 * 1024;
+
+  /**
+   * Test hook: runs in {@link #writeAtomically} just before the rename, with the temporary file and
+   * the destination (a crash point).
+   */
+  static volatile BiConsumer<Path, Path> beforeRename = (tmp, dst) -> {};
 
   private HadoopFiles() {}
 
@@ -63,6 +71,11 @@ public final class HadoopFiles {
    * writes a temporary file in the same directory, syncs it, then renames it over {@code dst}
    * ({@link FileContext#rename} with {@link Options.Rename#OVERWRITE}; plain {@code
    * FileSystem.rename} onto an existing file returns false on HDFS). Creates missing parents.
+   *
+   * <p>On a checksummed file system ({@code file:}), a file and its {@code .crc} are renamed one
+   * after the other, the data first: a crash between the two would leave the new data with the old
+   * checksums, which no reader could open again. So {@code dst}'s checksum file is deleted before
+   * the rename; until the new one lands, the file (old or new) reads unchecked.
    */
   public static void writeAtomically(FileContext fc, Path dst, byte[] data) throws IOException {
     Path qualified = fc.makeQualified(dst);
@@ -77,6 +90,10 @@ public final class HadoopFiles {
         out.write(data);
         sync(out);
       }
+      if (fc.getDefaultFileSystem() instanceof ChecksumFs checksummed) {
+        fc.delete(checksummed.getChecksumFile(qualified), false);
+      }
+      beforeRename.accept(tmp, qualified);
       fc.rename(tmp, qualified, Options.Rename.OVERWRITE);
       renamed = true;
     } finally {
