@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.ChecksumFs;
 import org.apache.hadoop.fs.CreateFlag;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -131,10 +133,25 @@ public final class HadoopFiles {
     return HexFormat.of().formatHex(newSha256().digest(data));
   }
 
-  /** Reads a whole (small) file into memory. */
+  /**
+   * Reads a whole (small) file into memory. On a checksummed file system ({@code file:}), a file
+   * whose {@code .crc} does not match is read again without the check, with a warning: a file
+   * written by an older release and cut off by a crash between renaming the data and its checksums
+   * (see {@link #writeAtomically(FileContext, Path, byte[])}) is whole, only its {@code .crc} is
+   * stale. What the caller parses still catches real damage.
+   */
   public static byte[] readAll(FileSystem fs, Path path) throws IOException {
     try (InputStream in = fs.open(path, BUFFER_SIZE)) {
       return in.readAllBytes();
+    } catch (ChecksumException e) {
+      if (!(fs instanceof ChecksumFileSystem checksummed)) {
+        throw e;
+      }
+      LOG.warn(
+          "{}: its checksum file does not match ({}); reading it unchecked", path, e.getMessage());
+      try (InputStream in = checksummed.getRawFileSystem().open(path, BUFFER_SIZE)) {
+        return in.readAllBytes();
+      }
     }
   }
 

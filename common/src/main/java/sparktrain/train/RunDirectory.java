@@ -1,8 +1,6 @@
 package sparktrain.train;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
@@ -96,10 +94,6 @@ public final class RunDirectory {
     if (!fs.exists(p)) {
       return "";
     }
-    try (InputStream in = fs.open(p)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toString(StandardCharsets.UTF_8);
-    }
+    return new String(HadoopFiles.readAll(fs, p), StandardCharsets.UTF_8);
   }
 }

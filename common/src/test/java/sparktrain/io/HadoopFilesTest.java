@@ -68,6 +68,21 @@ class HadoopFilesTest {
   }
 
   @Test
+  void readAllReadsAFileBehindAStaleChecksumFileUnchecked() throws Exception {
+    FileSystem fs = FileSystem.getLocal(new Configuration());
+    org.apache.hadoop.fs.Path file =
+        new org.apache.hadoop.fs.Path(tmp.toUri().toString(), "summary.json");
+    HadoopFiles.writeAtomically(fs, file, "{\"old\": 1}".getBytes(StandardCharsets.UTF_8));
+    // what an older release's crash left: the new data renamed in, the old .crc still there
+    Files.writeString(tmp.resolve("summary.json"), "{\"new\": 2}");
+
+    assertThatThrownBy(() -> fs.open(file).readAllBytes())
+        .isInstanceOf(org.apache.hadoop.fs.ChecksumException.class);
+    assertThat(new String(HadoopFiles.readAll(fs, file), StandardCharsets.UTF_8))
+        .isEqualTo("{\"new\": 2}");
+  }
+
+  @Test
   void sha256StreamsTheFile() throws Exception {
     FileSystem fs = FileSystem.getLocal(new Configuration());
     Path file = tmp.resolve("abc.txt");
