@@ -54,32 +54,46 @@ final class ParquetSource {
     for (int c : selection.oneHot) {
       requireNumeric(fields[c], c, qualified, "a one-hot label column", "0 or 1");
     }
-    List<Column> select = new ArrayList<>();
-    select.add(col("_metadata.file_path"));
-    select.add(col("_metadata.row_index"));
+    DataType labelType = null;
     if (selection.label >= 0) {
-      StructField label = fields[selection.label];
-      DataType type = label.dataType();
-      if (!(type instanceof NumericType
-          || type instanceof BooleanType
-          || type instanceof StringType)) {
+      labelType = fields[selection.label].dataType();
+      if (!(labelType instanceof NumericType
+          || labelType instanceof BooleanType
+          || labelType instanceof StringType)) {
         throw new DataException(
             source
                 + ": label "
                 + selection.describe(selection.label)
                 + " has type "
-                + type.simpleString()
+                + labelType.simpleString()
                 + "; expected a number or a string");
       }
-      Column c = col(quote(label.name()));
-      select.add((type instanceof BooleanType ? c.cast("int") : c).cast("string"));
+    }
+    // Plain columns, read by their own type on the executors: a select of bare columns is pruned
+    // into the scan, where casts or Spark's _metadata columns add a projection of every row (with
+    // 1,000 feature columns, more than Spark's whole-stage code generation takes: the parse pass
+    // took 2.5x as long). A row's place in its file comes from the split being read (see
+    // ParquetRowPosition); only --keep-columns, which casts its columns to text, still selects
+    // _metadata.
+    boolean metadata = selection.kept.length > 0;
+    List<Column> select = new ArrayList<>();
+    List<DataType> types = new ArrayList<>();
+    if (metadata) {
+      select.add(col("_metadata.file_path"));
+      select.add(col("_metadata.row_index"));
+    }
+    if (selection.label >= 0) {
+      select.add(col(quote(names.get(selection.label))));
+      types.add(labelType);
     } else {
       for (int c : selection.oneHot) {
-        select.add(col(quote(names.get(c))).cast("double"));
+        select.add(col(quote(names.get(c))));
+        types.add(fields[c].dataType());
       }
     }
     for (int c : selection.features) {
-      select.add(col(quote(names.get(c))).cast("double"));
+      select.add(col(quote(names.get(c))));
+      types.add(fields[c].dataType());
     }
     for (int c : selection.kept) {
       select.add(col(quote(names.get(c))).cast("string"));
@@ -87,13 +101,17 @@ final class ParquetSource {
     return new SourceRows(
         path,
         // Spark's internal rows, not Row objects: converting each row to a Row boxes every value
-        // (1,000 Doubles a row for a table of 1,000 features), which cost about a third of the
-        // parse pass; the values are read straight from the projected row instead.
+        // (1,000 values a row for a table of 1,000 features); they are read straight from the
+        // scan's row instead.
         df.select(select.toArray(new Column[0]))
             .queryExecution()
             .toRdd()
             .toJavaRDD()
-            .map(new Parser(selection)),
+            .map(
+                new Parser(
+                    selection,
+                    NumericColumns.of(types),
+                    metadata ? null : new ParquetRowPosition(sc))),
         selection.featureNames(),
         selection.labelName(),
         selection.describeLabel(),
@@ -132,40 +150,57 @@ final class ParquetSource {
   private static final class Parser implements Function<InternalRow, ParsedRow> {
     private static final long serialVersionUID = 1L;
     private final ColumnSelection columns;
+    private final NumericColumns values;
+
+    /** Where rows are in their files; null: the row's first two columns say (_metadata). */
+    private final ParquetRowPosition positions;
 
     /** The last row's file name: rows of one file share one string (and one copy when cached). */
     private transient String lastFile;
 
     private transient UTF8String lastFileBytes;
 
-    Parser(ColumnSelection columns) {
+    Parser(ColumnSelection columns, NumericColumns values, ParquetRowPosition positions) {
       this.columns = columns;
+      this.values = values;
+      this.positions = positions;
     }
 
     @Override
-    public ParsedRow call(InternalRow row) {
-      UTF8String fileBytes = row.getUTF8String(0);
-      if (!fileBytes.equals(lastFileBytes)) {
-        lastFileBytes = fileBytes.clone();
-        lastFile = fileBytes.toString();
+    public ParsedRow call(InternalRow row) throws java.io.IOException {
+      String file;
+      long position;
+      int at;
+      if (positions == null) {
+        UTF8String fileBytes = row.getUTF8String(0);
+        if (!fileBytes.equals(lastFileBytes)) {
+          lastFileBytes = fileBytes.clone();
+          lastFile = fileBytes.toString();
+        }
+        file = lastFile;
+        position = row.getLong(1) + 1;
+        at = 2;
+      } else {
+        position = positions.next();
+        file = positions.file();
+        at = 0;
       }
-      String file = lastFile;
-      long position = row.getLong(1) + 1;
-      int at = 2;
+      int value = 0;
       String labelText = null;
       double[] hot = null;
       if (columns.label >= 0) {
-        labelText = row.isNullAt(at) ? "" : row.getUTF8String(at).toString().trim();
+        labelText = row.isNullAt(at) ? "" : values.text(row, at, value).trim();
         at++;
+        value++;
       } else {
         hot = new double[columns.oneHot.length];
-        for (int k = 0; k < hot.length; k++, at++) {
-          hot[k] = row.isNullAt(at) ? Double.NaN : row.getDouble(at);
+        for (int k = 0; k < hot.length; k++, at++, value++) {
+          hot[k] = row.isNullAt(at) ? Double.NaN : values.get(row, at, value);
         }
       }
       int[] features = columns.features;
-      float[] values = new float[features.length];
-      for (int k = 0; k < features.length; k++, at++) {
+      float[] parsed = new float[features.length];
+      for (int k = 0; k < features.length; k++, at++, value++) {
         int c = features[k];
         if (row.isNullAt(at)) {
           return ParsedRow.bad(
@@ -175,7 +210,7 @@ final class ParquetSource {
               BadRowKind.MISSING_VALUE,
               columns.describe(c) + ": expected a number, got null");
         }
-        double v = row.getDouble(at);
+        double v = values.get(row, at, value);
         if (!Double.isFinite(v) || !Numbers.fitsFloat(v)) {
           return ParsedRow.bad(
               file,
@@ -184,7 +219,7 @@ final class ParquetSource {
               BadRowKind.NOT_FINITE,
               columns.describe(c) + ": expected a finite number (float range), got " + v);
         }
-        values[k] = (float) v;
+        parsed[k] = (float) v;
       }
       String[] kept = null;
       if (columns.kept.length > 0) {
@@ -194,7 +229,7 @@ final class ParquetSource {
         }
       }
       if (hot == null) {
-        return ParsedRow.good(file, position, UNIT, values, labelText).keeping(kept);
+        return ParsedRow.good(file, position, UNIT, parsed, labelText).keeping(kept);
       }
       int index = OneHot.index(hot);
       if (index < 0) {
@@ -202,7 +237,7 @@ final class ParquetSource {
         return ParsedRow.bad(
             file, position, UNIT, BadRowKind.BAD_ONE_HOT, OneHot.problem(columns, shown));
       }
-      return ParsedRow.goodOneHot(file, position, UNIT, values, index).keeping(kept);
+      return ParsedRow.goodOneHot(file, position, UNIT, parsed, index).keeping(kept);
     }
   }
 }

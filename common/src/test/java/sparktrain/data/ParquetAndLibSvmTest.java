@@ -79,6 +79,78 @@ class ParquetAndLibSvmTest extends LocalSparkTestBase {
   }
 
   @Test
+  void columnsOfEveryNumericTypeReadAsSparkCastsThemToDouble() {
+    Dataset<Row> df = csvFrame(breastCancer());
+    List<org.apache.spark.sql.Column> typed = new java.util.ArrayList<>();
+    typed.add(col("benign").cast("boolean").as("benign"));
+    typed.add(col("mean_radius").cast("decimal(12,4)").as("mean_radius"));
+    typed.add(col("mean_texture").multiply(100).cast("int").as("mean_texture"));
+    typed.add(col("mean_perimeter").cast("float").as("mean_perimeter"));
+    typed.add(col("mean_area").multiply(1000).cast("long").as("mean_area"));
+    typed.add(col("mean_smoothness").multiply(1000).cast("short").as("mean_smoothness"));
+    typed.add(col("mean_compactness").multiply(100).cast("byte").as("mean_compactness"));
+    typed.add(col("mean_concavity").gt(0.1).as("mean_concavity"));
+    Arrays.stream(df.columns())
+        .filter(c -> typed.stream().noneMatch(t -> t.toString().contains(c)))
+        .forEach(c -> typed.add(col(c)));
+    Dataset<Row> mixed = df.select(typed.toArray(new org.apache.spark.sql.Column[0]));
+    Dataset<Row> doubles =
+        mixed.select(
+            Arrays.stream(mixed.columns())
+                .map(c -> col(c).cast("double").as(c))
+                .toArray(org.apache.spark.sql.Column[]::new));
+
+    TrainingData read =
+        DataSources.read(
+            sc, config("parquet", parquet(mixed, "mixed.parquet"), "data.label=benign"), 2);
+    TrainingData cast =
+        DataSources.read(
+            sc, config("parquet", parquet(doubles, "doubles.parquet"), "data.label=benign"), 2);
+
+    assertThat(mixed.schema().fields()[4].dataType().simpleString()).isEqualTo("bigint");
+    assertThat(keys(read)).hasSize(569).containsExactlyElementsOf(keys(cast));
+  }
+
+  @Test
+  void rowsAreNumberedInTheirFileAcrossRowGroupsAndSplits() throws Exception {
+    // 569 rows in row groups of a few KB, read in splits of 8 KB: a row's number comes from its
+    // split's first row group, not from where the split or the task started
+    Path csv = write(tmp, "bc.csv", withCell(lines(breastCancer()), 451, "mean_texture", ""));
+    Path dir = tmp.resolve("groups.parquet");
+    csvFrame(csv).coalesce(1).write().option("parquet.block.size", 4096).parquet(dir.toString());
+    Path part;
+    try (Stream<Path> files = Files.list(dir)) {
+      part = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    try (var reader =
+        org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(part.toUri()), sc.hadoopConfiguration()))) {
+      assertThat(reader.getRowGroups()).as("row groups").hasSizeGreaterThan(4);
+    }
+    String before = spark.conf().get("spark.sql.files.maxPartitionBytes");
+    spark.conf().set("spark.sql.files.maxPartitionBytes", "8k");
+    try {
+      assertThat(spark.read().parquet(dir.toString()).rdd().getNumPartitions())
+          .as("splits")
+          .isGreaterThan(2);
+
+      DataException e =
+          assertThrows(
+              DataException.class,
+              () -> DataSources.read(sc, config("parquet", dir, "data.label=benign"), 2));
+
+      assertThat(e.getMessage())
+          .contains(
+              "missing-value (1 row), first at file:"
+                  + part
+                  + " row 450, column 'mean_texture' (index 1): expected a number, got null");
+    } finally {
+      spark.conf().set("spark.sql.files.maxPartitionBytes", before);
+    }
+  }
+
+  @Test
   void parquetStringLabelsAreClassNamesAndStringFeaturesAreRefused() {
     Dataset<Row> named =
         csvFrame(breastCancer())
