@@ -24,7 +24,8 @@ import sparktrain.config.DataConfig;
 /**
  * Reads Parquet files with Spark's DataFrame reader into {@link ParsedRow}s. Feature columns must
  * have a numeric (or boolean) type; the label may also be a string (class names). Rows are located
- * by file and 1-based row within the file (Spark's {@code _metadata.row_index}).
+ * by file and 1-based row within the file: from the split being read ({@link ParquetRowPosition}),
+ * or Spark's {@code _metadata} columns where {@code --keep-columns} casts columns to text anyway.
  */
 final class ParquetSource {
   private static final String UNIT = "row";

@@ -51,6 +51,9 @@ class Nd4jKryoRegistratorTest {
     DataSet back = roundTrip(kryo, ds);
     assertThat(back.getFeatures()).isEqualTo(ds.getFeatures());
     assertThat(back.getLabels()).isEqualTo(ds.getLabels());
+    // scoring frees a cached minibatch's arrays as soon as it is scored (ForwardPass.release)
+    assertThat(back.getFeatures().closeable()).as("features closeable").isTrue();
+    assertThat(back.getLabels().closeable()).as("labels closeable").isTrue();
     List<DataSet> batches = roundTrip(kryo, new java.util.ArrayList<>(List.of(ds, ds)));
     assertThat(batches).hasSize(2);
     assertThat(batches.get(1).getFeatures()).isEqualTo(matrix);
