@@ -59,6 +59,9 @@ if [[ -n "$spark_scala" && -n "$built_scala" && "$spark_scala" != "$built_scala"
   st_die "$SPARK_SUBMIT runs Scala $spark_scala, and sparktrain was built for Spark $(st_built spark.version) / Scala $built_scala ($(st_shaded_jar)): $how, or use a Spark installation of that line"
 fi
 
+# The driver's ND4J buffers as the launcher's (sparktrain.runtime.NativeAllocator); the executors'
+# come from spark.executorEnv, which sparktrain sets unless given.
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-2097152}"
 exec "$SPARK_SUBMIT" \
   --class sparktrain.jobs.SparktrainCli \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \

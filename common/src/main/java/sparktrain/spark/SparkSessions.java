@@ -57,6 +57,9 @@ public final class SparkSessions {
       conf.setIfMissing("spark.executor.killOnFatalError.depth", "0");
     }
     if (!conf.get("spark.master").startsWith("local")) {
+      // Executors of a cluster: freed ND4J buffers go back to the system (in local[N] the
+      // launcher's environment does it for the one JVM)
+      sparktrain.runtime.NativeAllocator.applyTo(conf);
       // Executors in containers (YARN, Kubernetes): explain a container killed for its memory.
       String explainer = ContainerMemoryExplainer.class.getName();
       String listeners = conf.get("spark.extraListeners", "");

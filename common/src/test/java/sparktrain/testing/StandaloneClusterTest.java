@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.runtime.NativeAllocator;
 
 /**
  * Runs real Spark jobs on a real 2-worker {@link StandaloneCluster}, kills an executor mid-job and
@@ -87,6 +88,7 @@ class StandaloneClusterTest {
             .config("spark.cores.max", "2")
             .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
             .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "60s")
+            .config(allocatorDefaults())
             .getOrCreate();
     jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     spark.sparkContext().addSparkListener(new FailedTaskCounter());
@@ -100,6 +102,22 @@ class StandaloneClusterTest {
     assertThat(StandaloneCluster.commandLine(executors.get(0)))
         .contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED")
         .contains("--worker-url");
+    // the executors' glibc hands freed ND4J buffers back (NativeAllocator, set by SparkSessions)
+    Path environ = Path.of("/proc/" + executors.get(0) + "/environ");
+    if (java.nio.file.Files.isReadable(environ)) {
+      try {
+        assertThat(java.nio.file.Files.readString(environ).split("\0"))
+            .contains(NativeAllocator.MMAP_THRESHOLD_ENV + "=" + NativeAllocator.MMAP_THRESHOLD);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static org.apache.spark.SparkConf allocatorDefaults() {
+    org.apache.spark.SparkConf conf = new org.apache.spark.SparkConf(false);
+    NativeAllocator.applyTo(conf);
+    return conf;
   }
 
   @Test
