@@ -129,6 +129,7 @@ public final class ConfigKeys {
 
   public static final Key TRAINING_RING_SECURITY = Key.of("training.ring-security");
   public static final Key TRAINING_WARM_UP = Key.of("training.warm-up");
+  public static final Key TRAINING_JIT = Key.of("training.jit");
 
   /** Range in milliseconds. */
   public static final Key TRAINING_PROGRESS_INTERVAL =

@@ -80,6 +80,7 @@ import static sparktrain.config.ConfigKeys.TRAINING_DATA_PATH;
 import static sparktrain.config.ConfigKeys.TRAINING_ENGINE;
 import static sparktrain.config.ConfigKeys.TRAINING_EPOCHS;
 import static sparktrain.config.ConfigKeys.TRAINING_EVALUATE_EVERY_EPOCH;
+import static sparktrain.config.ConfigKeys.TRAINING_JIT;
 import static sparktrain.config.ConfigKeys.TRAINING_PREFETCH;
 import static sparktrain.config.ConfigKeys.TRAINING_PROGRESS_INTERVAL;
 import static sparktrain.config.ConfigKeys.TRAINING_RDD_APPROACH;
@@ -202,7 +203,8 @@ final class JobConfigParser {
             earlyStopping(data),
             plateau(data, model),
             classWeights(data, model),
-            in.oneOf(TRAINING_WARM_UP, WarmUp.class));
+            in.oneOf(TRAINING_WARM_UP, WarmUp.class),
+            in.oneOf(TRAINING_JIT, JitMode.class));
     CheckpointConfig checkpoint =
         new CheckpointConfig(
             in.string(CHECKPOINT_DIR),

@@ -10,7 +10,7 @@ import java.time.Duration;
  * ringSecurity} to the {@code barrier} engine only ({@code spoolDir} empty: {@code data-cache/} in
  * the run directory). {@code earlyStopping} watches the validation split, on both engines, as does
  * {@code plateau}. {@code warmUp}: whether the training JVMs are warmed up before the first epoch
- * (see {@link WarmUp}).
+ * (see {@link WarmUp}); {@code jit}: how the executors that train compile (see {@link JitMode}).
  */
 public record TrainingConfig(
     int epochs,
@@ -34,7 +34,58 @@ public record TrainingConfig(
     EarlyStoppingConfig earlyStopping,
     PlateauConfig plateau,
     ClassWeightsConfig classWeights,
-    WarmUp warmUp) {
+    WarmUp warmUp,
+    JitMode jit) {
+
+  /** The settings before {@code training.jit} existed, with it {@code auto}. */
+  public TrainingConfig(
+      int epochs,
+      int batchSizePerWorker,
+      int averagingFrequency,
+      int workers,
+      int prefetch,
+      RddApproach rddApproach,
+      RepartitionPolicy repartition,
+      int aggregationDepth,
+      long seed,
+      boolean shuffle,
+      boolean evaluateEveryEpoch,
+      Duration progressInterval,
+      TrainingEngineKind engine,
+      Duration collectiveTimeout,
+      DataPath dataPath,
+      ShuffleBufferSize shuffleBuffer,
+      String spoolDir,
+      RingSecurity ringSecurity,
+      EarlyStoppingConfig earlyStopping,
+      PlateauConfig plateau,
+      ClassWeightsConfig classWeights,
+      WarmUp warmUp) {
+    this(
+        epochs,
+        batchSizePerWorker,
+        averagingFrequency,
+        workers,
+        prefetch,
+        rddApproach,
+        repartition,
+        aggregationDepth,
+        seed,
+        shuffle,
+        evaluateEveryEpoch,
+        progressInterval,
+        engine,
+        collectiveTimeout,
+        dataPath,
+        shuffleBuffer,
+        spoolDir,
+        ringSecurity,
+        earlyStopping,
+        plateau,
+        classWeights,
+        warmUp,
+        JitMode.AUTO);
+  }
 
   /** The settings before {@code training.warm-up} existed, with it {@code auto}. */
   public TrainingConfig(

@@ -32,6 +32,21 @@ public final class SparkSessions {
    * @param appName application name shown in the Spark UI
    */
   public static SparkSession getOrCreate(String masterOverride, String appName) {
+    return getOrCreate(masterOverride, appName, conf -> {});
+  }
+
+  /**
+   * Returns the active session, or creates one; on a cluster master (not {@code local[N]}) {@code
+   * clusterDefaults} may add settings for the executors first (it sees what the user set).
+   *
+   * @param masterOverride master URL from the command line, or {@code null} to keep Spark's
+   * @param appName application name shown in the Spark UI
+   * @param clusterDefaults applied to the conf before the session starts, on cluster masters only
+   */
+  public static SparkSession getOrCreate(
+      String masterOverride,
+      String appName,
+      java.util.function.Consumer<SparkConf> clusterDefaults) {
     SparkConf conf = checkedConf(masterOverride);
     if (!conf.contains("spark.app.name")) {
       conf.setAppName(appName);
@@ -60,6 +75,7 @@ public final class SparkSessions {
       // Executors of a cluster: freed ND4J buffers go back to the system (in local[N] the
       // launcher's environment does it for the one JVM)
       sparktrain.runtime.NativeAllocator.applyTo(conf);
+      clusterDefaults.accept(conf);
       // Executors in containers (YARN, Kubernetes): explain a container killed for its memory.
       String explainer = ContainerMemoryExplainer.class.getName();
       String listeners = conf.get("spark.extraListeners", "");

@@ -212,7 +212,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       }
       Benchmark.checkOutput(out);
       DriverLog.useDirectory(dir, hadoop);
-      SparkSession session = spark.start("sparktrain benchmark");
+      SparkSession session = spark.startTraining("sparktrain benchmark", base.training());
       try {
         lease.recordApplication(session.sparkContext().applicationId());
         Benchmark.Outcome outcome = Benchmark.run(plan, session);

@@ -69,7 +69,8 @@ final class RetrainCommand implements Callable<Integer> {
             config.output().leaseTtl(),
             "retrain",
             RetrainJob.TAKE_OVER)) {
-      SparkSession session = spark.start("sparktrain retrain " + config.workload());
+      SparkSession session =
+          spark.startTraining("sparktrain retrain " + config.workload(), config.training());
       try {
         RetrainSummary s =
             RetrainJob.run(config, session, registry, new RetrainJob.Options(breakLock));

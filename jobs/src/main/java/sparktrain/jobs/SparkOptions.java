@@ -3,6 +3,10 @@ package sparktrain.jobs;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
+import sparktrain.config.JitMode;
+import sparktrain.config.TrainingConfig;
+import sparktrain.config.TrainingEngineKind;
+import sparktrain.runtime.ExecutorJit;
 import sparktrain.spark.SparkSessions;
 
 /**
@@ -29,5 +33,22 @@ final class SparkOptions {
   /** Starts (or joins) the Spark session of {@code --master} for the application {@code name}. */
   SparkSession start(String name) {
     return SparkSessions.getOrCreate(master, name);
+  }
+
+  /**
+   * As {@link #start(String)}, for a command that trains with {@code training}: on a cluster, the
+   * executors get {@link ExecutorJit}'s flag when the barrier engine trains with {@code
+   * training.jit = auto}.
+   */
+  SparkSession startTraining(String name, TrainingConfig training) {
+    boolean jit = training.engine() == TrainingEngineKind.BARRIER && training.jit() == JitMode.AUTO;
+    return SparkSessions.getOrCreate(
+        master,
+        name,
+        conf -> {
+          if (jit) {
+            ExecutorJit.applyTo(conf);
+          }
+        });
   }
 }

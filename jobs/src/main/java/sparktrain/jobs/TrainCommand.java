@@ -74,7 +74,8 @@ final class TrainCommand implements Callable<Integer> {
             config.output().leaseTtl(),
             "train",
             TrainJob.TAKE_OVER)) {
-      SparkSession session = spark.start("sparktrain train " + config.workload());
+      SparkSession session =
+          spark.startTraining("sparktrain train " + config.workload(), config.training());
       try {
         TrainJob.Options options = resume ? TrainJob.Options.resuming() : TrainJob.Options.fresh();
         TrainSummary s = TrainJob.run(config, session, force ? options.withForce() : options);

@@ -18,6 +18,7 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 import sparktrain.config.ConfigException;
 import sparktrain.config.ConfigKeys;
+import sparktrain.config.JitMode;
 import sparktrain.config.RingSecurity;
 import sparktrain.config.TrainingConfig;
 import sparktrain.data.Example;
@@ -437,7 +438,8 @@ public final class BarrierEngine implements TrainingEngine {
         hadoopConf,
         training.shuffleBuffer(),
         ringKey,
-        training.ringSecurity() == RingSecurity.REQUIRED);
+        training.ringSecurity() == RingSecurity.REQUIRED,
+        !sameJvm && training.jit() == JitMode.AUTO);
   }
 
   /**

@@ -20,6 +20,7 @@ import scala.collection.JavaConverters;
 import scala.runtime.AbstractFunction1;
 import sparktrain.data.Example;
 import sparktrain.data.spool.SpoolStream;
+import sparktrain.runtime.ExecutorJit;
 import sparktrain.train.MiniBatches;
 import sparktrain.train.Shuffle;
 import sparktrain.train.collective.Allreduce;
@@ -75,6 +76,9 @@ final class BarrierTask
   @Override
   public scala.collection.Iterator<TaskResult> apply(scala.collection.Iterator<Example> input) {
     long t0 = System.nanoTime();
+    if (plan.executorJit()) {
+      ExecutorJit.installOnce(); // before this JVM's first fit (once per executor)
+    }
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
     try (Batches batches =

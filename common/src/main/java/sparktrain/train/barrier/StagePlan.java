@@ -28,6 +28,8 @@ import sparktrain.train.collective.RingAuth;
  *     not needed: {@code sameJvm})
  * @param sparkSecretRequired whether a task that cannot read Spark's application secret (while
  *     {@code spark.authenticate} is on) fails rather than warns ({@code ring-security = required})
+ * @param executorJit whether each task first installs {@link sparktrain.runtime.ExecutorJit}'s
+ *     compiler directives in its executor (once per JVM; {@code training.jit = auto} on a cluster)
  */
 record StagePlan(
     String runId,
@@ -48,7 +50,8 @@ record StagePlan(
     Broadcast<SerializableConfiguration> hadoopConf,
     ShuffleBufferSize shuffleBuffer,
     byte[] ringKey,
-    boolean sparkSecretRequired)
+    boolean sparkSecretRequired,
+    boolean executorJit)
     implements Serializable {
 
   /** Rounds an epoch takes: enough for the worker with the most minibatches. */
