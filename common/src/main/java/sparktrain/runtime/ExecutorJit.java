@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -50,12 +51,12 @@ public final class ExecutorJit {
   public static final String THRESHOLD_FLAG = "-XX:CompileThresholdScaling=0.1";
 
   /** Code that C2 still compiles: the JDK's AES-GCM and the ring's allreduce. */
-  static final String[] C2_PACKAGES = {
-    "com/sun/crypto/provider/*.*",
-    "javax/crypto/*.*",
-    "sun/security/*.*",
-    "sparktrain/train/collective/*.*"
-  };
+  public static final List<String> C2_PACKAGES =
+      List.of(
+          "com/sun/crypto/provider/*.*",
+          "javax/crypto/*.*",
+          "sun/security/*.*",
+          "sparktrain/train/collective/*.*");
 
   /** The directives: the first that matches a method applies to it. */
   static final String DIRECTIVES =
@@ -125,6 +126,15 @@ public final class ExecutorJit {
           // a temporary file of a few hundred bytes
         }
       }
+    }
+  }
+
+  /** This JVM's compiler directives as HotSpot prints them ({@code Compiler.directives_print}). */
+  public static String directives() {
+    try {
+      return diagnosticCommand("compilerDirectivesPrint");
+    } catch (JMException e) {
+      return "unknown: " + e;
     }
   }
 

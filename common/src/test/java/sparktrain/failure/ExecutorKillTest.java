@@ -154,7 +154,29 @@ class ExecutorKillTest {
     assertThat(s.epochsCompleted()).isEqualTo(3);
     assertThat(ResumeEquivalenceTest.epochsInMetrics(out)).containsExactly(1, 2, 3);
     assertThat(s.testMetrics().get("accuracy")).isGreaterThan(0.84);
-    assertThat(cluster.awaitExecutors(2, TIMEOUT)).doesNotContain(victim);
+    List<Long> executors = cluster.awaitExecutors(2, TIMEOUT);
+    assertThat(executors).doesNotContain(victim);
+    // training.jit = auto: both executors that trained (the replacement too) added ExecutorJit's
+    // compiler directives to their JVM
+    for (long pid : executors) {
+      assertThat(jcmd(pid, "Compiler.directives_print"))
+          .as("executor %d's compiler directives", pid)
+          .contains("com/sun/crypto/provider/*.*");
+    }
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid),
+                command)
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
   }
 
   /** Kills one executor once a task of the given job group's barrier stage is running. */

@@ -209,6 +209,10 @@ class BarrierEngineTest extends LocalSparkTestBase {
         .isEqualTo(0.0);
     assertThat(maxDiff(NetworkState.updaterView(again), NetworkState.updaterView(reference)))
         .isEqualTo(0.0);
+    // local[N]: the driver's JVM keeps the JVM's default compilation (training.jit = auto applies
+    // to a cluster's executors only)
+    assertThat(sparktrain.runtime.ExecutorJit.directives())
+        .doesNotContain(sparktrain.runtime.ExecutorJit.C2_PACKAGES.get(0));
   }
 
   @Test
