@@ -1,7 +1,7 @@
 package sparktrain.config;
 
 /**
- * How the executor JVMs that train on a cluster compile Java code ({@code training.jit}).
+ * How executor JVMs compile Java code while they train on a cluster ({@code training.jit}).
  *
  * <ul>
  *   <li>{@code auto}: HotSpot's optimizing compiler (C2) only for the averaging ring's AES-GCM and

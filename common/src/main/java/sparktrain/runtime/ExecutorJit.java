@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -33,12 +34,12 @@ import org.slf4j.LoggerFactory;
  *       (appended to the user's options; left out when they set {@code CompileThresholdScaling}
  *       themselves), so that hot methods leave C1's slower profiling tier after a tenth of the
  *       usual calls. JVM flags can only be given at the executor's start.
- *   <li>{@link #installOnce}: HotSpot compiler directives added at run time (the {@code
- *       Compiler.directives_add} diagnostic command, the same as {@code jcmd}) by the first
- *       training task in each executor JVM, before it fits: C2 excluded except for {@link
- *       #C2_PACKAGES}. Methods C2 may not compile are compiled by C1 without profiling. Stages that
- *       ran before (reading the data) were compiled as usual; the executor keeps the directives
- *       until it exits.
+ *   <li>{@link #training}: HotSpot compiler directives added at run time (the {@code
+ *       Compiler.directives_add} diagnostic command, the same as {@code jcmd}) while training tasks
+ *       run in the executor: C2 excluded except for {@link #C2_PACKAGES}. A method C2 may not
+ *       compile is compiled by C1 without profiling once it is hot, and stays so. Stages that do
+ *       not train (reading the data, scoring, a user's own queries) compile the default way, except
+ *       for such methods.
  * </ul>
  *
  * <p>On a JVM without the diagnostic command (not HotSpot) the directives are skipped with one
@@ -67,8 +68,18 @@ public final class ExecutorJit {
 
   private static final String OPTIONS_KEY = "spark.executor.extraJavaOptions";
 
-  /** The outcome of the first {@link #installOnce} in this JVM, or null before it. */
-  private static final AtomicReference<String> INSTALLED = new AtomicReference<>();
+  private static final Pattern ADDED = Pattern.compile("(\\d+) compiler directives? added");
+
+  private static final Object LOCK = new Object();
+
+  /** Open {@link #training} scopes in this JVM (training tasks running). */
+  private static int open;
+
+  /** Directives this class has on HotSpot's stack now (0: none). */
+  private static int added;
+
+  /** Whether this JVM has logged the directives (once) or a failure (once). */
+  private static boolean logged;
 
   private ExecutorJit() {}
 
@@ -83,41 +94,75 @@ public final class ExecutorJit {
     }
   }
 
+  /** An open {@link #training} scope; closing it twice closes it once. */
+  public interface Scope extends AutoCloseable {
+    /** A scope that does nothing ({@code training.jit = tiered}, or {@code local[N]}). */
+    Scope NONE = () -> {};
+
+    @Override
+    void close();
+  }
+
   /**
-   * Adds {@link #DIRECTIVES} to this JVM's compiler directives, once per JVM; later calls return
-   * the first call's outcome at once.
-   *
-   * @return "installed", or why not (also logged as a warning)
+   * Puts {@link #DIRECTIVES} in force in this JVM until the returned scope is closed: the first
+   * open scope adds them, the last one closed removes them (tasks of one executor overlap), so
+   * stages that do not train (reading, scoring, a user's own queries) compile the JVM's default
+   * way. Methods C2 was refused while they were in force stay with C1 for the JVM's life.
    */
-  public static String installOnce() {
-    String done = INSTALLED.get();
-    if (done != null) {
-      return done;
-    }
-    synchronized (INSTALLED) {
-      if (INSTALLED.get() == null) {
-        INSTALLED.set(install());
+  public static Scope training() {
+    synchronized (LOCK) {
+      if (open++ == 0) {
+        added = add();
       }
-      return INSTALLED.get();
+    }
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (closed.compareAndSet(false, true)) {
+        leave();
+      }
+    };
+  }
+
+  private static void leave() {
+    synchronized (LOCK) {
+      if (--open == 0 && added > 0) {
+        try {
+          for (; added > 0; added--) {
+            diagnosticCommand("compilerDirectivesRemove");
+          }
+        } catch (JMException | RuntimeException e) {
+          added = 0;
+          warnOnce("the compiler directives could not be removed (" + e + ")");
+        }
+      }
     }
   }
 
-  private static String install() {
+  /** Adds the directives; returns how many HotSpot took (0: none, with one warning per JVM). */
+  private static int add() {
     Path file = null;
     try {
       file = Files.createTempFile("sparktrain-jit-", ".json");
       Files.writeString(file, DIRECTIVES, StandardCharsets.UTF_8);
       String reply = diagnosticCommand("compilerDirectivesAdd", file.toString());
-      if (reply == null || !reply.contains("added")) {
-        return warn("HotSpot refused the compiler directives: " + reply);
+      Matcher m = ADDED.matcher(reply == null ? "" : reply);
+      if (!m.find() || Integer.parseInt(m.group(1)) == 0) {
+        warnOnce("HotSpot refused the compiler directives: " + reply);
+        return 0;
       }
-      LOG.info(
-          "JIT: C2 compiles only {} in this executor, C1 the rest (training.jit = auto)",
-          String.join(", ", C2_PACKAGES));
-      return "installed";
+      if (!logged) {
+        logged = true;
+        LOG.info(
+            "JIT: C2 compiles only {} in this executor while it trains, C1 the rest"
+                + " (training.jit = auto)",
+            String.join(", ", C2_PACKAGES));
+      }
+      return Integer.parseInt(m.group(1));
     } catch (Exception | LinkageError e) {
       // JMException, IOException, or a JVM without the diagnostic command bean
-      return warn("no compiler directives (" + e + ")");
+      warnOnce("no compiler directives (" + e + ")");
+      return 0;
     } finally {
       if (file != null) {
         try {
@@ -150,8 +195,10 @@ public final class ExecutorJit {
     return reply == null ? null : reply.toString();
   }
 
-  private static String warn(String why) {
-    LOG.warn("JIT: training goes on with the JVM's default compilation: {}", why);
-    return why;
+  private static void warnOnce(String why) {
+    if (!logged) {
+      logged = true;
+      LOG.warn("JIT: training goes on with the JVM's default compilation: {}", why);
+    }
   }
 }

@@ -156,12 +156,30 @@ class ExecutorKillTest {
     assertThat(s.testMetrics().get("accuracy")).isGreaterThan(0.84);
     List<Long> executors = cluster.awaitExecutors(2, TIMEOUT);
     assertThat(executors).doesNotContain(victim);
-    // training.jit = auto: both executors that trained (the replacement too) added ExecutorJit's
-    // compiler directives to their JVM
+    // training.jit = auto: the executors trained under ExecutorJit's compiler directives (the
+    // replacement too), and removed them when their tasks ended
+    long logged;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir.resolve("cluster"))) {
+      logged =
+          files
+              .filter(f -> f.getFileName().toString().equals("stderr"))
+              .filter(f -> readUnchecked(f).contains("JIT: C2 compiles only"))
+              .count();
+    }
+    assertThat(logged).as("executor logs with the directives").isGreaterThanOrEqualTo(2);
     for (long pid : executors) {
       assertThat(jcmd(pid, "Compiler.directives_print"))
-          .as("executor %d's compiler directives", pid)
-          .contains("com/sun/crypto/provider/*.*");
+          .as("executor %d's compiler directives after training", pid)
+          .doesNotContain("com/sun/crypto/provider/*.*");
+    }
+  }
+
+  private static String readUnchecked(Path file) {
+    try {
+      return new String(
+          java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -39,29 +39,39 @@ class ExecutorJitTest {
   }
 
   /**
-   * A JVM that installs the directives (twice: the second call is a no-op), prints HotSpot's
-   * directive stack, then runs a hot Java method and AES-GCM long enough for C2 to want both.
+   * A JVM that trains under two overlapping scopes (as two tasks of one executor): prints HotSpot's
+   * directive stack in them, runs a hot Java method and AES-GCM long enough for C2 to want both,
+   * and prints the stack after the first scope closes (twice) and after the last.
    */
   public static final class Child {
     public static void main(String[] args) throws Exception {
-      System.out.println("first=" + ExecutorJit.installOnce());
-      System.out.println("second=" + ExecutorJit.installOnce());
-      System.out.println(ExecutorJit.diagnosticCommand("compilerDirectivesPrint"));
       long sum = 0;
-      for (int i = 0; i < 200_000; i++) {
-        sum += hot(i);
+      try (ExecutorJit.Scope second = ExecutorJit.training()) {
+        ExecutorJit.Scope first = ExecutorJit.training();
+        System.out.println("inside: " + oneLine(ExecutorJit.directives()));
+        for (int i = 0; i < 200_000; i++) {
+          sum += hot(i);
+        }
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        SecretKeySpec key = new SecretKeySpec(new byte[16], "AES");
+        byte[] plain = new byte[4096];
+        byte[] nonce = new byte[12];
+        for (int i = 0; i < 20_000; i++) {
+          nonce[0] = (byte) i;
+          nonce[1] = (byte) (i >> 8);
+          gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+          sum += gcm.doFinal(plain)[0];
+        }
+        first.close();
+        first.close();
+        System.out.println("one closed: " + oneLine(ExecutorJit.directives()));
       }
-      Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
-      SecretKeySpec key = new SecretKeySpec(new byte[16], "AES");
-      byte[] plain = new byte[4096];
-      byte[] nonce = new byte[12];
-      for (int i = 0; i < 20_000; i++) {
-        nonce[0] = (byte) i;
-        nonce[1] = (byte) (i >> 8);
-        gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-        sum += gcm.doFinal(plain)[0];
-      }
+      System.out.println("all closed: " + oneLine(ExecutorJit.directives()));
       System.out.println("done " + sum);
+    }
+
+    private static String oneLine(String text) {
+      return text.replace('\n', ' ');
     }
 
     static long hot(int i) {
@@ -85,9 +95,13 @@ class ExecutorJitTest {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     List<String> lines = ChildJvm.tail(log, 100_000);
     assertThat(p.exitValue()).as(String.join("\n", ChildJvm.tail(log, 40))).isZero();
-    assertThat(lines).contains("first=installed", "second=installed");
-    assertThat(lines)
-        .anyMatch(l -> l.contains("matching: ") && l.contains("com/sun/crypto/provider/*.*"));
+    String crypto = "com/sun/crypto/provider/*.*";
+    assertThat(line(lines, "inside: ")).contains(crypto).contains("Exclude:true");
+    assertThat(line(lines, "one closed: ")).as("another scope is open").contains(crypto);
+    assertThat(line(lines, "all closed: "))
+        .as("removed with the last scope")
+        .doesNotContain(crypto)
+        .doesNotContain("Exclude:true");
 
     // PrintCompilation: "<time> <id> <flags> <tier> <class>::<method> (<size>)"
     Pattern compiled =
@@ -111,5 +125,9 @@ class ExecutorJitTest {
     assertThat(hotAtTier4).as("C2 compiled a method outside the ring's packages").isFalse();
     assertThat(hotAtTier1).as("the hot method ends at C1 without profiling").isTrue();
     assertThat(cryptoAtTier4).as("C2 compiled the JDK's AES-GCM").isTrue();
+  }
+
+  private static String line(List<String> lines, String prefix) {
+    return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
   }
 }

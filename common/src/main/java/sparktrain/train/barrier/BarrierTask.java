@@ -76,15 +76,15 @@ final class BarrierTask
   @Override
   public scala.collection.Iterator<TaskResult> apply(scala.collection.Iterator<Example> input) {
     long t0 = System.nanoTime();
-    if (plan.executorJit()) {
-      ExecutorJit.installOnce(); // before this JVM's first fit (once per executor)
-    }
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    try (Batches batches =
-        syntheticWidth > 0
-            ? synthetic(rank)
-            : plan.spool() != null ? streamed(ctx, rank) : inMemory(input, rank)) {
+    // training.jit = auto on a cluster: C2 for the ring's crypto only, while this task trains
+    try (ExecutorJit.Scope jit =
+            plan.executorJit() ? ExecutorJit.training() : ExecutorJit.Scope.NONE;
+        Batches batches =
+            syntheticWidth > 0
+                ? synthetic(rank)
+                : plan.spool() != null ? streamed(ctx, rank) : inMemory(input, rank)) {
       return JavaConverters.asScalaIteratorConverter(
               List.of(train(ctx, rank, batches, t0)).iterator())
           .asScala();

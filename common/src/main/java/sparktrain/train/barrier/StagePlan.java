@@ -28,8 +28,8 @@ import sparktrain.train.collective.RingAuth;
  *     not needed: {@code sameJvm})
  * @param sparkSecretRequired whether a task that cannot read Spark's application secret (while
  *     {@code spark.authenticate} is on) fails rather than warns ({@code ring-security = required})
- * @param executorJit whether each task first installs {@link sparktrain.runtime.ExecutorJit}'s
- *     compiler directives in its executor (once per JVM; {@code training.jit = auto} on a cluster)
+ * @param executorJit whether each task trains under {@link sparktrain.runtime.ExecutorJit}'s
+ *     compiler directives ({@code training.jit = auto} on a cluster)
  */
 record StagePlan(
     String runId,
