@@ -104,14 +104,19 @@ public final class ExecutorJit {
   }
 
   /**
-   * Puts {@link #DIRECTIVES} in force in this JVM until the returned scope is closed: the first
-   * open scope adds them, the last one closed removes them (tasks of one executor overlap), so
-   * stages that do not train (reading, scoring, a user's own queries) compile the JVM's default
-   * way. Methods C2 was refused while they were in force stay with C1 for the JVM's life.
+   * Puts {@link #DIRECTIVES} in force in this JVM for a training task: the first task adds them
+   * (they stay between the run's stages: the per-epoch evaluation, the next epoch), and when the
+   * last open scope of the run's final stage closes ({@code release}), they are removed, so that
+   * what the executor runs after training (scoring, a user's own queries after a Spark ML {@code
+   * fit}) compiles the default way. Methods C2 was refused while they were in force stay with C1
+   * for the JVM's life. A run that ends early (early stopping, a failure) leaves them in force.
+   *
+   * @param release whether this task belongs to the run's final stage
    */
-  public static Scope training() {
+  public static Scope training(boolean release) {
     synchronized (LOCK) {
-      if (open++ == 0) {
+      open++;
+      if (added == 0) {
         added = add();
       }
     }
@@ -119,14 +124,14 @@ public final class ExecutorJit {
         new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       if (closed.compareAndSet(false, true)) {
-        leave();
+        leave(release);
       }
     };
   }
 
-  private static void leave() {
+  private static void leave(boolean release) {
     synchronized (LOCK) {
-      if (--open == 0 && added > 0) {
+      if (--open == 0 && release && added > 0) {
         try {
           for (; added > 0; added--) {
             diagnosticCommand("compilerDirectivesRemove");

@@ -39,15 +39,20 @@ class ExecutorJitTest {
   }
 
   /**
-   * A JVM that trains under two overlapping scopes (as two tasks of one executor): prints HotSpot's
-   * directive stack in them, runs a hot Java method and AES-GCM long enough for C2 to want both,
-   * and prints the stack after the first scope closes (twice) and after the last.
+   * A JVM that runs as an executor of a run would: a stage of one task (its scope closed twice),
+   * then a final stage of two overlapping tasks. Prints HotSpot's directive stack between them,
+   * runs a hot Java method and AES-GCM long enough for C2 to want both, and prints the stack when
+   * the first and the last task of the final stage have ended.
    */
   public static final class Child {
     public static void main(String[] args) throws Exception {
       long sum = 0;
-      try (ExecutorJit.Scope second = ExecutorJit.training()) {
-        ExecutorJit.Scope first = ExecutorJit.training();
+      ExecutorJit.Scope early = ExecutorJit.training(false);
+      early.close();
+      early.close();
+      System.out.println("between stages: " + oneLine(ExecutorJit.directives()));
+      try (ExecutorJit.Scope second = ExecutorJit.training(true)) {
+        ExecutorJit.Scope first = ExecutorJit.training(true);
         System.out.println("inside: " + oneLine(ExecutorJit.directives()));
         for (int i = 0; i < 200_000; i++) {
           sum += hot(i);
@@ -62,7 +67,6 @@ class ExecutorJitTest {
           gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
           sum += gcm.doFinal(plain)[0];
         }
-        first.close();
         first.close();
         System.out.println("one closed: " + oneLine(ExecutorJit.directives()));
       }
@@ -96,10 +100,14 @@ class ExecutorJitTest {
     List<String> lines = ChildJvm.tail(log, 100_000);
     assertThat(p.exitValue()).as(String.join("\n", ChildJvm.tail(log, 40))).isZero();
     String crypto = "com/sun/crypto/provider/*.*";
+    assertThat(line(lines, "between stages: ")).as("kept after a stage").contains(crypto);
     assertThat(line(lines, "inside: ")).contains(crypto).contains("Exclude:true");
+    assertThat(line(lines, "inside: ").split("com/sun/crypto/provider", -1))
+        .as("added once")
+        .hasSize(2);
     assertThat(line(lines, "one closed: ")).as("another scope is open").contains(crypto);
     assertThat(line(lines, "all closed: "))
-        .as("removed with the last scope")
+        .as("removed when the final stage's last task ends")
         .doesNotContain(crypto)
         .doesNotContain("Exclude:true");
 

@@ -439,7 +439,8 @@ public final class BarrierEngine implements TrainingEngine {
         training.shuffleBuffer(),
         ringKey,
         training.ringSecurity() == RingSecurity.REQUIRED,
-        !sameJvm && training.jit() == JitMode.AUTO);
+        !sameJvm && training.jit() == JitMode.AUTO,
+        epoch >= training.epochs() && to >= roundsPerEpoch());
   }
 
   /**

@@ -78,9 +78,9 @@ final class BarrierTask
     long t0 = System.nanoTime();
     BarrierTaskContext ctx = BarrierTaskContext.get();
     int rank = ctx.partitionId();
-    // training.jit = auto on a cluster: C2 for the ring's crypto only, while this task trains
+    // training.jit = auto on a cluster: C2 for the ring's crypto only, until the run's last stage
     try (ExecutorJit.Scope jit =
-            plan.executorJit() ? ExecutorJit.training() : ExecutorJit.Scope.NONE;
+            plan.executorJit() ? ExecutorJit.training(plan.lastStage()) : ExecutorJit.Scope.NONE;
         Batches batches =
             syntheticWidth > 0
                 ? synthetic(rank)

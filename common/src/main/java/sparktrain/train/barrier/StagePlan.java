@@ -30,6 +30,8 @@ import sparktrain.train.collective.RingAuth;
  *     {@code spark.authenticate} is on) fails rather than warns ({@code ring-security = required})
  * @param executorJit whether each task trains under {@link sparktrain.runtime.ExecutorJit}'s
  *     compiler directives ({@code training.jit = auto} on a cluster)
+ * @param lastStage whether this is the run's final stage (the last rounds of epoch {@code
+ *     training.epochs}); its tasks remove those directives when they end
  */
 record StagePlan(
     String runId,
@@ -51,7 +53,8 @@ record StagePlan(
     ShuffleBufferSize shuffleBuffer,
     byte[] ringKey,
     boolean sparkSecretRequired,
-    boolean executorJit)
+    boolean executorJit,
+    boolean lastStage)
     implements Serializable {
 
   /** Rounds an epoch takes: enough for the worker with the most minibatches. */
