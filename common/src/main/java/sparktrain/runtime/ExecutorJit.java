@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Measured on the project's 2-executor standalone cluster (1 core each, MNIST MLP): with
  * HotSpot's default tiered compilation each fresh executor's C2 thread compiled DL4J, ND4J, Spark
- * and Kryo code through the first three epochs, taking CPU from the fitting (epoch 1 task time 8.0
- * s, of it 3.7 s on the CPU), so the first epoch took 1.35-1.53x a steady one. The fitting gains
- * nothing from C2: its arithmetic is ND4J's native code, and with C1 alone the slowest worker's
- * round took 39-41 ms from the first epoch on (C2: 67 ms in epoch 1, 34 ms in epoch 5). AES-GCM
- * does need C2 (HotSpot's AES and GHASH intrinsics are C2's): with C1 alone the averaging took 67
- * ms per round instead of 3-6 ms.
+ * and Kryo code through the first three epochs, taking CPU from the fitting (in epoch 1 the two
+ * tasks ran 8.0 s, 3.7 s of it on the CPU), so the first epoch took 1.35-1.53x a steady one. The
+ * fitting gains nothing from C2: its arithmetic is ND4J's native code, and with C1 alone the
+ * slowest worker's round took 39-41 ms from the first epoch on (C2: 67 ms in epoch 1, 34 ms in
+ * epoch 5). AES-GCM does need C2 (HotSpot's AES and GHASH intrinsics are C2's): with C1 alone the
+ * averaging took 67 ms per round instead of 3-6 ms.
  *
  * <p>Two parts:
  *
@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  *       themselves), so that hot methods leave C1's slower profiling tier after a tenth of the
  *       usual calls. JVM flags can only be given at the executor's start.
  *   <li>{@link #training}: HotSpot compiler directives added at run time (the {@code
- *       Compiler.directives_add} diagnostic command, the same as {@code jcmd}) while training tasks
- *       run in the executor: C2 excluded except for {@link #C2_PACKAGES}. A method C2 may not
- *       compile is compiled by C1 without profiling once it is hot, and stays so. Stages that do
- *       not train (reading the data, scoring, a user's own queries) compile the default way, except
+ *       Compiler.directives_add} diagnostic command, the same as {@code jcmd}) by the executor's
+ *       first training task and removed when the run's final stage ends: C2 excluded except for
+ *       {@link #C2_PACKAGES}. A method C2 may not compile is compiled by C1 without profiling once
+ *       it is hot, and stays so. Stages before and after training compile the default way, except
  *       for such methods.
  * </ul>
  *
@@ -78,8 +78,11 @@ public final class ExecutorJit {
   /** Directives this class has on HotSpot's stack now (0: none). */
   private static int added;
 
-  /** Whether this JVM has logged the directives (once) or a failure (once). */
-  private static boolean logged;
+  /** Whether this JVM has logged the directives (once). */
+  private static boolean announced;
+
+  /** Whether this JVM has logged a failure (once). */
+  private static boolean warned;
 
   private ExecutorJit() {}
 
@@ -156,8 +159,8 @@ public final class ExecutorJit {
         warnOnce("HotSpot refused the compiler directives: " + reply);
         return 0;
       }
-      if (!logged) {
-        logged = true;
+      if (!announced) {
+        announced = true;
         LOG.info(
             "JIT: C2 compiles only {} in this executor while it trains, C1 the rest"
                 + " (training.jit = auto)",
@@ -201,8 +204,8 @@ public final class ExecutorJit {
   }
 
   private static void warnOnce(String why) {
-    if (!logged) {
-      logged = true;
+    if (!warned) {
+      warned = true;
       LOG.warn("JIT: training goes on with the JVM's default compilation: {}", why);
     }
   }
