@@ -384,21 +384,32 @@ class RingSecurityTest {
     List<RingAllreduce.Listener> theirs = listeners(2);
     List<String> a = addresses(mine);
     List<String> b = addresses(theirs);
-    // rank 0 of this run is pointed at the other run's rank 1 (as after a mix-up of addresses)
+    // rank 0 of this run is pointed at the other run's rank 1 (as after a mix-up of addresses).
+    // The other run's rank 0 joins only once that attempt has ended: a ring that is complete
+    // closes its listeners, and the stranger would then be refused instead of answered.
+    java.util.concurrent.CountDownLatch strangerDone = new java.util.concurrent.CountDownLatch(1);
     List<Outcome<RingAllreduce>> outcomes =
         Ranks.run(
             3,
             r ->
                 switch (r) {
-                  case 0 ->
-                      mine.get(0)
+                  case 0 -> {
+                    try {
+                      yield mine.get(0)
                           .connect(
                               List.of(a.get(0), b.get(1)),
                               0,
                               Duration.ofSeconds(2),
                               () -> false,
                               stage(5));
-                  case 1 -> theirs.get(0).connect(b, 0, TIMEOUT, () -> false, otherRun);
+                    } finally {
+                      strangerDone.countDown();
+                    }
+                  }
+                  case 1 -> {
+                    strangerDone.await();
+                    yield theirs.get(0).connect(b, 0, TIMEOUT, () -> false, otherRun);
+                  }
                   default -> theirs.get(1).connect(b, 1, TIMEOUT, () -> false, otherRun);
                 });
     assertThat(outcomes.get(0).error())
