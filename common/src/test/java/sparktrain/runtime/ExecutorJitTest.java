@@ -42,18 +42,21 @@ class ExecutorJitTest {
    * A JVM that runs as an executor of a run would: a stage of one task (its scope closed twice),
    * then a final stage of two overlapping tasks. Prints HotSpot's directive stack between them,
    * runs a hot Java method and AES-GCM long enough for C2 to want both, and prints the stack when
-   * the first and the last task of the final stage have ended.
+   * the first and the last task of the final stage have ended, to the file {@code args[0]} (its
+   * standard output carries HotSpot's {@code PrintCompilation} lines, written by compiler threads
+   * at any moment).
    */
   public static final class Child {
     public static void main(String[] args) throws Exception {
+      List<String> report = new java.util.ArrayList<>();
       long sum = 0;
       ExecutorJit.Scope early = ExecutorJit.training(false);
       early.close();
       early.close();
-      System.out.println("between stages: " + oneLine(ExecutorJit.directives()));
+      report.add("between stages: " + oneLine(ExecutorJit.directives()));
       try (ExecutorJit.Scope second = ExecutorJit.training(true)) {
         ExecutorJit.Scope first = ExecutorJit.training(true);
-        System.out.println("inside: " + oneLine(ExecutorJit.directives()));
+        report.add("inside: " + oneLine(ExecutorJit.directives()));
         for (int i = 0; i < 200_000; i++) {
           sum += hot(i);
         }
@@ -68,10 +71,11 @@ class ExecutorJitTest {
           sum += gcm.doFinal(plain)[0];
         }
         first.close();
-        System.out.println("one closed: " + oneLine(ExecutorJit.directives()));
+        report.add("one closed: " + oneLine(ExecutorJit.directives()));
       }
-      System.out.println("all closed: " + oneLine(ExecutorJit.directives()));
-      System.out.println("done " + sum);
+      report.add("all closed: " + oneLine(ExecutorJit.directives()));
+      report.add("done " + sum);
+      java.nio.file.Files.write(Path.of(args[0]), report);
     }
 
     private static String oneLine(String text) {
@@ -90,8 +94,9 @@ class ExecutorJitTest {
   @Test
   void inAJvmWithTheDirectivesC2CompilesAesGcmAndC1TheRest(@TempDir Path tmp) throws Exception {
     Path log = tmp.resolve("child.log");
+    Path reportFile = tmp.resolve("report.txt");
     Process p =
-        ChildJvm.of(Child.class.getName(), List.of())
+        ChildJvm.of(Child.class.getName(), List.of(reportFile.toString()))
             .heap("128m")
             .tmpDir(tmp)
             .options(List.of(ExecutorJit.THRESHOLD_FLAG, "-XX:+PrintCompilation"))
@@ -99,15 +104,17 @@ class ExecutorJitTest {
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     List<String> lines = ChildJvm.tail(log, 100_000);
     assertThat(p.exitValue()).as(String.join("\n", ChildJvm.tail(log, 40))).isZero();
+    List<String> report = java.nio.file.Files.readAllLines(reportFile);
     String crypto = "com/sun/crypto/provider/*.*";
-    assertThat(line(lines, "between stages: ")).as("kept after a stage").contains(crypto);
-    assertThat(line(lines, "inside: ")).contains(crypto).contains("Exclude:true");
-    assertThat(line(lines, "inside: ").split("com/sun/crypto/provider", -1))
+    assertThat(line(report, "between stages: ")).as("kept after a stage").contains(crypto);
+    assertThat(line(report, "inside: ")).contains(crypto).contains("Exclude:true");
+    assertThat(line(report, "inside: ").split("com/sun/crypto/provider", -1))
         .as("added once")
         .hasSize(2);
-    assertThat(line(lines, "one closed: ")).as("another scope is open").contains(crypto);
-    assertThat(line(lines, "all closed: "))
+    assertThat(line(report, "one closed: ")).as("another scope is open").contains(crypto);
+    assertThat(line(report, "all closed: "))
         .as("removed when the final stage's last task ends")
+        .contains("Directive: (default)")
         .doesNotContain(crypto)
         .doesNotContain("Exclude:true");
 
