@@ -212,6 +212,7 @@ class BarrierEngineTest extends LocalSparkTestBase {
     // local[N]: the driver's JVM keeps the JVM's default compilation (training.jit = auto applies
     // to a cluster's executors only)
     assertThat(sparktrain.runtime.ExecutorJit.directives())
+        .contains("Directive: (default)")
         .doesNotContain(sparktrain.runtime.ExecutorJit.C2_PACKAGES.get(0));
   }
 
