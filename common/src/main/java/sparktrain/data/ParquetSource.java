@@ -74,9 +74,8 @@ final class ParquetSource {
     // into the scan, where casts or Spark's _metadata columns add a projection of every row (with
     // 1,000 feature columns, more than Spark's whole-stage code generation takes: one pass over
     // 100,000 rows took 2.1-2.4x as long the first time, 1.5-1.8x after). A row's place in its file
-    // comes from the split being read (see
-    // ParquetRowPosition); only --keep-columns, which casts its columns to text, still selects
-    // _metadata.
+    // comes from the split being read (see ParquetRowPosition); only --keep-columns, which casts
+    // its columns to text, still selects _metadata.
     boolean metadata = selection.kept.length > 0;
     List<Column> select = new ArrayList<>();
     List<DataType> types = new ArrayList<>();
